@@ -1,0 +1,47 @@
+// Builds every entry as ESM (dist/esm) and CJS (dist/cjs), one module per source file so
+// bundlers tree-shake, plus the minified IIFE for <script> users. Declarations come from
+// `tsc --emitDeclarationOnly` (scripts/build-types.mjs), once for both formats.
+import { builtinModules } from 'node:module';
+import { readFileSync } from 'node:fs';
+import typescript from '@rollup/plugin-typescript';
+import terser from '@rollup/plugin-terser';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
+const external = (id) =>
+  id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(d + '/'));
+
+const input = {
+  'core/index': 'src/core/index.ts',
+  'node/index': 'src/node/index.ts',
+  'node/register': 'src/node/register.ts',
+  'browser/index': 'src/browser/index.ts',
+  'collector/index': 'src/collector/index.ts',
+  'collector/cli': 'src/collector/cli.ts',
+};
+
+const ts = () =>
+  typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: true, outDir: undefined, rootDir: 'src' });
+
+export default [
+  {
+    input,
+    external,
+    plugins: [ts()],
+    output: [
+      { dir: 'dist/esm', format: 'es', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true, entryFileNames: '[name].js' },
+      { dir: 'dist/cjs', format: 'cjs', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true, entryFileNames: '[name].js', exports: 'named' },
+    ],
+  },
+  {
+    input: 'src/browser/iife.ts',
+    plugins: [ts()],
+    output: {
+      file: 'dist/skywalking-tracing.iife.min.js',
+      format: 'iife',
+      name: 'SkyWalking',
+      sourcemap: true,
+      plugins: [terser({ ecma: 2020, module: false, compress: { passes: 2 } })],
+    },
+  },
+];

@@ -1,0 +1,2 @@
+// skywalking-tracing/collector: filled by the collector issue.
+export {};

@@ -1,0 +1,297 @@
+import { diag } from './diag.js';
+import type { Reporter } from './reporter.js';
+import { ReportQueue } from './report-queue.js';
+import type { SegmentObject } from './segment.js';
+
+/** How a batch is sent. */
+export interface SendOptions {
+  /** Give up after this long. */
+  timeoutMs: number;
+  /** The page or process is going away: use a transport that survives it (e.g. `keepalive`). */
+  final: boolean;
+}
+
+/** Moves batches of encoded segments to a collector. Implemented per protocol and platform. */
+export interface BatchTransport<T> {
+  /** Sends one batch; resolves when the collector accepted it, rejects (ideally with a {@link TransportError}) otherwise. */
+  send(batch: T[], options: SendOptions): Promise<void>;
+  /** Releases connections. */
+  close?(): Promise<void> | void;
+}
+
+/** A failed send. `retryable` batches go back to the queue; others are dropped and counted. */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message);
+    this.name = 'TransportError';
+    if (options && 'cause' in options) (this as { cause?: unknown }).cause = options.cause;
+  }
+}
+
+/** Options of a {@link BatchReporter}. */
+export interface BatchReporterOptions<T> {
+  transport: BatchTransport<T>;
+  /** Turns a segment into what the transport sends (protobuf bytes, a JSON string). */
+  encode(segment: SegmentObject): T;
+  /** The size of an encoded item, in bytes, for the byte bounds. */
+  sizeOf(item: T): number;
+  /** Most segments queued. Default 10,000. */
+  maxQueueSize?: number;
+  /** Most bytes queued. Default 16 MiB. */
+  maxQueueBytes?: number;
+  /** Most segments in one send. Default 200. */
+  maxBatchSize?: number;
+  /** Most bytes in one send. Default 4 MiB. */
+  maxBatchBytes?: number;
+  /** Delay between a segment's arrival and its send, so sends batch. Default 1000 ms. */
+  flushIntervalMs?: number;
+  /** Per-send timeout. Default 10,000 ms. */
+  sendTimeoutMs?: number;
+  /** First retry delay after a failure; doubles up to `maxRetryDelayMs`, with jitter. Default 1000 ms. */
+  retryDelayMs?: number;
+  /** Default 30,000 ms. */
+  maxRetryDelayMs?: number;
+  /** Name used in diagnostics. */
+  name?: string;
+}
+
+/** Counters of a {@link BatchReporter}. */
+export interface BatchReporterStats {
+  /** Segments the collector accepted. */
+  sent: number;
+  /** Segments dropped: queue full, unencodable, rejected by the collector, or reported after shutdown. */
+  dropped: number;
+  /** Sends that failed. */
+  failedSends: number;
+  /** Segments waiting. */
+  queued: number;
+}
+
+type Timer = { unref?: () => void };
+
+/**
+ * The reporter every platform shares: a bounded queue, batches on a timer, one send in
+ * flight, retries with exponential backoff and jitter, and `flush`/`shutdown` with
+ * deadlines that never reject. Timers are unref'd so they never keep a process alive.
+ */
+export class BatchReporter<T> implements Reporter {
+  readonly queue: ReportQueue<T>;
+  private readonly o: Required<Omit<BatchReporterOptions<T>, 'transport' | 'encode' | 'sizeOf' | 'maxQueueSize' | 'maxQueueBytes'>>;
+  private timer: unknown;
+  private timerDue = 0;
+  private inFlight: Promise<void> | undefined;
+  private failures = 0;
+  private retryAt = 0;
+  private closed = false;
+  private sent = 0;
+  private otherDrops = 0;
+  private failedSends = 0;
+  private failing = false;
+
+  constructor(private readonly options: BatchReporterOptions<T>) {
+    const name = options.name ?? 'reporter';
+    this.queue = new ReportQueue(options.sizeOf, { maxItems: options.maxQueueSize, maxBytes: options.maxQueueBytes, name: `${name} queue` });
+    this.o = {
+      maxBatchSize: pos(options.maxBatchSize, 200),
+      maxBatchBytes: pos(options.maxBatchBytes, 4 * 1024 * 1024),
+      flushIntervalMs: nonNeg(options.flushIntervalMs, 1000),
+      sendTimeoutMs: pos(options.sendTimeoutMs, 10_000),
+      retryDelayMs: pos(options.retryDelayMs, 1000),
+      maxRetryDelayMs: pos(options.maxRetryDelayMs, 30_000),
+      name,
+    };
+  }
+
+  /** Counters: sent, dropped, failed sends, queued. */
+  get stats(): BatchReporterStats {
+    return { sent: this.sent, dropped: this.queue.dropped + this.otherDrops, failedSends: this.failedSends, queued: this.queue.length };
+  }
+
+  report(segment: SegmentObject): void {
+    if (this.closed) {
+      this.otherDrops++;
+      return;
+    }
+    let item: T;
+    try {
+      item = this.options.encode(segment);
+    } catch (err) {
+      this.otherDrops++;
+      diag.once('error', `${this.o.name}-encode`, `${this.o.name}: a segment could not be encoded; dropped`, err);
+      return;
+    }
+    if (this.queue.push(item)) this.schedule(this.o.flushIntervalMs);
+  }
+
+  /** Sends everything queued, waiting at most `timeoutMs` (default 5000). Never rejects. */
+  flush(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const drain = async (): Promise<void> => {
+      while (Date.now() < deadline) {
+        if (this.inFlight) {
+          await this.inFlight;
+          continue;
+        }
+        if (this.queue.length === 0) return;
+        const ok = await this.sendOne(false, Math.max(1, deadline - Date.now()));
+        if (!ok) return;
+      }
+    };
+    return withDeadline(drain(), timeoutMs);
+  }
+
+  /** Flushes within `timeoutMs` (default 5000), stops timers, closes the transport. Never rejects. */
+  async shutdown(timeoutMs = 5000): Promise<void> {
+    if (this.closed) return;
+    await this.flush(timeoutMs);
+    this.closed = true;
+    this.cancelTimer();
+    const left = this.queue.length;
+    if (left > 0) {
+      this.otherDrops += left;
+      diag.warn(`${this.o.name}: ${left} segments not sent before shutdown`);
+      this.queue.clear();
+    }
+    try {
+      await withDeadline(Promise.resolve(this.options.transport.close?.()), 1000);
+    } catch {
+      // close errors are irrelevant once we are done
+    }
+  }
+
+  /**
+   * For page unload: hands every queued segment to the transport with `final: true`,
+   * batches of at most `maxBytes` each, without waiting for answers.
+   */
+  drainFinal(maxBytes: number): void {
+    let guard = 0;
+    while (this.queue.length > 0 && guard++ < 1000) {
+      const batch = this.queue.take(this.o.maxBatchSize, maxBytes);
+      this.options.transport.send(batch, { timeoutMs: this.o.sendTimeoutMs, final: true }).then(
+        () => {
+          this.sent += batch.length;
+        },
+        () => {
+          this.otherDrops += batch.length;
+          this.failedSends++;
+        },
+      );
+    }
+  }
+
+  private schedule(delay: number): void {
+    if (this.closed || this.inFlight) return;
+    const due = Math.max(Date.now() + delay, this.retryAt);
+    if (this.timer !== undefined) {
+      if (this.timerDue <= due) return;
+      this.cancelTimer();
+    }
+    this.timerDue = due;
+    const t = setTimeout(() => {
+      this.timer = undefined;
+      void this.pump();
+    }, Math.max(0, due - Date.now()));
+    (t as Timer).unref?.();
+    this.timer = t;
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.closed && this.queue.length > 0 && !this.inFlight) {
+      const ok = await this.sendOne(false, this.o.sendTimeoutMs);
+      if (!ok) break;
+    }
+    if (!this.closed && this.queue.length > 0) this.schedule(this.o.flushIntervalMs);
+  }
+
+  /** Sends one batch; false when it failed (the caller stops until the retry delay). */
+  private sendOne(final: boolean, timeoutMs: number): Promise<boolean> {
+    const batch = this.queue.take(this.o.maxBatchSize, this.o.maxBatchBytes);
+    if (batch.length === 0) return Promise.resolve(true);
+    let ok = false;
+    const p = (async () => {
+      try {
+        await withTimeout(this.options.transport.send(batch, { timeoutMs: Math.min(timeoutMs, this.o.sendTimeoutMs), final }), timeoutMs + 100);
+        ok = true;
+        this.sent += batch.length;
+        if (this.failing) diag.info(`${this.o.name}: the collector is reachable again`);
+        this.failing = false;
+        this.failures = 0;
+        this.retryAt = 0;
+      } catch (err) {
+        this.failedSends++;
+        const retryable = !(err instanceof TransportError) || err.retryable;
+        if (retryable) this.queue.unshift(batch);
+        else this.otherDrops += batch.length;
+        if (!this.failing) diag.warn(`${this.o.name}: sending failed (${describe(err)}); ${retryable ? 'will retry' : 'batch dropped'}`);
+        this.failing = true;
+        this.failures++;
+        const base = Math.min(this.o.maxRetryDelayMs, this.o.retryDelayMs * 2 ** Math.min(this.failures - 1, 16));
+        // Full jitter on the upper half: agents restarted together do not retry together.
+        this.retryAt = Date.now() + base / 2 + Math.random() * (base / 2);
+      }
+    })();
+    this.inFlight = p;
+    return p.then(() => {
+      this.inFlight = undefined;
+      if (!ok && !this.closed && this.queue.length > 0) this.schedule(0);
+      return ok;
+    });
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function pos(v: number | undefined, d: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? v : d;
+}
+
+function nonNeg(v: number | undefined, d: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d;
+}
+
+/** Resolves when `p` settles or after `ms`, whichever is first; never rejects. */
+function withDeadline(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    (t as Timer).unref?.();
+    p.then(
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+    );
+  });
+}
+
+/** Rejects with a retryable TransportError when `p` takes longer than `ms`. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new TransportError(`timed out after ${ms} ms`, true)), ms);
+    (t as Timer).unref?.();
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,0 +1,71 @@
+/** Severity of a diagnostic message, from quietest to noisiest. */
+export type DiagLevel = 'none' | 'error' | 'warn' | 'info' | 'debug';
+
+/** Where the agent's own diagnostics go. Every method must be safe to call with any arguments. */
+export interface DiagLogger {
+  error(message: string, ...args: unknown[]): void;
+  warn(message: string, ...args: unknown[]): void;
+  info(message: string, ...args: unknown[]): void;
+  debug(message: string, ...args: unknown[]): void;
+}
+
+const RANK: Record<DiagLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4 };
+
+/** A logger that writes to `console` with a `[skywalking-tracing]` prefix. */
+export const consoleDiagLogger: DiagLogger = {
+  error: (m, ...a) => console.error('[skywalking-tracing] ' + m, ...a),
+  warn: (m, ...a) => console.warn('[skywalking-tracing] ' + m, ...a),
+  info: (m, ...a) => console.info('[skywalking-tracing] ' + m, ...a),
+  debug: (m, ...a) => console.debug('[skywalking-tracing] ' + m, ...a),
+};
+
+let sink: DiagLogger = consoleDiagLogger;
+// Silent by default: a tracing agent must not write to the host's console unless asked.
+let rank = RANK.none;
+const onceKeys = new Set<string>();
+
+function emit(level: Exclude<DiagLevel, 'none'>, message: string, args: unknown[]): void {
+  if (RANK[level] > rank) return;
+  try {
+    sink[level](message, ...args);
+  } catch {
+    // A broken user logger must not turn a diagnostic into a host exception.
+  }
+}
+
+/**
+ * The agent's diagnostics channel. Internal errors go here and never to the host.
+ * Silent until {@link setDiagLogger} raises the level.
+ */
+export const diag = {
+  error: (message: string, ...args: unknown[]): void => emit('error', message, args),
+  warn: (message: string, ...args: unknown[]): void => emit('warn', message, args),
+  info: (message: string, ...args: unknown[]): void => emit('info', message, args),
+  debug: (message: string, ...args: unknown[]): void => emit('debug', message, args),
+  /** Logs `message` at most once per `key` for the life of the process or page. */
+  once(level: Exclude<DiagLevel, 'none'>, key: string, message: string, ...args: unknown[]): void {
+    if (RANK[level] > rank || onceKeys.has(key)) return;
+    if (onceKeys.size < 1000) onceKeys.add(key);
+    emit(level, message, args);
+  },
+  /** True when messages of `level` are currently written; lets callers skip building costly messages. */
+  enabled: (level: Exclude<DiagLevel, 'none'>): boolean => RANK[level] <= rank,
+};
+
+/**
+ * Installs a diagnostics logger and level. `setDiagLogger(undefined, 'warn')` keeps the
+ * console logger and shows warnings and errors.
+ */
+export function setDiagLogger(logger: DiagLogger | undefined, level: DiagLevel = 'warn'): void {
+  sink = logger ?? consoleDiagLogger;
+  rank = RANK[level] ?? RANK.warn;
+}
+
+/** Parses a level name leniently (case-insensitive); unknown names give `undefined`. */
+export function parseDiagLevel(value: string | undefined): DiagLevel | undefined {
+  const v = value?.trim().toLowerCase();
+  if (v === 'warning') return 'warn';
+  if (v === 'trace' || v === 'all') return 'debug';
+  if (v === 'off' || v === 'silent') return 'none';
+  return v !== undefined && v in RANK ? (v as DiagLevel) : undefined;
+}

@@ -1,0 +1,158 @@
+// A minimal protobuf writer: just the wire types SegmentObject needs. protobufjs's
+// runtime is larger than the whole browser budget; this is a few hundred bytes.
+
+const utf8 = new TextEncoder();
+
+/**
+ * Appends protobuf fields to a growable buffer. Keys are single bytes (every field
+ * number we write is below 16). @internal
+ */
+export class ProtoWriter {
+  buf: Uint8Array;
+  pos = 0;
+
+  constructor(initialSize = 1024) {
+    this.buf = new Uint8Array(initialSize);
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** A copy of the bytes written so far. */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  /** Writes an unsigned varint of up to 2^53. */
+  varint(value: number): void {
+    this.ensure(10);
+    const b = this.buf;
+    let p = this.pos;
+    let v = value;
+    while (v > 0x7f) {
+      b[p++] = (v % 128) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    b[p++] = v;
+    this.pos = p;
+  }
+
+  /** A varint field holding a non-negative integer; 0 is the default and is not written. */
+  uint(key: number, value: number): void {
+    if (value === 0) return;
+    this.ensure(1);
+    this.buf[this.pos++] = key;
+    if (value > 0) this.varint(value);
+    else this.negative(value);
+  }
+
+  /** An int32 field that may be negative (proto sign-extends negatives to 10 bytes). */
+  int32(key: number, value: number): void {
+    this.uint(key, value);
+  }
+
+  private negative(value: number): void {
+    this.ensure(10);
+    const b = this.buf;
+    let p = this.pos;
+    let lo = value >>> 0;
+    let hi = 0xffffffff;
+    while (hi !== 0) {
+      b[p++] = (lo & 0x7f) | 0x80;
+      lo = ((lo >>> 7) | (hi << 25)) >>> 0;
+      hi >>>= 7;
+    }
+    while (lo > 0x7f) {
+      b[p++] = (lo & 0x7f) | 0x80;
+      lo >>>= 7;
+    }
+    b[p++] = lo;
+    this.pos = p;
+  }
+
+  bool(key: number, value: boolean): void {
+    if (!value) return;
+    this.ensure(2);
+    this.buf[this.pos++] = key;
+    this.buf[this.pos++] = 1;
+  }
+
+  /** A string field; the empty string is the default and is not written. */
+  string(key: number, value: string): void {
+    const n = value.length;
+    if (n === 0) return;
+    this.ensure(n * 3 + 6);
+    const b = this.buf;
+    b[this.pos++] = key;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (value.charCodeAt(i) > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      this.varint(n);
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = value.charCodeAt(i);
+      this.pos = p;
+      return;
+    }
+    const start = this.fork();
+    this.pos += utf8.encodeInto(value, this.buf.subarray(this.pos)).written;
+    this.join(start);
+  }
+
+  /** Raw bytes as a length-delimited field. */
+  bytes(key: number, value: Uint8Array): void {
+    this.ensure(value.length + 6);
+    this.buf[this.pos++] = key;
+    this.varint(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
+  }
+
+  /** Starts a length-delimited field: writes the key, reserves one length byte. */
+  open(key: number): number {
+    this.ensure(1);
+    this.buf[this.pos++] = key;
+    return this.fork();
+  }
+
+  private fork(): number {
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  /** Ends the field started by {@link open}, moving its body when the length needs more bytes. */
+  join(start: number): void {
+    const len = this.pos - start - 1;
+    if (len < 0x80) {
+      this.buf[start] = len;
+      return;
+    }
+    let extra = 0;
+    for (let v = len >>> 7; v > 0; v >>>= 7) extra++;
+    this.ensure(extra);
+    const b = this.buf;
+    b.copyWithin(start + 1 + extra, start + 1, this.pos);
+    let p = start;
+    let v = len;
+    while (v > 0x7f) {
+      b[p++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    b[p] = v;
+    this.pos += extra;
+  }
+}

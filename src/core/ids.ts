@@ -1,0 +1,44 @@
+/** Source of trace and segment ids. */
+export interface IdGenerator {
+  /** Returns a new globally unique id (OAP accepts at most 150 characters). */
+  next(): string;
+}
+
+const HEX: string[] = [];
+for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16));
+
+// 256 ids per getRandomValues call: the call dominates the cost of a single id.
+const POOL_IDS = 256;
+
+/**
+ * Ids of 32 lowercase hex characters (128 random bits, the shape of a W3C trace id)
+ * from `crypto.getRandomValues`, drawn from a pooled buffer.
+ */
+export class RandomIdGenerator implements IdGenerator {
+  private pool = new Uint8Array(16 * POOL_IDS);
+  private offset = this.pool.length;
+
+  next(): string {
+    if (this.offset >= this.pool.length) {
+      crypto.getRandomValues(this.pool);
+      this.offset = 0;
+    }
+    const p = this.pool;
+    const o = this.offset;
+    this.offset = o + 16;
+    return (
+      HEX[p[o]!]! + HEX[p[o + 1]!]! + HEX[p[o + 2]!]! + HEX[p[o + 3]!]! +
+      HEX[p[o + 4]!]! + HEX[p[o + 5]!]! + HEX[p[o + 6]!]! + HEX[p[o + 7]!]! +
+      HEX[p[o + 8]!]! + HEX[p[o + 9]!]! + HEX[p[o + 10]!]! + HEX[p[o + 11]!]! +
+      HEX[p[o + 12]!]! + HEX[p[o + 13]!]! + HEX[p[o + 14]!]! + HEX[p[o + 15]!]!
+    );
+  }
+}
+
+/** A clock in epoch milliseconds. */
+export interface Clock {
+  now(): number;
+}
+
+/** `Date.now()`: epoch milliseconds, what every SkyWalking time field carries. */
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,51 @@
+// skywalking-tracing/core: the platform-free model. Every public name is listed here.
+export { BatchReporter, TransportError } from './batch-reporter.js';
+export type { BatchReporterOptions, BatchReporterStats, BatchTransport, SendOptions } from './batch-reporter.js';
+export { decodeBase64, encodeBase64 } from './base64.js';
+export { recordCarrier } from './carrier.js';
+export type { Extractable, Injectable } from './carrier.js';
+export { consoleDiagLogger, diag, parseDiagLevel, setDiagLogger } from './diag.js';
+export type { DiagLevel, DiagLogger } from './diag.js';
+export { encodeSegment, encodeSegmentCollection } from './encode/segment-codec.js';
+export { RandomIdGenerator, systemClock } from './ids.js';
+export type { Clock, IdGenerator } from './ids.js';
+export { DEFAULT_LIMITS, MAX_SERVICE_NAME_LENGTH, resolveLimits, truncate } from './limits.js';
+export type { Limits, TracerStats } from './limits.js';
+export { ReportQueue } from './report-queue.js';
+export type { ReportQueueOptions } from './report-queue.js';
+export { ConsoleReporter, InMemoryReporter, NoopReporter } from './reporter.js';
+export type { Reporter } from './reporter.js';
+export { AlwaysOnSampler, RateLimitingSampler, RatioSampler } from './sampler.js';
+export type { Sampler } from './sampler.js';
+export { ComponentId, REF_TYPE_NUMBER, SPAN_LAYER_NUMBER, SPAN_TYPE_NUMBER } from './segment.js';
+export type {
+  KeyStringValuePair,
+  LogObject,
+  RefType,
+  SegmentObject,
+  SegmentReference,
+  SpanLayer,
+  SpanObject,
+  SpanType,
+} from './segment.js';
+export { Span } from './span.js';
+export {
+  CORRELATION_MAX_KEYS,
+  CORRELATION_MAX_VALUE_LENGTH,
+  decodeCorrelation,
+  decodeSw8,
+  decodeSw8x,
+  encodeCorrelation,
+  encodeSw8,
+  encodeSw8x,
+  SW8,
+  SW8_CORRELATION,
+  SW8_MAX_LENGTH,
+  SW8_X,
+} from './sw8.js';
+export type { Sw8, Sw8Extension } from './sw8.js';
+export { Log, Tag } from './tag.js';
+export { Tracer } from './tracer.js';
+export type { TracerOptions } from './tracer.js';
+export { TracingContext } from './tracing-context.js';
+export type { ContextSnapshot, TracingContextOptions } from './tracing-context.js';

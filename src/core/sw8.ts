@@ -1,0 +1,158 @@
+import { decodeBase64, encodeBase64 } from './base64.js';
+
+/** The eight fields of an `sw8` header (Cross Process Propagation Headers Protocol v3). */
+export interface Sw8 {
+  /** Field 1: true when the caller samples (and so should we). */
+  sampled: boolean;
+  /** Field 2. */
+  traceId: string;
+  /** Field 3: the caller's segment id. */
+  parentSegmentId: string;
+  /** Field 4: the caller's span id (its exit span). */
+  parentSpanId: number;
+  /** Field 5. */
+  parentService: string;
+  /** Field 6. */
+  parentServiceInstance: string;
+  /** Field 7: the first entry span's name of the caller's segment. */
+  parentEndpoint: string;
+  /** Field 8: the address the caller used to reach us; equals its exit span's peer. */
+  addressUsedAtClient: string;
+}
+
+/** The header names of SkyWalking propagation. */
+export const SW8 = 'sw8';
+/** The header names of SkyWalking propagation. */
+export const SW8_CORRELATION = 'sw8-correlation';
+/** The header names of SkyWalking propagation. */
+export const SW8_X = 'sw8-x';
+
+/** The propagation doc's limit for the whole header value. */
+export const SW8_MAX_LENGTH = 2048;
+
+/**
+ * Encodes an sw8 value. Returns `undefined` (and the caller sends no header) when a string
+ * field is empty, the span id is not a non-negative integer, or the value would reach 2 KB:
+ * a downstream Java agent silently discards such a header anyway.
+ */
+export function encodeSw8(fields: Sw8): string | undefined {
+  const { traceId, parentSegmentId, parentService, parentServiceInstance, parentEndpoint, addressUsedAtClient } =
+    fields;
+  if (!traceId || !parentSegmentId || !parentService || !parentServiceInstance || !parentEndpoint || !addressUsedAtClient)
+    return undefined;
+  if (!Number.isInteger(fields.parentSpanId) || fields.parentSpanId < 0 || fields.parentSpanId > 0x7fffffff)
+    return undefined;
+  const value =
+    (fields.sampled ? '1-' : '0-') +
+    encodeBase64(traceId) + '-' +
+    encodeBase64(parentSegmentId) + '-' +
+    fields.parentSpanId + '-' +
+    encodeBase64(parentService) + '-' +
+    encodeBase64(parentServiceInstance) + '-' +
+    encodeBase64(parentEndpoint) + '-' +
+    encodeBase64(addressUsedAtClient);
+  return value.length < SW8_MAX_LENGTH ? value : undefined;
+}
+
+const SPAN_ID = /^(0|[1-9][0-9]{0,9})$/;
+
+/**
+ * Decodes an sw8 value strictly: exactly 8 fields, sample flag `0` or `1`, a decimal span id
+ * in int32 range, every string field valid padded Base64 of non-empty UTF-8, the whole value
+ * under 2 KB. Anything else gives `undefined`: the caller starts a new trace. Never throws.
+ */
+export function decodeSw8(value: unknown): Sw8 | undefined {
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim();
+  if (v.length === 0 || v.length >= SW8_MAX_LENGTH) return undefined;
+  const parts = v.split('-');
+  if (parts.length !== 8) return undefined;
+  const flag = parts[0];
+  if (flag !== '0' && flag !== '1') return undefined;
+  const spanIdText = parts[3]!;
+  if (!SPAN_ID.test(spanIdText)) return undefined;
+  const parentSpanId = Number(spanIdText);
+  if (parentSpanId > 0x7fffffff) return undefined;
+  const traceId = decodeBase64(parts[1]!);
+  const parentSegmentId = decodeBase64(parts[2]!);
+  const parentService = decodeBase64(parts[4]!);
+  const parentServiceInstance = decodeBase64(parts[5]!);
+  const parentEndpoint = decodeBase64(parts[6]!);
+  const addressUsedAtClient = decodeBase64(parts[7]!);
+  if (!traceId || !parentSegmentId || !parentService || !parentServiceInstance || !parentEndpoint || !addressUsedAtClient)
+    return undefined;
+  return {
+    sampled: flag === '1',
+    traceId,
+    parentSegmentId,
+    parentSpanId,
+    parentService,
+    parentServiceInstance,
+    parentEndpoint,
+    addressUsedAtClient,
+  };
+}
+
+/** At most this many correlation keys travel (the Java agent's `element_max_number`). */
+export const CORRELATION_MAX_KEYS = 3;
+/** Longest correlation value, in UTF-16 characters (the Java agent's `value_max_length`). */
+export const CORRELATION_MAX_VALUE_LENGTH = 128;
+
+/**
+ * Encodes `sw8-correlation`: `base64(key):base64(value)` joined by commas. Keeps the first
+ * 3 entries with non-empty keys and values of at most 128 characters. Returns `undefined`
+ * when nothing is left, so the header is sent only when it carries something.
+ */
+export function encodeCorrelation(entries: ReadonlyMap<string, string> | Record<string, string>): string | undefined {
+  const list = entries instanceof Map ? [...entries] : Object.entries(entries);
+  const out: string[] = [];
+  for (const [k, v] of list) {
+    if (out.length === CORRELATION_MAX_KEYS) break;
+    if (!k || !v || v.length > CORRELATION_MAX_VALUE_LENGTH) continue;
+    out.push(encodeBase64(k) + ':' + encodeBase64(v));
+  }
+  return out.length ? out.join(',') : undefined;
+}
+
+/**
+ * Decodes `sw8-correlation` defensively: malformed elements are skipped, at most 3 keys
+ * are kept, over-long values dropped. Never throws.
+ */
+export function decodeCorrelation(value: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  if (typeof value !== 'string' || value.length === 0 || value.length > 4 * SW8_MAX_LENGTH) return out;
+  for (const item of value.split(',')) {
+    if (out.size === CORRELATION_MAX_KEYS) break;
+    const pair = item.trim().split(':');
+    if (pair.length !== 2) continue;
+    const k = decodeBase64(pair[0]!);
+    const v = decodeBase64(pair[1]!);
+    if (!k || !v || v.length > CORRELATION_MAX_VALUE_LENGTH) continue;
+    out.set(k, v);
+  }
+  return out;
+}
+
+/** The `sw8-x` extension header. */
+export interface Sw8Extension {
+  /** Tracing mode `1`: every span of the receiving context is reported with `skipAnalysis`. */
+  skipAnalysis: boolean;
+  /** Client send time in epoch ms, for `transmission.latency`. */
+  sendTime?: number;
+}
+
+/** Encodes `sw8-x` as `<0|1>-<epoch ms>` (the second field empty when there is no time). */
+export function encodeSw8x(ext: Sw8Extension): string {
+  const t = ext.sendTime !== undefined && Number.isFinite(ext.sendTime) ? String(Math.trunc(ext.sendTime)) : '';
+  return (ext.skipAnalysis ? '1' : '0') + '-' + t;
+}
+
+/** Decodes `sw8-x`; only an exact `1` turns skipAnalysis on, a bad time is ignored. Never throws. */
+export function decodeSw8x(value: unknown): Sw8Extension | undefined {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) return undefined;
+  const parts = value.split('-');
+  const ext: Sw8Extension = { skipAnalysis: parts[0]?.trim() === '1' };
+  const t = parts[1]?.trim();
+  if (t && /^[0-9]{1,16}$/.test(t)) ext.sendTime = Number(t);
+  return ext;
+}

@@ -1,0 +1,123 @@
+import { diag } from './diag.js';
+import type { Clock, IdGenerator } from './ids.js';
+import { RandomIdGenerator, systemClock } from './ids.js';
+import type { Limits, TracerStats } from './limits.js';
+import { MAX_SERVICE_NAME_LENGTH, resolveLimits, truncate } from './limits.js';
+import type { Reporter } from './reporter.js';
+import type { Sampler } from './sampler.js';
+import { AlwaysOnSampler } from './sampler.js';
+import type { SegmentObject } from './segment.js';
+import type { ContextHost, TracingContextOptions } from './tracing-context.js';
+import { TracingContext } from './tracing-context.js';
+
+/** Options of a {@link Tracer}. */
+export interface TracerOptions {
+  /** The service name (OAP's service). Cut to 50 characters. Required. */
+  service: string;
+  /** The instance name (OAP's service instance; the browser's version). Cut to 50 characters. Required. */
+  serviceInstance: string;
+  /** Where finished segments go. */
+  reporter: Reporter;
+  /** Decides about traces that start here. Default: record everything. */
+  sampler?: Sampler;
+  /** Epoch-ms clock. Default `Date.now`. Inject one to compare whole segments in tests. */
+  clock?: Clock;
+  /** Id source. Default: 32 random hex characters. */
+  idGenerator?: IdGenerator;
+  /** Per-segment limits; see {@link Limits}. */
+  limits?: Partial<Limits>;
+  /**
+   * Send `sw8-x` with the client send time on every propagation, so receivers tag
+   * `transmission.latency` (useful for queues). Default false: one header fewer per request.
+   */
+  propagateSendTime?: boolean;
+}
+
+/**
+ * Creates tracing contexts for one service instance and hands their finished segments
+ * to the reporter. Validates its options once, here; everything after never throws.
+ */
+export class Tracer implements ContextHost {
+  readonly service: string;
+  readonly serviceInstance: string;
+  readonly reporter: Reporter;
+  readonly limits: Limits;
+  readonly propagateSendTime: boolean;
+  /** Counters of dropped and reported data. */
+  readonly stats: TracerStats = {
+    droppedSpans: 0,
+    droppedTags: 0,
+    droppedLogs: 0,
+    truncatedValues: 0,
+    unsampledSegments: 0,
+    reportedSegments: 0,
+    reporterErrors: 0,
+  };
+  private readonly sampler: Sampler;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+
+  constructor(options: TracerOptions) {
+    if (!options || typeof options !== 'object') throw new TypeError('skywalking-tracing: new Tracer(options) needs an options object');
+    const { service, serviceInstance, reporter } = options;
+    if (typeof service !== 'string' || service.trim() === '')
+      throw new TypeError('skywalking-tracing: Tracer option "service" must be a non-empty string');
+    if (typeof serviceInstance !== 'string' || serviceInstance.trim() === '')
+      throw new TypeError('skywalking-tracing: Tracer option "serviceInstance" must be a non-empty string');
+    if (!reporter || typeof reporter.report !== 'function')
+      throw new TypeError('skywalking-tracing: Tracer option "reporter" must have a report(segment) method');
+    this.service = cutName(service.trim(), 'service');
+    this.serviceInstance = cutName(serviceInstance.trim(), 'serviceInstance');
+    this.reporter = reporter;
+    this.sampler = options.sampler ?? new AlwaysOnSampler();
+    this.clock = options.clock ?? systemClock;
+    this.ids = options.idGenerator ?? new RandomIdGenerator();
+    this.limits = resolveLimits(options.limits);
+    this.propagateSendTime = options.propagateSendTime === true;
+  }
+
+  /** Starts a new segment. */
+  createTracingContext(options?: TracingContextOptions): TracingContext {
+    return new TracingContext(this, options);
+  }
+
+  /** @internal */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** @internal */
+  nextId(): string {
+    return this.ids.next();
+  }
+
+  /** @internal */
+  sample(operationName: string): boolean {
+    try {
+      return this.sampler.shouldSample(operationName) !== false;
+    } catch (err) {
+      diag.warn('sampler threw; sampling this trace', err);
+      return true;
+    }
+  }
+
+  /** @internal */
+  finish(segment: SegmentObject, sampled: boolean): void {
+    if (!sampled) {
+      this.stats.unsampledSegments++;
+      return;
+    }
+    try {
+      this.reporter.report(segment);
+      this.stats.reportedSegments++;
+    } catch (err) {
+      if (this.stats.reporterErrors++ === 0) diag.error('reporter.report threw; segment lost', err);
+    }
+  }
+}
+
+function cutName(name: string, what: string): string {
+  if (name.length <= MAX_SERVICE_NAME_LENGTH) return name;
+  diag.warn(`${what} "${name}" is longer than ${MAX_SERVICE_NAME_LENGTH} characters; cut`);
+  return truncate(name, MAX_SERVICE_NAME_LENGTH);
+}
