@@ -1,0 +1,2 @@
+// Same-origin ingest handler for browser reports. The transport helper fills it.
+export {};
