@@ -1,4 +1,13 @@
-// skywalking-tracing/node: the node runtime, plus the whole core.
+// skywalking-tracing/node: the Node runtime, plus the whole core.
+export { currentAgent, start } from './agent.js';
+export type { NodeAgent } from './agent.js';
+export { activeTrace } from './context.js';
+export type { ActiveTrace } from './context.js';
+export { globToRegExp, resolveOptions } from './options.js';
+export type { NodeAgentOptions, ResolvedOptions } from './options.js';
+export { createNodeReporter } from './reporter/index.js';
+export type { NodeReporter, NodeReporterOptions } from './reporter/index.js';
+export { isSuppressed, runSuppressed } from './suppress.js';
 export { BatchReporter, TransportError } from '../core/batch-reporter.js';
 export type { BatchReporterOptions, BatchReporterStats, BatchTransport, SendOptions } from '../core/batch-reporter.js';
 export { decodeBase64, encodeBase64 } from '../core/base64.js';

@@ -1,6 +1,11 @@
-// The Node reporters (gRPC and HTTP to OAP). Interface fixed by the lead; the transport helper fills it.
-import type { BatchReporterStats, Reporter } from '../../core/index.js';
-import { NoopReporter } from '../../core/index.js';
+// The Node reporters: segments to OAP over gRPC (client-streaming collect) or HTTP (/v3/segments).
+import * as grpc from '@grpc/grpc-js';
+import type { BatchReporterStats, Reporter, SegmentObject } from '../../core/index.js';
+import { BatchReporter, encodeSegment } from '../../core/index.js';
+import { channelCredentials, loadPem, type PemSource } from './credentials.js';
+import { GrpcSegmentTransport } from './grpc-transport.js';
+import { HttpSegmentTransport } from './http-transport.js';
+import { ManagementClient } from './management.js';
 
 /** Options of {@link createNodeReporter}. */
 export interface NodeReporterOptions {
@@ -14,14 +19,28 @@ export interface NodeReporterOptions {
   /** Use TLS. */
   secure?: boolean;
   /** PEM contents (or file paths) for TLS: custom CA, client certificate and key (mTLS). */
-  tls?: { ca?: string | Uint8Array; cert?: string | Uint8Array; key?: string | Uint8Array };
+  tls?: { ca?: PemSource; cert?: PemSource; key?: PemSource };
   /** Extra instance properties reported to ManagementService. */
   instanceProperties?: Record<string, string>;
-  /** Send ManagementService instance properties and keepAlive (default true for grpc). */
+  /** Send ManagementService instance properties and keepAlive (gRPC only). Default true. */
   management?: boolean;
+  /** Heartbeat period, ms. Default 30,000. */
+  keepAliveIntervalMs?: number;
+  /** Most segments queued. Default 10,000. */
   maxQueueSize?: number;
+  /** Most bytes queued. Default 32 MiB. */
   maxQueueBytes?: number;
+  /** Batch delay, ms. Default 1000. */
   flushIntervalMs?: number;
+  /** Per-send deadline, ms. Default 10,000. */
+  sendTimeoutMs?: number;
+}
+
+interface QueueSettings {
+  maxQueueSize: number;
+  maxQueueBytes: number;
+  flushIntervalMs: number;
+  sendTimeoutMs: number;
 }
 
 /** A reporter to OAP with counters. */
@@ -29,8 +48,91 @@ export interface NodeReporter extends Reporter {
   readonly stats: BatchReporterStats;
 }
 
-/** Creates the reporter `start()` uses. */
-export function createNodeReporter(_options: NodeReporterOptions): NodeReporter {
-  const r = new NoopReporter();
-  return Object.assign(r, { stats: { sent: 0, dropped: 0, failedSends: 0, queued: 0 } });
+/** Creates the reporter `start()` uses: batched, bounded, retrying, never throwing. */
+export function createNodeReporter(options: NodeReporterOptions): NodeReporter {
+  const common: QueueSettings = {
+    maxQueueSize: options.maxQueueSize ?? 10_000,
+    maxQueueBytes: options.maxQueueBytes ?? 32 * 1024 * 1024,
+    flushIntervalMs: options.flushIntervalMs ?? 1000,
+    sendTimeoutMs: options.sendTimeoutMs ?? 10_000,
+  };
+  if (options.protocol === 'http') {
+    const scheme = options.secure ? 'https://' : 'http://';
+    const base = /^https?:\/\//.test(options.collector) ? options.collector : scheme + options.collector;
+    const headers: Record<string, string> = options.authentication ? { authentication: options.authentication } : {};
+    const transport = new HttpSegmentTransport(base, headers, {
+      ca: loadPem(options.tls?.ca, 'ca'),
+      cert: loadPem(options.tls?.cert, 'cert'),
+      key: loadPem(options.tls?.key, 'key'),
+    });
+    return new BatchReporter<string>({
+      ...common,
+      name: 'HTTP reporter',
+      transport,
+      encode: (segment: SegmentObject) => JSON.stringify(segment),
+      sizeOf: (s) => s.length,
+    });
+  }
+  return new GrpcReporter(options, common);
+}
+
+class GrpcReporter implements NodeReporter {
+  private readonly client: grpc.Client;
+  private readonly batches: BatchReporter<Uint8Array>;
+  private readonly management: ManagementClient | undefined;
+
+  constructor(options: NodeReporterOptions, common: QueueSettings) {
+    this.client = new grpc.Client(options.collector, channelCredentials(options.secure === true, options.tls), {
+      'grpc.max_send_message_length': 50 * 1024 * 1024,
+      'grpc.keepalive_time_ms': 60_000,
+      'grpc.keepalive_timeout_ms': 20_000,
+      'grpc.initial_reconnect_backoff_ms': 1000,
+      'grpc.max_reconnect_backoff_ms': 30_000,
+    });
+    const token = options.authentication;
+    const metadata = () => {
+      const m = new grpc.Metadata();
+      if (token) m.set('authentication', token);
+      m.set('agent-version', 'skywalking-tracing');
+      return m;
+    };
+    this.batches = new BatchReporter<Uint8Array>({
+      ...common,
+      name: 'gRPC reporter',
+      transport: new GrpcSegmentTransport(this.client, metadata),
+      encode: encodeSegment,
+      sizeOf: (b) => b.length,
+    });
+    if (options.management !== false) {
+      this.management = new ManagementClient(this.client, metadata, {
+        service: options.service,
+        serviceInstance: options.serviceInstance,
+        properties: options.instanceProperties,
+        intervalMs: options.keepAliveIntervalMs,
+      });
+      this.management.start();
+    }
+  }
+
+  get stats(): BatchReporterStats {
+    return this.batches.stats;
+  }
+
+  report(segment: SegmentObject): void {
+    this.batches.report(segment);
+  }
+
+  flush(timeoutMs?: number): Promise<void> {
+    return this.batches.flush(timeoutMs);
+  }
+
+  async shutdown(timeoutMs?: number): Promise<void> {
+    this.management?.stop();
+    await this.batches.shutdown(timeoutMs);
+    try {
+      this.client.close();
+    } catch {
+      // already closed
+    }
+  }
 }

@@ -1,0 +1,177 @@
+import { diag, RateLimitingSampler, RatioSampler, setDiagLogger, Tracer } from '../core/index.js';
+import type { Reporter, Sampler, Span, TracingContext } from '../core/index.js';
+import { parentFor, traceStorage } from './context.js';
+import { instrumentFetch } from './fetch.js';
+import { instrumentHttpClient } from './http-client.js';
+import { instrumentHttpServer } from './http-server.js';
+import type { NodeAgentOptions, ResolvedOptions } from './options.js';
+import { resolveOptions } from './options.js';
+import { createNodeReporter } from './reporter/index.js';
+
+/** The running Node agent. */
+export interface NodeAgent {
+  readonly tracer: Tracer;
+  readonly reporter: Reporter;
+  /** The options in force (after environment and defaults). */
+  readonly options: Readonly<ResolvedOptions>;
+  /** Sends queued segments, waiting at most `timeoutMs` (default 5000). Never rejects. */
+  flush(timeoutMs?: number): Promise<void>;
+  /** Flushes, removes every patch and stops timers. One-shot; never rejects. */
+  shutdown(timeoutMs?: number): Promise<void>;
+  /**
+   * Runs `fn` inside a new Local span of the current trace (or a new trace), ending it when
+   * `fn` returns or its promise settles; a throw or rejection marks the span as failed.
+   */
+  withSpan<T>(operationName: string, fn: (span: Span) => T): T;
+  /** The innermost span of the current async flow. */
+  activeSpan(): Span | undefined;
+  /** The segment of the current async flow. */
+  activeContext(): TracingContext | undefined;
+}
+
+let running: NodeAgent | undefined;
+
+/** The agent started by {@link start}, if any. */
+export function currentAgent(): NodeAgent | undefined {
+  return running;
+}
+
+/**
+ * Starts tracing this process: incoming and outgoing http/https and global fetch, reported
+ * to OAP. Options fall back to SW_AGENT_* environment variables. Calling it again returns
+ * the running agent. Never throws for bad options: they get a diagnostic and a default.
+ */
+export function start(options: NodeAgentOptions = {}): NodeAgent {
+  if (running) return running;
+  const resolved = resolveOptions(options, process.env);
+  setDiagLogger(undefined, resolved.logLevel);
+  const reporter =
+    resolved.reporter ??
+    createNodeReporter({
+      service: resolved.service,
+      serviceInstance: resolved.serviceInstance,
+      collector: resolved.collector,
+      protocol: resolved.protocol,
+      authentication: resolved.authentication,
+      secure: resolved.secure,
+      tls: resolved.tls,
+      instanceProperties: resolved.instanceProperties,
+      maxQueueSize: resolved.maxBufferSize,
+    });
+  const tracer = new Tracer({
+    service: resolved.service,
+    serviceInstance: resolved.serviceInstance,
+    reporter,
+    sampler: sampler(resolved),
+    limits: resolved.limits,
+  });
+  const undo: Array<() => void> = [];
+  if (resolved.enabled) {
+    const install = (name: string, fn: () => () => void) => {
+      try {
+        undo.push(fn());
+      } catch (err) {
+        diag.error(`could not instrument ${name}; it stays untraced`, err);
+      }
+    };
+    if (resolved.instrument.httpServer) install('http server', () => instrumentHttpServer(tracer, resolved));
+    if (resolved.instrument.httpClient) install('http client', () => instrumentHttpClient(tracer, resolved));
+    if (resolved.instrument.fetch) install('fetch', () => instrumentFetch(tracer, resolved));
+  } else {
+    diag.info('agent disabled (enabled: false or SW_AGENT_DISABLE); nothing is traced');
+  }
+  const removeExitHooks = resolved.flushOnExit && resolved.enabled ? exitHooks(() => reporter.flush(2000)) : () => {};
+
+  let stopping: Promise<void> | undefined;
+  const agent: NodeAgent = {
+    tracer,
+    reporter,
+    options: resolved,
+    flush: (timeoutMs = 5000) => reporter.flush(timeoutMs).catch(() => {}),
+    shutdown(timeoutMs = 5000) {
+      stopping ??= (async () => {
+        for (const u of undo.splice(0).reverse()) {
+          try {
+            u();
+          } catch {
+            // keep removing the others
+          }
+        }
+        removeExitHooks();
+        if (running === agent) running = undefined;
+        await reporter.shutdown(timeoutMs).catch(() => {});
+      })();
+      return stopping;
+    },
+    withSpan<T>(operationName: string, fn: (span: Span) => T): T {
+      const { context, parent } = parentFor(tracer, traceStorage.getStore());
+      const span = context.createLocalSpan(operationName, parent);
+      return traceStorage.run({ context, span }, () => {
+        let result: T;
+        try {
+          result = fn(span);
+        } catch (err) {
+          span.error(err);
+          span.end();
+          throw err;
+        }
+        if (result && typeof (result as { then?: unknown }).then === 'function') {
+          return (result as unknown as Promise<unknown>).then(
+            (v) => {
+              span.end();
+              return v;
+            },
+            (err: unknown) => {
+              span.error(err);
+              span.end();
+              throw err;
+            },
+          ) as T;
+        }
+        span.end();
+        return result;
+      });
+    },
+    activeSpan: () => traceStorage.getStore()?.span,
+    activeContext: () => traceStorage.getStore()?.context,
+  };
+  running = agent;
+  return agent;
+}
+
+function sampler(o: ResolvedOptions): Sampler | undefined {
+  const ratio = o.sampleRate < 1 ? new RatioSampler(o.sampleRate) : undefined;
+  const rate = o.samplesPerSecond > 0 ? new RateLimitingSampler(o.samplesPerSecond) : undefined;
+  if (ratio && rate) return { shouldSample: (op) => ratio.shouldSample() && rate.shouldSample() };
+  return ratio ?? rate;
+}
+
+/**
+ * Best-effort final flush when the process is asked to stop. A signal listener would
+ * cancel Node's default exit, so when the app has no handler of its own we re-raise the
+ * signal after flushing; when it has one, it decides when to exit.
+ */
+function exitHooks(flush: () => Promise<void>): () => void {
+  let flushed = false;
+  const onBeforeExit = () => {
+    if (flushed) return;
+    flushed = true;
+    void flush();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    const others = process.listenerCount(signal) > 1;
+    void flush().finally(() => {
+      if (others) return;
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    });
+  };
+  process.on('beforeExit', onBeforeExit);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.removeListener('beforeExit', onBeforeExit);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
+}

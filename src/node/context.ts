@@ -1,0 +1,31 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Span, Tracer, TracingContext } from '../core/index.js';
+
+/** What the agent keeps per async flow: the segment and the span new spans hang under. */
+export interface ActiveTrace {
+  readonly context: TracingContext;
+  readonly span: Span;
+}
+
+/** The async-context store: one per process, shared by every instrumentation. @internal */
+export const traceStorage = new AsyncLocalStorage<ActiveTrace>();
+
+/** The current flow's trace, if any. */
+export function activeTrace(): ActiveTrace | undefined {
+  return traceStorage.getStore();
+}
+
+/**
+ * The context and parent a new span of the current flow belongs to. When the flow's
+ * segment has already been reported (work that outlives its request), a new segment is
+ * started and linked to the old one by a CrossThread reference, so nothing is lost.
+ * @internal
+ */
+export function parentFor(tracer: Tracer, store: ActiveTrace | undefined): { context: TracingContext; parent: Span | undefined } {
+  if (!store) return { context: tracer.createTracingContext(), parent: undefined };
+  if (!store.context.isFinished) return { context: store.context, parent: store.span };
+  const next = tracer.createTracingContext();
+  const snapshot = store.context.capture();
+  next.continued({ ...snapshot, spanId: store.span.spanId >= 0 ? store.span.spanId : snapshot.spanId });
+  return { context: next, parent: undefined };
+}

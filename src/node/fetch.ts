@@ -1,0 +1,94 @@
+import dc from 'node:diagnostics_channel';
+import { ComponentId, diag } from '../core/index.js';
+import type { Span, Tracer } from '../core/index.js';
+import { parentFor, traceStorage } from './context.js';
+import { hostPort, pathOf, redactedUrl } from './http-utils.js';
+import type { ResolvedOptions } from './options.js';
+import { isSuppressed } from './suppress.js';
+
+// The shape of undici's request object in its diagnostics messages (Node 20: undici 6).
+interface UndiciRequest {
+  origin: string | URL;
+  method: string;
+  path: string;
+  headers: string[] | string;
+  addHeader(name: string, value: string): unknown;
+}
+
+const PROPAGATION = new Set(['sw8', 'sw8-correlation', 'sw8-x']);
+
+/**
+ * Traces Node's global `fetch` through undici's diagnostics channels: no monkey-patching,
+ * nothing to conflict with other instrumentations. Returns the function that unsubscribes.
+ */
+export function instrumentFetch(tracer: Tracer, options: ResolvedOptions): () => void {
+  const spans = new WeakMap<UndiciRequest, Span>();
+
+  const onCreate = (message: unknown) => {
+    const request = (message as { request: UndiciRequest }).request;
+    const store = traceStorage.getStore();
+    if (isSuppressed() || (!store && !options.traceWithoutParent)) return;
+    try {
+      const origin = new URL(String(request.origin));
+      const port = origin.port || (origin.protocol === 'https:' ? '443' : '80');
+      const peer = hostPort(origin.hostname.replace(/^\[|\]$/g, ''), port);
+      const url = new URL(request.path, origin);
+      const { context, parent } = parentFor(tracer, store);
+      const injectable = options.propagateTo(url) ? { inject: (k: string, v: string) => setHeader(request, k, v) } : undefined;
+      if (injectable) removePropagation(request);
+      const span = context.createExitSpan(pathOf(request.path) || '/', parent, peer, injectable);
+      span.setComponent(ComponentId.HttpClient).setLayer('Http');
+      span.tag('http.method', request.method);
+      span.tag('url', redactedUrl(`${origin.protocol}//${peer}`, request.path));
+      spans.set(request, span);
+    } catch (err) {
+      diag.once('error', 'fetch-start', 'tracing a fetch failed; sent untraced', err);
+    }
+  };
+  const onHeaders = (message: unknown) => {
+    const { request, response } = message as { request: UndiciRequest; response: { statusCode: number } };
+    const span = spans.get(request);
+    if (!span) return;
+    spans.delete(request);
+    span.tag('http.status_code', String(response.statusCode));
+    if (response.statusCode >= options.errorStatusThreshold) span.error();
+    span.end();
+  };
+  const onError = (message: unknown) => {
+    const { request, error } = message as { request: UndiciRequest; error: unknown };
+    const span = spans.get(request);
+    if (!span) return;
+    spans.delete(request);
+    span.error(error);
+    span.end();
+  };
+
+  const subscriptions: Array<[string, (m: unknown) => void]> = [
+    ['undici:request:create', onCreate],
+    ['undici:request:headers', onHeaders],
+    ['undici:request:error', onError],
+  ];
+  for (const [name, fn] of subscriptions) dc.subscribe(name, fn);
+  return () => {
+    for (const [name, fn] of subscriptions) dc.unsubscribe(name, fn);
+  };
+}
+
+// undici appends headers; drop any sw8 the caller set so exactly one travels.
+function removePropagation(request: UndiciRequest): void {
+  if (Array.isArray(request.headers)) {
+    for (let i = request.headers.length - 2; i >= 0; i -= 2) {
+      if (PROPAGATION.has(String(request.headers[i]).toLowerCase())) request.headers.splice(i, 2);
+    }
+  } else if (typeof request.headers === 'string') {
+    request.headers = request.headers
+      .split('\r\n')
+      .filter((line) => !PROPAGATION.has(line.slice(0, line.indexOf(':')).trim().toLowerCase()))
+      .join('\r\n');
+  }
+}
+
+function setHeader(request: UndiciRequest, key: string, value: string): void {
+  if (Array.isArray(request.headers)) request.headers.push(key, value);
+  else request.addHeader(key, value);
+}

@@ -1,0 +1,168 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
+import { syncBuiltinESMExports } from 'node:module';
+import { ComponentId, diag } from '../core/index.js';
+import type { Injectable, Span, Tracer } from '../core/index.js';
+import { parentFor, traceStorage } from './context.js';
+import { hostPort, pathOf, redactedUrl } from './http-utils.js';
+import type { ResolvedOptions } from './options.js';
+import { patchMethod } from './patch.js';
+import { isSuppressed } from './suppress.js';
+
+type RequestFn = (...args: unknown[]) => ClientRequest;
+
+const PROPAGATION = new Set(['sw8', 'sw8-correlation', 'sw8-x']);
+
+/**
+ * Traces `http.request`, `http.get`, `https.request` and `https.get` as Exit spans and
+ * writes sw8 into a copy of the request headers. The module objects are patched and
+ * re-synced to their ESM views, so `import { request } from 'node:http'` in modules
+ * loaded afterwards is traced too. Returns the function that removes the patches.
+ */
+export function instrumentHttpClient(tracer: Tracer, options: ResolvedOptions): () => void {
+  const undo = [
+    patchMethod(http, 'request', (orig) => wrapRequest(orig, 'http:', tracer, options)),
+    patchMethod(http, 'get', (orig) => wrapRequest(orig, 'http:', tracer, options)),
+    patchMethod(https, 'request', (orig) => wrapRequest(orig, 'https:', tracer, options)),
+    patchMethod(https, 'get', (orig) => wrapRequest(orig, 'https:', tracer, options)),
+  ];
+  syncBuiltinESMExports();
+  return () => {
+    for (const u of undo) u();
+    syncBuiltinESMExports();
+  };
+}
+
+interface Target {
+  protocol: string;
+  hostname: string;
+  port: string;
+  path: string;
+  method: string;
+}
+
+// http.get calls the module's internal request(), not the export, so get and request
+// are wrapped separately and a get is traced once.
+function wrapRequest(original: RequestFn, defaultProtocol: string, tracer: Tracer, options: ResolvedOptions): RequestFn {
+  return function request(this: unknown, ...args: unknown[]): ClientRequest {
+    const store = traceStorage.getStore();
+    if (isSuppressed() || (!store && !options.traceWithoutParent)) return original.apply(this, args);
+    let span: Span | undefined;
+    let callArgs = args;
+    try {
+      const parsed = normalise(args, defaultProtocol);
+      if (!parsed) return original.apply(this, args);
+      const { target, headers, rebuild } = parsed;
+      const peer = hostPort(target.hostname, target.port);
+      const { context, parent } = parentFor(tracer, store);
+      const copy = copyHeaders(headers);
+      const url = new URL(`${target.protocol}//${peer}${target.path.startsWith('/') ? '' : '/'}${target.path}`);
+      const injectable: Injectable | undefined = options.propagateTo(url) ? { inject: (k, v) => setHeader(copy, k, v) } : undefined;
+      span = context.createExitSpan(pathOf(target.path) || '/', parent, peer, injectable);
+      span.setComponent(ComponentId.HttpClient).setLayer('Http');
+      span.tag('http.method', target.method);
+      span.tag('url', redactedUrl(`${target.protocol}//${peer}`, target.path));
+      callArgs = rebuild(copy);
+    } catch (err) {
+      diag.once('error', 'http-client-start', 'tracing an outgoing request failed; sent untraced', err);
+      span?.end();
+      return original.apply(this, args);
+    }
+    const req = original.apply(this, callArgs);
+    watch(span, req, options.errorStatusThreshold);
+    return req;
+  };
+}
+
+function watch(span: Span, req: ClientRequest, threshold: number): void {
+  let done = false;
+  const end = () => {
+    if (done) return;
+    done = true;
+    span.end();
+  };
+  try {
+    req.once('response', (res: IncomingMessage) => {
+      const status = res.statusCode ?? 0;
+      span.tag('http.status_code', String(status));
+      if (status >= threshold) span.error();
+      end();
+    });
+    req.once('error', (err) => {
+      span.error(err);
+      end();
+    });
+    req.once('timeout', () => {
+      span.error().log({ event: 'error', 'error.kind': 'Timeout', message: 'request timed out' });
+    });
+    req.once('close', () => {
+      if (!done) span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'request closed before a response' });
+      end();
+    });
+  } catch {
+    end();
+  }
+}
+
+/** Reads the target out of every `request()` call form and returns a way to call it again with new headers. */
+function normalise(
+  args: unknown[],
+  defaultProtocol: string,
+): { target: Target; headers: OutgoingHttpHeaders | readonly string[] | undefined; rebuild: (headers: OutgoingHttpHeaders | string[]) => unknown[] } | undefined {
+  let url: URL | undefined;
+  let opts: RequestOptions | undefined;
+  let rest: unknown[];
+  const a0 = args[0];
+  if (typeof a0 === 'string' || a0 instanceof URL) {
+    try {
+      url = typeof a0 === 'string' ? new URL(a0) : a0;
+    } catch {
+      return undefined;
+    }
+    if (args[1] && typeof args[1] === 'object') {
+      opts = args[1] as RequestOptions;
+      rest = args.slice(2);
+    } else rest = args.slice(1);
+  } else if (a0 && typeof a0 === 'object') {
+    opts = a0 as RequestOptions;
+    rest = args.slice(1);
+  } else return undefined;
+
+  const protocol = opts?.protocol ?? url?.protocol ?? defaultProtocol;
+  const rawHost = opts?.hostname ?? (opts?.host ? String(opts.host).replace(/:\d+$/, '') : undefined) ?? url?.hostname ?? 'localhost';
+  const hostname = rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost;
+  const port = String(opts?.port ?? (url?.port || '') ?? '') || (protocol === 'https:' ? '443' : '80');
+  const path = opts?.path ?? (url ? url.pathname + url.search : '/');
+  const method = (opts?.method ?? 'GET').toUpperCase();
+  const headers = opts?.headers as OutgoingHttpHeaders | readonly string[] | undefined;
+  return {
+    target: { protocol, hostname, port, path, method },
+    headers,
+    rebuild: (h) => {
+      const newOpts = { ...(opts ?? {}), headers: h };
+      return url ? [url, newOpts, ...rest] : [newOpts, ...rest];
+    },
+  };
+}
+
+/** A copy of the caller's headers without any propagation header, in the caller's shape. */
+function copyHeaders(headers: OutgoingHttpHeaders | readonly string[] | undefined): OutgoingHttpHeaders | string[] {
+  if (Array.isArray(headers)) {
+    const out: string[] = [];
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      if (!PROPAGATION.has(String(headers[i]).toLowerCase())) out.push(headers[i]!, headers[i + 1]!);
+    }
+    return out;
+  }
+  const out: OutgoingHttpHeaders = {};
+  if (headers && typeof headers === 'object') {
+    for (const k of Object.keys(headers)) if (!PROPAGATION.has(k.toLowerCase())) out[k] = (headers as OutgoingHttpHeaders)[k];
+  }
+  return out;
+}
+
+function setHeader(headers: OutgoingHttpHeaders | string[], key: string, value: string): void {
+  if (Array.isArray(headers)) headers.push(key, value);
+  else headers[key] = value;
+}

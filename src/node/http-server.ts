@@ -1,0 +1,84 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ComponentId, diag } from '../core/index.js';
+import type { Span, Tracer } from '../core/index.js';
+import { traceStorage } from './context.js';
+import { clientAddress, hasSuffix, headerExtractable, pathOf, redactedUrl } from './http-utils.js';
+import type { ResolvedOptions } from './options.js';
+import { isSuppressed } from './suppress.js';
+import { patchMethod, type AnyFunction } from './patch.js';
+
+/**
+ * Traces every request an `http` or `https` server receives, whatever framework sits on
+ * top: `Server.prototype.emit('request')` runs the app's handler inside the request's
+ * trace. Returns the function that removes the patch.
+ */
+export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): () => void {
+  const wrap = (original: AnyFunction) =>
+    function emit(this: unknown, event: unknown, ...args: unknown[]): boolean {
+      if (event !== 'request' || isSuppressed()) return original.call(this, event, ...args);
+      const req = args[0] as IncomingMessage;
+      const res = args[1] as ServerResponse;
+      let span: Span;
+      let context;
+      try {
+        const rawUrl = req.url ?? '/';
+        const path = pathOf(rawUrl);
+        const method = req.method ?? 'GET';
+        if (options.ignoreMethods.has(method) || hasSuffix(path, options.ignoreSuffixes) || options.ignorePath(path))
+          return original.call(this, event, ...args);
+        context = tracer.createTracingContext();
+        span = context.createEntrySpan(method + ':' + path, null, headerExtractable(req.headers));
+        span.setComponent(ComponentId.HttpServer).setLayer('Http');
+        span.peer = clientAddress(req);
+        const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+        span.tag('http.method', method);
+        span.tag('url', redactedUrl((tls ? 'https://' : 'http://') + (req.headers.host ?? 'localhost'), rawUrl));
+        watchResponse(span, req, res, options.errorStatusThreshold);
+      } catch (err) {
+        diag.once('error', 'http-server-start', 'tracing an incoming request failed; request served untraced', err);
+        return original.call(this, event, ...args);
+      }
+      return traceStorage.run({ context, span }, () => original.call(this, event, ...args));
+    };
+  const undoHttp = patchMethod(http.Server.prototype, 'emit', wrap);
+  const undoHttps = patchMethod(https.Server.prototype, 'emit', wrap);
+  return () => {
+    undoHttp();
+    undoHttps();
+  };
+}
+
+function watchResponse(span: Span, req: IncomingMessage, res: ServerResponse, threshold: number): void {
+  let done = false;
+  const finish = (aborted: boolean) => {
+    if (done) return;
+    done = true;
+    try {
+      const status = res.statusCode;
+      if (res.headersSent || !aborted) span.tag('http.status_code', String(status));
+      if (status >= threshold) span.error();
+      if (aborted) span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'the connection closed before the response finished' });
+      renameToRoute(span, req);
+    } catch {
+      // Never let bookkeeping break the response path.
+    }
+    span.end();
+  };
+  res.once('finish', () => finish(false));
+  res.once('close', () => finish(!res.writableFinished));
+}
+
+/**
+ * Express (and routers with its shape) leave the matched route on `req.route`; naming the
+ * span after the template (`GET:/users/:id`) keeps endpoints low-cardinality.
+ */
+function renameToRoute(span: Span, req: IncomingMessage): void {
+  const r = req as IncomingMessage & { route?: { path?: unknown }; baseUrl?: unknown; routeOptions?: { url?: unknown } };
+  const routePath = r.route?.path;
+  if (typeof routePath === 'string' && routePath) {
+    const base = typeof r.baseUrl === 'string' ? r.baseUrl : '';
+    span.setOperationName((req.method ?? 'GET') + ':' + base + routePath);
+  }
+}

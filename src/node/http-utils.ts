@@ -1,0 +1,73 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Extractable } from '../core/index.js';
+
+// Query parameters whose values never reach a tag.
+const SENSITIVE = /^(?:.*[-_.])?(?:token|access_token|password|passwd|pwd|secret|key|api_key|apikey|signature|sig|auth|authorization|credential|credentials|session|code)$/i;
+
+/**
+ * A URL for the `url` tag: no userinfo, sensitive query values replaced by `***`.
+ * Takes the raw path+query so the common no-query case costs one indexOf.
+ */
+export function redactedUrl(origin: string, pathAndQuery: string): string {
+  const q = pathAndQuery.indexOf('?');
+  if (q < 0) return origin + pathAndQuery;
+  const path = pathAndQuery.slice(0, q);
+  const hashAt = pathAndQuery.indexOf('#', q);
+  const query = pathAndQuery.slice(q + 1, hashAt < 0 ? undefined : hashAt);
+  const parts = query.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 0) return pair;
+    let name = pair.slice(0, eq);
+    try {
+      name = decodeURIComponent(name);
+    } catch {
+      // keep the raw name
+    }
+    return SENSITIVE.test(name) ? pair.slice(0, eq) + '=***' : pair;
+  });
+  return origin + path + '?' + parts.join('&');
+}
+
+/** The path without query or fragment. */
+export function pathOf(pathAndQuery: string): string {
+  let end = pathAndQuery.length;
+  const q = pathAndQuery.indexOf('?');
+  if (q >= 0) end = q;
+  const h = pathAndQuery.indexOf('#');
+  if (h >= 0 && h < end) end = h;
+  return end === pathAndQuery.length ? pathAndQuery : pathAndQuery.slice(0, end);
+}
+
+/** `host:port`, with IPv6 hosts in brackets and the port always present. */
+export function hostPort(host: string, port: number | string): string {
+  const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `${h}:${port}`;
+}
+
+/** The caller's address: the first `x-forwarded-for` entry, else the socket's remote address and port. */
+export function clientAddress(req: IncomingMessage): string {
+  const fwd = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
+  if (first) return first;
+  const s = req.socket;
+  if (!s?.remoteAddress) return '';
+  return hostPort(s.remoteAddress, s.remotePort ?? 0);
+}
+
+/** Reads propagation headers from incoming request headers. */
+export function headerExtractable(headers: IncomingHttpHeaders): Extractable {
+  return {
+    extract(key) {
+      const v = headers[key];
+      return typeof v === 'string' ? v : Array.isArray(v) ? v[0] : undefined;
+    },
+  };
+}
+
+/** True when `path` ends with one of `suffixes` (already lowercase). */
+export function hasSuffix(path: string, suffixes: readonly string[]): boolean {
+  if (suffixes.length === 0) return false;
+  const lower = path.toLowerCase();
+  for (const s of suffixes) if (lower.endsWith(s)) return true;
+  return false;
+}

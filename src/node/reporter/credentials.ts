@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { diag } from '../../core/index.js';
+
+/** PEM text, or a path to a PEM file. */
+export type PemSource = string | Uint8Array;
+
+/** Loads PEM text given inline or as a file path; undefined (with a diagnostic) when unreadable. */
+export function loadPem(source: PemSource | undefined, what: string): Buffer | undefined {
+  if (source === undefined || source === '') return undefined;
+  if (typeof source !== 'string') return Buffer.from(source);
+  if (source.includes('-----BEGIN')) return Buffer.from(source);
+  try {
+    return readFileSync(source);
+  } catch (err) {
+    diag.error(`TLS ${what}: cannot read "${source}"; ignored`, err);
+    return undefined;
+  }
+}
+
+/** gRPC channel credentials: plain, TLS with system or custom roots, or mutual TLS. */
+export function channelCredentials(
+  secure: boolean,
+  tls: { ca?: PemSource; cert?: PemSource; key?: PemSource } | undefined,
+): grpc.ChannelCredentials {
+  if (!secure && !tls) return grpc.credentials.createInsecure();
+  const ca = loadPem(tls?.ca, 'ca');
+  const cert = loadPem(tls?.cert, 'cert');
+  const key = loadPem(tls?.key, 'key');
+  const pair = cert && key;
+  return grpc.credentials.createSsl(ca ?? null, pair ? key : null, pair ? cert : null);
+}

@@ -1,0 +1,58 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { BatchTransport, SendOptions } from '../../core/index.js';
+import { TransportError } from '../../core/index.js';
+import { runSuppressed } from '../suppress.js';
+
+/**
+ * POSTs batches as a JSON array to OAP's REST `/v3/segments`. Items are JSON strings
+ * encoded at report time, so a batch is one concatenation. Runs suppressed: the
+ * agent's own requests are never traced.
+ */
+export class HttpSegmentTransport implements BatchTransport<string> {
+  private readonly url: URL;
+  private readonly agent: http.Agent;
+
+  constructor(
+    base: string,
+    private readonly headers: Record<string, string>,
+    tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer },
+  ) {
+    this.url = new URL('v3/segments', base.endsWith('/') ? base : base + '/');
+    this.agent =
+      this.url.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, maxSockets: 2, ca: tls?.ca, cert: tls?.cert, key: tls?.key })
+        : new http.Agent({ keepAlive: true, maxSockets: 2 });
+  }
+
+  send(batch: string[], options: SendOptions): Promise<void> {
+    const body = '[' + batch.join(',') + ']';
+    const mod = this.url.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      runSuppressed(() => {
+        const req = mod.request(
+          this.url,
+          {
+            method: 'POST',
+            agent: this.agent,
+            timeout: options.timeoutMs,
+            headers: { ...this.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          },
+          (res) => {
+            res.resume();
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) resolve();
+            else reject(new TransportError(`HTTP ${status} from ${this.url.href}`, status === 429 || status === 408 || status >= 500));
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error('timeout')));
+        req.on('error', (err) => reject(new TransportError(err.message, true, { cause: err })));
+        req.end(body);
+      });
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}

@@ -1,0 +1,15 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+// The agent's own network traffic runs inside this flag, so instrumentation skips it:
+// a reporter must never trace (and so re-report) its own requests.
+const suppressed = new AsyncLocalStorage<boolean>();
+
+/** Runs `fn` with tracing suppressed for everything it starts, synchronously or not. */
+export function runSuppressed<T>(fn: () => T): T {
+  return suppressed.run(true, fn);
+}
+
+/** True inside {@link runSuppressed}. */
+export function isSuppressed(): boolean {
+  return suppressed.getStore() === true;
+}
