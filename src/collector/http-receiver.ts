@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeReport, readBody, replyToReport, ReportError, reportRoute } from '../server/index.js';
+import type { TraceStore } from './store.js';
+import { VIEWER_HTML } from './viewer-page.js';
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'grpc-status, grpc-message',
+};
+
+/**
+ * The collector's HTTP port: gRPC-web and OAP's REST receivers, the JSON API and the
+ * viewer page. Never throws; bad input gets a 4xx.
+ */
+export function createHttpHandler(store: TraceStore, maxBodyBytes: number): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(store, maxBodyBytes, req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: String((err as Error)?.message ?? err) }));
+    });
+  };
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...CORS });
+  res.end(JSON.stringify(value));
+}
+
+async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://collector');
+  const path = url.pathname;
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, {
+      ...CORS,
+      'access-control-allow-methods': 'GET, POST, OPTIONS',
+      'access-control-allow-headers': req.headers['access-control-request-headers'] ?? 'content-type, x-grpc-web, x-user-agent, grpc-timeout, authentication, sw8',
+      'access-control-max-age': '86400',
+    });
+    res.end();
+    return;
+  }
+  const route = reportRoute(path);
+  if (route) {
+    if (req.method !== 'POST') return json(res, 405, { error: `${path} takes POST` });
+    for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
+    const contentType = String(req.headers['content-type'] ?? '');
+    try {
+      const body = await readBody(req, maxBodyBytes);
+      const got = decodeReport(route, path, contentType, body);
+      if (got.kind === 'segments') store.addSegments(got.segments);
+      else if (got.kind === 'instance') store.addInstance(got.service, got.serviceInstance, got.properties);
+      else if (got.path.startsWith('/browser/errorLog')) {
+        store.counts.browserErrors += got.items.length;
+        for (const e of got.items) if (store.browserErrors.length < 500) store.browserErrors.push(e as Record<string, unknown>);
+      } else store.counts.browserPerf += got.items.length;
+      replyToReport(res, route, contentType);
+    } catch (err) {
+      store.counts.rejected++;
+      replyToReport(res, route, contentType, err instanceof ReportError ? err : new ReportError(400, String(err)));
+    }
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: `${req.method} not allowed on ${path}` });
+  if (path === '/' || path === '/index.html') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(VIEWER_HTML);
+    return;
+  }
+  if (path === '/api/traces') {
+    const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 200) || 200));
+    return json(res, 200, store.list(limit));
+  }
+  if (path.startsWith('/api/traces/')) {
+    const id = decodeURIComponent(path.slice('/api/traces/'.length));
+    const trace = store.traces.get(id);
+    if (!trace) return json(res, 404, { error: `no trace ${id}` });
+    return json(res, 200, { traceId: id, segments: trace.segments, summary: store.summary(trace) });
+  }
+  if (path === '/api/services') {
+    const services = new Map<string, { service: string; instances: unknown[] }>();
+    for (const inst of store.instances.values()) {
+      const s = services.get(inst.service) ?? { service: inst.service, instances: [] };
+      s.instances.push({ serviceInstance: inst.serviceInstance, properties: inst.properties, lastSeen: inst.lastSeen });
+      services.set(inst.service, s);
+    }
+    return json(res, 200, [...services.values()]);
+  }
+  if (path === '/api/stats') return json(res, 200, { ...store.counts, traces: store.traces.size });
+  if (path === '/api/browser/errors') return json(res, 200, store.browserErrors);
+  json(res, 404, { error: `unknown path ${path}` });
+}

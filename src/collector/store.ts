@@ -1,0 +1,180 @@
+import type { SegmentObject } from '../core/index.js';
+import { validateSegment } from '../server/index.js';
+
+/** One trace as the collector holds it. */
+export interface StoredTrace {
+  traceId: string;
+  segments: SegmentObject[];
+  /** Problems per segment id, from {@link validateSegment}. */
+  segmentProblems: Map<string, string[]>;
+  receivedAt: number;
+}
+
+/** The list view of a trace (`GET /api/traces`). */
+export interface TraceSummary {
+  traceId: string;
+  services: string[];
+  endpoint: string;
+  start: number;
+  duration: number;
+  spanCount: number;
+  segmentCount: number;
+  error: boolean;
+  problems: string[];
+}
+
+/** A service instance seen through ManagementService or segments. */
+export interface InstanceInfo {
+  service: string;
+  serviceInstance: string;
+  properties: Record<string, string[]>;
+  lastSeen: number;
+}
+
+/** Options of {@link TraceStore}. */
+export interface TraceStoreOptions {
+  /** Most traces kept; the oldest are evicted. Default 2000. */
+  maxTraces?: number;
+  /** Most segments kept per trace. Default 1000. */
+  maxSegmentsPerTrace?: number;
+}
+
+/**
+ * In-memory, bounded trace storage with validation. Segments are grouped by trace id;
+ * a segment id seen twice replaces the first (as OAP's storage does).
+ */
+export class TraceStore {
+  readonly traces = new Map<string, StoredTrace>();
+  readonly instances = new Map<string, InstanceInfo>();
+  readonly counts = { segments: 0, evictedTraces: 0, droppedSegments: 0, logs: 0, meters: 0, browserPerf: 0, browserErrors: 0, rejected: 0 };
+  readonly browserErrors: Array<Record<string, unknown>> = [];
+  private readonly maxTraces: number;
+  private readonly maxSegments: number;
+  private listeners = new Set<() => void>();
+
+  constructor(options: TraceStoreOptions = {}) {
+    this.maxTraces = options.maxTraces ?? 2000;
+    this.maxSegments = options.maxSegmentsPerTrace ?? 1000;
+  }
+
+  /** Calls `fn` after every change; returns the unsubscribe function. */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  addSegments(segments: SegmentObject[]): void {
+    for (const seg of segments) this.addSegment(seg);
+    for (const fn of this.listeners) fn();
+  }
+
+  private addSegment(seg: SegmentObject): void {
+    this.counts.segments++;
+    let trace = this.traces.get(seg.traceId);
+    if (!trace) {
+      trace = { traceId: seg.traceId, segments: [], segmentProblems: new Map(), receivedAt: Date.now() };
+      this.traces.set(seg.traceId, trace);
+      while (this.traces.size > this.maxTraces) {
+        const oldest = this.traces.keys().next().value as string;
+        this.traces.delete(oldest);
+        this.counts.evictedTraces++;
+      }
+    }
+    const at = trace.segments.findIndex((s) => s.traceSegmentId === seg.traceSegmentId);
+    if (at >= 0) trace.segments[at] = seg;
+    else if (trace.segments.length >= this.maxSegments) {
+      this.counts.droppedSegments++;
+      return;
+    } else trace.segments.push(seg);
+    trace.segmentProblems.set(seg.traceSegmentId, validateSegment(seg));
+    const key = `${seg.service}\u0000${seg.serviceInstance}`;
+    const inst = this.instances.get(key);
+    if (inst) inst.lastSeen = Date.now();
+    else if (this.instances.size < 10_000) this.instances.set(key, { service: seg.service, serviceInstance: seg.serviceInstance, properties: {}, lastSeen: Date.now() });
+  }
+
+  /** Records ManagementService data. */
+  addInstance(service: string, serviceInstance: string, properties?: Array<{ key: string; value: string }>): void {
+    const key = `${service}\u0000${serviceInstance}`;
+    const inst = this.instances.get(key) ?? { service, serviceInstance, properties: {}, lastSeen: 0 };
+    inst.lastSeen = Date.now();
+    if (properties) {
+      inst.properties = {};
+      for (const { key: k, value } of properties) (inst.properties[k] ??= []).push(value);
+    }
+    if (this.instances.size < 10_000 || this.instances.has(key)) this.instances.set(key, inst);
+  }
+
+  /** Problems of a whole trace: each segment's, plus references that do not match their parents. */
+  traceProblems(trace: StoredTrace): string[] {
+    const out: string[] = [];
+    const bySegment = new Map(trace.segments.map((s) => [s.traceSegmentId, s]));
+    for (const seg of trace.segments) {
+      for (const p of trace.segmentProblems.get(seg.traceSegmentId) ?? []) out.push(`${seg.service}: ${p}`);
+      for (const span of seg.spans) {
+        for (const ref of span.refs) {
+          const parent = bySegment.get(ref.parentTraceSegmentId);
+          const at = `${seg.service} span ${span.spanId} "${span.operationName}"`;
+          if (!parent) {
+            if (ref.refType === 'CrossThread') out.push(`${at}: parent segment ${ref.parentTraceSegmentId} not received`);
+            continue;
+          }
+          const ps = parent.spans[ref.parentSpanId];
+          if (!ps) {
+            out.push(`${at}: ref points at span ${ref.parentSpanId}, which ${parent.service}'s segment does not have`);
+            continue;
+          }
+          if (ref.parentService !== parent.service) out.push(`${at}: ref parentService "${ref.parentService}" ≠ "${parent.service}"`);
+          if (ref.refType === 'CrossProcess') {
+            if (ps.spanType !== 'Exit') out.push(`${at}: ref points at a ${ps.spanType} span, expected Exit`);
+            if (ref.networkAddressUsedAtPeer !== ps.peer)
+              out.push(`${at}: networkAddressUsedAtPeer "${ref.networkAddressUsedAtPeer}" ≠ caller's exit peer "${ps.peer}"`);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  summary(trace: StoredTrace): TraceSummary {
+    let start = Infinity;
+    let end = 0;
+    let spans = 0;
+    let error = false;
+    const services: string[] = [];
+    let endpoint = '';
+    let rootStart = Infinity;
+    for (const seg of trace.segments) {
+      if (!services.includes(seg.service)) services.push(seg.service);
+      for (const s of seg.spans) {
+        spans++;
+        if (s.startTime < start) start = s.startTime;
+        if (s.endTime > end) end = s.endTime;
+        if (s.isError) error = true;
+      }
+      const first = seg.spans[0];
+      const isRoot = first && !seg.spans.some((s) => s.refs.some((r) => trace.segments.some((o) => o.traceSegmentId === r.parentTraceSegmentId)));
+      if (first && isRoot && first.startTime < rootStart) {
+        rootStart = first.startTime;
+        endpoint = first.operationName;
+      }
+    }
+    return {
+      traceId: trace.traceId,
+      services,
+      endpoint,
+      start: Number.isFinite(start) ? start : 0,
+      duration: Number.isFinite(start) ? end - start : 0,
+      spanCount: spans,
+      segmentCount: trace.segments.length,
+      error,
+      problems: this.traceProblems(trace),
+    };
+  }
+
+  /** Newest first. */
+  list(limit = 200): TraceSummary[] {
+    const all = [...this.traces.values()].reverse().slice(0, limit);
+    return all.map((t) => this.summary(t));
+  }
+}
