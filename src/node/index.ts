@@ -8,6 +8,8 @@ export type { NodeAgentOptions, ResolvedOptions } from './options.js';
 export { createNodeReporter } from './reporter/index.js';
 export type { NodeReporter, NodeReporterOptions } from './reporter/index.js';
 export { isSuppressed, runSuppressed } from './suppress.js';
+export { createIngestHandler } from './ingest/index.js';
+export type { IngestHandler, IngestHandlerOptions } from './ingest/index.js';
 export { BatchReporter, TransportError } from '../core/batch-reporter.js';
 export type { BatchReporterOptions, BatchReporterStats, BatchTransport, SendOptions } from '../core/batch-reporter.js';
 export { decodeBase64, encodeBase64 } from '../core/base64.js';

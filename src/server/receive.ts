@@ -132,7 +132,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-const GRPC_FOR_HTTP: Record<number, number> = { 400: 3, 413: 8, 415: 3, 429: 8, 403: 7 };
+const GRPC_FOR_HTTP: Record<number, number> = { 400: 3, 403: 7, 405: 12, 413: 8, 415: 3, 429: 8, 503: 14 };
 
 /** Answers a report the way OAP or a gRPC-web server would: Commands and a trailer, or 2xx JSON; errors as 4xx or grpc-status. */
 export function replyToReport(res: ServerResponse, route: ReportRoute | undefined, contentType: string, error?: ReportError): void {

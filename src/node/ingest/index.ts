@@ -1,2 +1,122 @@
-// Same-origin ingest handler for browser reports. The transport helper fills it.
-export {};
+// Same-origin ingest handler: browsers report to their own app, which forwards to OAP.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Reporter, SegmentObject } from '../../core/index.js';
+import { diag } from '../../core/index.js';
+import { decodeReport, readBody, replyToReport, ReportError, reportRoute } from '../../server/index.js';
+import { currentAgent } from '../agent.js';
+import { RateLimiter } from './rate-limiter.js';
+
+/** Options of {@link createIngestHandler}. */
+export interface IngestHandlerOptions {
+  /** Path prefix the handler owns; the browser's `collector` option. Default `/skywalking`. */
+  basePath?: string;
+  /** Where segments go. Default: the running agent's reporter (from `start()`), read per request. */
+  reporter?: Reporter;
+  /** Largest body accepted. Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Most segments in one request. Default 200. */
+  maxSegmentsPerRequest?: number;
+  /** Most spans in one segment. Default 300. */
+  maxSpansPerSegment?: number;
+  /** Requests per second per client address (burst twice that). 0 disables. Default 20. */
+  ratePerSecond?: number;
+  /** Receives browser perf data and error logs (`/browser/*`); default: dropped with one diagnostic. */
+  onBrowserData?: (path: string, items: unknown[]) => void;
+}
+
+/** A request handler for node:http, Express/Connect, Koa and Fastify. */
+export interface IngestHandler {
+  /** node:http or Express/Connect: handles its paths, calls `next()` (if given) for others. Returns true when it handled the request. */
+  (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): boolean;
+  /** Koa middleware. */
+  koa(): (ctx: { req: IncomingMessage; res: ServerResponse; respond?: boolean }, next: () => Promise<unknown>) => Promise<unknown>;
+  /** Fastify `onRequest` hook: `app.addHook('onRequest', handler.fastify())`. */
+  fastify(): (request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }, done: () => void) => void;
+}
+
+/**
+ * Takes browser reports on the app's own origin — gRPC-web `collectInSync`, OAP's JSON
+ * `/v3/segments` and `/v3/segment`, `/browser/*` — validates and bounds them, and forwards
+ * segments through the agent's reporter (which holds the OAP address and token). Browsers
+ * then need no proxy, no CORS and no public OAP. Never throws into the host server.
+ */
+export function createIngestHandler(options: IngestHandlerOptions = {}): IngestHandler {
+  const base = (options.basePath ?? '/skywalking').replace(/\/+$/, '');
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const maxSegments = options.maxSegmentsPerRequest ?? 200;
+  const maxSpans = options.maxSpansPerSegment ?? 300;
+  const limiter = new RateLimiter(options.ratePerSecond ?? 20);
+
+  const owns = (url: string | undefined) => {
+    if (!url) return undefined;
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (base && !path.startsWith(base + '/')) return undefined;
+    const sub = path.slice(base.length);
+    return reportRoute(sub) ? sub : undefined;
+  };
+
+  const process = async (req: IncomingMessage, res: ServerResponse, sub: string): Promise<void> => {
+    const route = reportRoute(sub)!;
+    const contentType = String(req.headers['content-type'] ?? '');
+    try {
+      if (req.method !== 'POST') throw new ReportError(405, `${sub} takes POST`);
+      if (!limiter.take(req.socket?.remoteAddress ?? '')) throw new ReportError(429, 'too many reports from this client');
+      const body = await readBody(req, maxBody);
+      const got = decodeReport(route, sub, contentType, body);
+      if (got.kind === 'segments') forward(got.segments);
+      else if (got.kind === 'browser') {
+        if (options.onBrowserData) options.onBrowserData(sub, got.items);
+        else diag.once('info', 'ingest-browser', 'ingest handler: browser perf/error data received and dropped (set onBrowserData to keep it)');
+      }
+      replyToReport(res, route, contentType);
+    } catch (err) {
+      const e = err instanceof ReportError ? err : new ReportError(400, String((err as Error)?.message ?? err));
+      if (e.status === 429) res.setHeader('retry-after', '1');
+      replyToReport(res, route, contentType, e);
+    }
+  };
+
+  const forward = (segments: SegmentObject[]) => {
+    if (segments.length > maxSegments) throw new ReportError(413, `at most ${maxSegments} segments per request`);
+    for (const s of segments) {
+      if (s.spans.length === 0 || s.spans.length > maxSpans) throw new ReportError(400, `a segment must have 1 to ${maxSpans} spans`);
+      if (!s.traceId || !s.traceSegmentId || !s.service || !s.serviceInstance) throw new ReportError(400, 'segments need traceId, traceSegmentId, service and serviceInstance');
+    }
+    const reporter = options.reporter ?? currentAgent()?.reporter;
+    if (!reporter) throw new ReportError(503, 'no reporter: call start() first or pass options.reporter');
+    for (const s of segments) reporter.report(s);
+  };
+
+  const run = (req: IncomingMessage, res: ServerResponse, sub: string) => {
+    process(req, res, sub).catch((err: unknown) => {
+      diag.error('ingest handler failed', err);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  };
+
+  const handler = ((req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): boolean => {
+    const sub = owns(req.url);
+    if (!sub) {
+      next?.();
+      return false;
+    }
+    run(req, res, sub);
+    return true;
+  }) as IngestHandler;
+
+  handler.koa = () => async (ctx, next) => {
+    const sub = owns(ctx.req.url);
+    if (!sub) return next();
+    ctx.respond = false;
+    await process(ctx.req, ctx.res, sub);
+  };
+  handler.fastify = () => (request, reply, done) => {
+    const sub = owns(request.raw.url);
+    if (!sub) return done();
+    reply.hijack();
+    run(request.raw, reply.raw, sub);
+  };
+  return handler;
+}
