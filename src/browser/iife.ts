@@ -1,2 +1,36 @@
-// The script-tag bundle: global `SkyWalking`. Filled by the browser runtime issue.
-export { Tracer } from '../core/index.js';
+// The script-tag bundle: global `SkyWalking`. Starts itself from its own tag's data-*
+// attributes when `data-service` is present:
+//   <script src="skywalking-tracing.iife.min.js" data-service="web" data-service-instance="1.4.2"
+//           data-collector="/skywalking" data-protocol="grpc-web" data-propagate-to="https://api.example.com"></script>
+import { currentAgent, start } from './agent.js';
+import type { Span } from '../core/index.js';
+
+/** Sends queued segments of the running agent now. */
+export function flush(timeoutMs?: number): Promise<void> {
+  return currentAgent()?.flush(timeoutMs) ?? Promise.resolve();
+}
+
+/** Runs `fn` in a Local span of the running agent (or just runs it). */
+export function withSpan<T>(name: string, fn: (span?: Span) => T): T {
+  const agent = currentAgent();
+  return agent ? agent.withSpan(name, fn) : fn();
+}
+
+export { currentAgent, start };
+
+const script = globalThis.document?.currentScript as HTMLScriptElement | null | undefined;
+const d = script?.dataset;
+if (d?.service) {
+  try {
+    start({
+      service: d.service,
+      serviceInstance: d.serviceInstance,
+      collector: d.collector,
+      protocol: d.protocol === 'http' ? 'http' : 'grpc-web',
+      propagateTo: d.propagateTo ? d.propagateTo.split(',').map((s) => s.trim()) : undefined,
+      pagePath: d.pagePath,
+    });
+  } catch {
+    // A misconfigured tag must not break the page.
+  }
+}

@@ -1,4 +1,7 @@
 // skywalking-tracing/browser: the browser runtime, plus the whole core.
+export { currentAgent, start } from './agent.js';
+export type { BrowserAgent, BrowserAgentOptions } from './agent.js';
+export type { PropagateTo } from './url.js';
 export { BatchReporter, TransportError } from '../core/batch-reporter.js';
 export type { BatchReporterOptions, BatchReporterStats, BatchTransport, SendOptions } from '../core/batch-reporter.js';
 export { decodeBase64, encodeBase64 } from '../core/base64.js';
@@ -45,7 +48,7 @@ export {
 } from '../core/sw8.js';
 export type { Sw8, Sw8Extension } from '../core/sw8.js';
 export { Log, Tag } from '../core/tag.js';
-export { Tracer } from '../core/tracer.js';
+export { BaseTracer, Tracer } from '../core/tracer.js';
 export type { TracerOptions } from '../core/tracer.js';
 export { TracingContext } from '../core/tracing-context.js';
 export type { ContextSnapshot, TracingContextOptions } from '../core/tracing-context.js';

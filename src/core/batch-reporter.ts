@@ -82,7 +82,6 @@ export class BatchReporter<T> implements Reporter {
   readonly queue: ReportQueue<T>;
   private readonly o: Required<Omit<BatchReporterOptions<T>, 'transport' | 'encode' | 'sizeOf' | 'maxQueueSize' | 'maxQueueBytes'>>;
   private timer: unknown;
-  private timerDue = 0;
   private inFlight: Promise<void> | undefined;
   private failures = 0;
   private retryAt = 0;
@@ -185,12 +184,8 @@ export class BatchReporter<T> implements Reporter {
 
   private schedule(delay: number): void {
     if (this.closed || this.inFlight) return;
+    if (this.timer !== undefined) return;
     const due = Math.max(Date.now() + delay, this.retryAt);
-    if (this.timer !== undefined) {
-      if (this.timerDue <= due) return;
-      this.cancelTimer();
-    }
-    this.timerDue = due;
     const t = setTimeout(() => {
       this.timer = undefined;
       void this.pump();
@@ -219,7 +214,7 @@ export class BatchReporter<T> implements Reporter {
     let ok = false;
     const p = (async () => {
       try {
-        await withTimeout(this.options.transport.send(batch, { timeoutMs: Math.min(timeoutMs, this.o.sendTimeoutMs), final }), timeoutMs + 100);
+        await race(this.options.transport.send(batch, { timeoutMs: Math.min(timeoutMs, this.o.sendTimeoutMs), final }), timeoutMs + 100, () => new TransportError(`timed out after ${timeoutMs} ms`, true));
         ok = true;
         this.sent += batch.length;
         if (this.failing) diag.info(`${this.o.name}: the collector is reachable again`);
@@ -260,38 +255,32 @@ function nonNeg(v: number | undefined, d: number): number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d;
 }
 
-/** Resolves when `p` settles or after `ms`, whichever is first; never rejects. */
-function withDeadline(p: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
+/**
+ * Settles like `p`, or after `ms` with `onTimeout()` (a value to resolve with, or an
+ * error to reject with). The timer is unref'd and cleared.
+ */
+function race<T>(p: Promise<T>, ms: number, onTimeout: () => T | Error): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      const v = onTimeout();
+      if (v instanceof Error) reject(v);
+      else resolve(v);
+    }, ms);
     (t as Timer).unref?.();
+    const done = (f: () => void) => () => {
+      clearTimeout(t);
+      f();
+    };
     p.then(
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
+      (v) => done(() => resolve(v))(),
+      (e: unknown) => done(() => reject(e))(),
     );
   });
 }
 
-/** Rejects with a retryable TransportError when `p` takes longer than `ms`. */
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new TransportError(`timed out after ${ms} ms`, true)), ms);
-    (t as Timer).unref?.();
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e);
-      },
-    );
-  });
+/** Resolves when `p` settles or after `ms`, whichever is first; never rejects. */
+function withDeadline(p: Promise<unknown>, ms: number): Promise<void> {
+  return race(p.then(noop, noop), ms, noop);
 }
+
+function noop(): void {}

@@ -12,12 +12,11 @@ export interface DiagLogger {
 const RANK: Record<DiagLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
 /** A logger that writes to `console` with a `[skywalking-tracing]` prefix. */
-export const consoleDiagLogger: DiagLogger = {
-  error: (m, ...a) => console.error('[skywalking-tracing] ' + m, ...a),
-  warn: (m, ...a) => console.warn('[skywalking-tracing] ' + m, ...a),
-  info: (m, ...a) => console.info('[skywalking-tracing] ' + m, ...a),
-  debug: (m, ...a) => console.debug('[skywalking-tracing] ' + m, ...a),
-};
+const toConsole =
+  (level: 'error' | 'warn' | 'info' | 'debug') =>
+  (m: string, ...a: unknown[]): void =>
+    console[level]('[skywalking-tracing] ' + m, ...a);
+export const consoleDiagLogger: DiagLogger = { error: toConsole('error'), warn: toConsole('warn'), info: toConsole('info'), debug: toConsole('debug') };
 
 let sink: DiagLogger = consoleDiagLogger;
 // Silent by default: a tracing agent must not write to the host's console unless asked.

@@ -26,12 +26,9 @@ export class RandomIdGenerator implements IdGenerator {
     const p = this.pool;
     const o = this.offset;
     this.offset = o + 16;
-    return (
-      HEX[p[o]!]! + HEX[p[o + 1]!]! + HEX[p[o + 2]!]! + HEX[p[o + 3]!]! +
-      HEX[p[o + 4]!]! + HEX[p[o + 5]!]! + HEX[p[o + 6]!]! + HEX[p[o + 7]!]! +
-      HEX[p[o + 8]!]! + HEX[p[o + 9]!]! + HEX[p[o + 10]!]! + HEX[p[o + 11]!]! +
-      HEX[p[o + 12]!]! + HEX[p[o + 13]!]! + HEX[p[o + 14]!]! + HEX[p[o + 15]!]!
-    );
+    let id = '';
+    for (let i = o; i < o + 16; i++) id += HEX[p[i]!]!;
+    return id;
   }
 }
 

@@ -45,7 +45,7 @@ export {
 } from './sw8.js';
 export type { Sw8, Sw8Extension } from './sw8.js';
 export { Log, Tag } from './tag.js';
-export { Tracer } from './tracer.js';
+export { BaseTracer, Tracer } from './tracer.js';
 export type { TracerOptions } from './tracer.js';
 export { TracingContext } from './tracing-context.js';
 export type { ContextSnapshot, TracingContextOptions } from './tracing-context.js';

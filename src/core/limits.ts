@@ -15,14 +15,14 @@ export interface Limits {
 }
 
 /** The default {@link Limits}. */
-export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+export const DEFAULT_LIMITS: Readonly<Limits> = {
   maxSpansPerSegment: 300,
   maxTagsPerSpan: 100,
   maxLogsPerSpan: 300,
   maxTagValueLength: 2048,
   maxLogValueLength: 4096,
   maxOperationNameLength: 150,
-});
+};
 
 /** Service and instance names longer than this are cut (the propagation doc asks for at most 50). */
 export const MAX_SERVICE_NAME_LENGTH = 50;

@@ -19,9 +19,9 @@ export class ReportQueue<T> {
   readonly maxBytes: number;
   /** Items dropped because the queue was full, since creation. */
   dropped = 0;
-  private items: T[] = [];
-  private sizes: number[] = [];
-  private head = 0;
+  // [item, size] pairs, oldest first. take() splices from the front: at most a few
+  // thousand pointers moved per batch, and far less code than a ring buffer.
+  private entries: Array<[T, number]> = [];
   private bytesHeld = 0;
   private dropRun = 0;
   private readonly name: string;
@@ -36,7 +36,7 @@ export class ReportQueue<T> {
   }
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.entries.length;
   }
 
   get bytes(): number {
@@ -46,13 +46,8 @@ export class ReportQueue<T> {
   /** Adds an item at the back; false (and counted) when it does not fit. */
   push(item: T): boolean {
     const size = this.sizeOf(item);
-    if (this.length >= this.maxItems || this.bytesHeld + size > this.maxBytes) {
-      this.drop(1);
-      return false;
-    }
-    this.endDropRun();
-    this.items.push(item);
-    this.sizes.push(size);
+    if (!this.fits(size)) return false;
+    this.entries.push([item, size]);
     this.bytesHeld += size;
     return true;
   }
@@ -62,49 +57,29 @@ export class ReportQueue<T> {
    * fit is dropped and counted.
    */
   unshift(batch: readonly T[]): void {
-    const room: T[] = [];
-    const roomSizes: number[] = [];
-    let bytes = this.bytesHeld;
-    let count = this.length;
+    const back: Array<[T, number]> = [];
     for (const item of batch) {
       const size = this.sizeOf(item);
-      if (count >= this.maxItems || bytes + size > this.maxBytes) {
-        this.drop(1);
-        continue;
-      }
-      room.push(item);
-      roomSizes.push(size);
-      bytes += size;
-      count++;
+      if (!this.fits(size, back.length)) continue;
+      back.push([item, size]);
+      this.bytesHeld += size;
     }
-    this.compact();
-    this.items = room.concat(this.items);
-    this.sizes = roomSizes.concat(this.sizes);
-    this.bytesHeld = bytes;
+    this.entries = back.concat(this.entries);
   }
 
   /** Removes and returns up to `maxItems` items whose sizes add up to at most `maxBytes` (at least one item). */
   take(maxItems: number, maxBytes: number): T[] {
-    const out: T[] = [];
+    let n = 0;
     let bytes = 0;
-    while (this.head < this.items.length && out.length < maxItems) {
-      const size = this.sizes[this.head]!;
-      if (out.length > 0 && bytes + size > maxBytes) break;
-      out.push(this.items[this.head]!);
-      bytes += size;
-      this.bytesHeld -= size;
-      this.head++;
-    }
-    if (this.head > 1024 && this.head * 2 > this.items.length) this.compact();
-    if (this.head === this.items.length) this.clear();
-    return out;
+    const e = this.entries;
+    while (n < e.length && n < maxItems && (n === 0 || bytes + e[n]![1] <= maxBytes)) bytes += e[n++]![1];
+    this.bytesHeld -= bytes;
+    return e.splice(0, n).map((x) => x[0]);
   }
 
   /** Drops everything held (not counted as drops). */
   clear(): void {
-    this.items = [];
-    this.sizes = [];
-    this.head = 0;
+    this.entries = [];
     this.bytesHeld = 0;
   }
 
@@ -115,17 +90,17 @@ export class ReportQueue<T> {
     this.dropped += n;
   }
 
-  private endDropRun(): void {
-    if (this.dropRun === 0) return;
-    diag.warn(`${this.name} has room again; ${this.dropRun} segments were dropped (${this.dropped} in total)`);
-    this.dropRun = 0;
-  }
-
-  private compact(): void {
-    if (this.head === 0) return;
-    this.items = this.items.slice(this.head);
-    this.sizes = this.sizes.slice(this.head);
-    this.head = 0;
+  // Room for one more item of `size` (with `pending` items about to be added)? Counts a drop if not.
+  private fits(size: number, pending = 0): boolean {
+    if (this.entries.length + pending >= this.maxItems || this.bytesHeld + size > this.maxBytes) {
+      this.drop(1);
+      return false;
+    }
+    if (this.dropRun) {
+      diag.warn(`${this.name} has room again; ${this.dropRun} segments were dropped (${this.dropped} in total)`);
+      this.dropRun = 0;
+    }
+    return true;
   }
 }
 

@@ -7,6 +7,9 @@ import type { Reporter } from './reporter.js';
 import type { Sampler } from './sampler.js';
 import { AlwaysOnSampler } from './sampler.js';
 import type { SegmentObject } from './segment.js';
+import type { Extractable } from './carrier.js';
+import type { Extracted } from './extract.js';
+import { extractPropagation } from './extract.js';
 import type { ContextHost, TracingContextOptions } from './tracing-context.js';
 import { TracingContext } from './tracing-context.js';
 
@@ -34,10 +37,10 @@ export interface TracerOptions {
 }
 
 /**
- * Creates tracing contexts for one service instance and hands their finished segments
- * to the reporter. Validates its options once, here; everything after never throws.
+ * A tracer without header decoding: entry spans never continue an incoming trace. The
+ * browser uses it, since pages receive no requests, and pays for no decoder.
  */
-export class Tracer implements ContextHost {
+export class BaseTracer implements ContextHost {
   readonly service: string;
   readonly serviceInstance: string;
   readonly reporter: Reporter;
@@ -58,14 +61,10 @@ export class Tracer implements ContextHost {
   private readonly ids: IdGenerator;
 
   constructor(options: TracerOptions) {
-    if (!options || typeof options !== 'object') throw new TypeError('skywalking-tracing: new Tracer(options) needs an options object');
-    const { service, serviceInstance, reporter } = options;
-    if (typeof service !== 'string' || service.trim() === '')
-      throw new TypeError('skywalking-tracing: Tracer option "service" must be a non-empty string');
-    if (typeof serviceInstance !== 'string' || serviceInstance.trim() === '')
-      throw new TypeError('skywalking-tracing: Tracer option "serviceInstance" must be a non-empty string');
-    if (!reporter || typeof reporter.report !== 'function')
-      throw new TypeError('skywalking-tracing: Tracer option "reporter" must have a report(segment) method');
+    const { service, serviceInstance, reporter } = options ?? ({} as TracerOptions);
+    // The one place the core throws: a tracer without these is a setup error.
+    if (typeof service !== 'string' || !service.trim() || typeof serviceInstance !== 'string' || !serviceInstance.trim() || typeof reporter?.report !== 'function')
+      throw new TypeError('Tracer needs { service, serviceInstance } as non-empty strings and a reporter with report()');
     this.service = cutName(service.trim(), 'service');
     this.serviceInstance = cutName(serviceInstance.trim(), 'serviceInstance');
     this.reporter = reporter;
@@ -102,6 +101,11 @@ export class Tracer implements ContextHost {
   }
 
   /** @internal */
+  extract(_carrier: Extractable): Extracted | undefined {
+    return undefined;
+  }
+
+  /** @internal */
   finish(segment: SegmentObject, sampled: boolean): void {
     if (!sampled) {
       this.stats.unsampledSegments++;
@@ -113,6 +117,17 @@ export class Tracer implements ContextHost {
     } catch (err) {
       if (this.stats.reporterErrors++ === 0) diag.error('reporter.report threw; segment lost', err);
     }
+  }
+}
+
+/**
+ * Creates tracing contexts for one service instance and hands their finished segments
+ * to the reporter. Validates its options once, here; everything after never throws.
+ */
+export class Tracer extends BaseTracer {
+  /** @internal Reads sw8, sw8-correlation and sw8-x. */
+  override extract(carrier: Extractable): Extracted | undefined {
+    return extractPropagation(carrier);
   }
 }
 

@@ -4,17 +4,8 @@ import type { Limits, TracerStats } from './limits.js';
 import { truncate } from './limits.js';
 import type { SegmentObject, SegmentReference, SpanType } from './segment.js';
 import { noopSpan, Span, type SpanOwner } from './span.js';
-import {
-  decodeCorrelation,
-  decodeSw8,
-  decodeSw8x,
-  encodeCorrelation,
-  encodeSw8,
-  encodeSw8x,
-  SW8,
-  SW8_CORRELATION,
-  SW8_X,
-} from './sw8.js';
+import type { Extracted } from './extract.js';
+import { encodeCorrelation, encodeSw8, encodeSw8x, SW8, SW8_CORRELATION, SW8_X } from './sw8.js';
 
 /**
  * What a context needs from its tracer.
@@ -30,6 +21,8 @@ export interface ContextHost {
   now(): number;
   nextId(): string;
   sample(operationName: string): boolean;
+  /** Reads propagation headers; a tracer that never receives requests may return undefined. */
+  extract(carrier: Extractable): Extracted | undefined;
   finish(segment: SegmentObject, sampled: boolean): void;
 }
 
@@ -115,23 +108,15 @@ export class TracingContext implements SpanOwner {
     return this.correlationMap ?? EMPTY_MAP;
   }
 
-  /** Sets a correlation entry; an empty value removes it. At most 3 keys travel. */
+  /**
+   * Sets a correlation entry; an empty value removes it. At most 3 keys are kept, and
+   * values over 128 characters are not sent (the Java agent's limits).
+   */
   setCorrelation(key: string, value: string): void {
     if (!key) return;
-    if (!value) {
-      this.correlationMap?.delete(key);
-      return;
-    }
     const map = (this.correlationMap ??= new Map());
-    if (!map.has(key) && map.size >= 3) {
-      diag.once('warn', 'correlation-full', 'sw8-correlation carries at most 3 keys; extra keys are dropped');
-      return;
-    }
-    if (value.length > 128) {
-      diag.once('warn', 'correlation-long', 'sw8-correlation values are limited to 128 characters; longer values are dropped');
-      return;
-    }
-    map.set(key, value);
+    if (!value) map.delete(key);
+    else if (map.has(key) || map.size < 3) map.set(key, value);
   }
 
   /**
@@ -139,31 +124,13 @@ export class TracingContext implements SpanOwner {
    * `sw8-correlation` and `sw8-x`; an invalid sw8 silently starts a new trace.
    */
   createEntrySpan(operationName: string, parent?: Span | null, extractable?: Extractable | null): Span {
-    let ref: SegmentReference | undefined;
-    let upstream: boolean | undefined;
-    let sendTime: number | undefined;
-    if (extractable) {
-      const sw8 = decodeSw8(safeExtract(extractable, SW8));
-      if (sw8) {
-        upstream = sw8.sampled;
-        ref = {
-          refType: 'CrossProcess',
-          traceId: sw8.traceId,
-          parentTraceSegmentId: sw8.parentSegmentId,
-          parentSpanId: sw8.parentSpanId,
-          parentService: sw8.parentService,
-          parentServiceInstance: sw8.parentServiceInstance,
-          parentEndpoint: sw8.parentEndpoint,
-          networkAddressUsedAtPeer: sw8.addressUsedAtClient,
-        };
-        const corr = decodeCorrelation(safeExtract(extractable, SW8_CORRELATION));
-        for (const [k, v] of corr) this.setCorrelation(k, v);
-        const ext = decodeSw8x(safeExtract(extractable, SW8_X));
-        if (ext?.skipAnalysis) this.skip = true;
-        sendTime = ext?.sendTime;
-      }
+    const x = extractable ? this.host.extract(extractable) : undefined;
+    if (x) {
+      for (const [k, v] of x.correlation) this.setCorrelation(k, v);
+      if (x.skipAnalysis) this.skip = true;
     }
-    const span = this.create('Entry', operationName, parent, '', ref, upstream);
+    const sendTime = x?.sendTime;
+    const span = this.create('Entry', operationName, parent, '', x?.ref, x?.sampled);
     if (span.isRecording) {
       if (this.firstEntryName === undefined) this.firstEntryName = span.operationName;
       if (sendTime !== undefined) {
@@ -360,11 +327,3 @@ export class TracingContext implements SpanOwner {
 }
 
 const EMPTY_MAP: ReadonlyMap<string, string> = new Map();
-
-function safeExtract(carrier: Extractable, key: string): string | null | undefined {
-  try {
-    return carrier.extract(key);
-  } catch {
-    return undefined;
-  }
-}

@@ -56,7 +56,7 @@ export {
 } from '../core/sw8.js';
 export type { Sw8, Sw8Extension } from '../core/sw8.js';
 export { Log, Tag } from '../core/tag.js';
-export { Tracer } from '../core/tracer.js';
+export { BaseTracer, Tracer } from '../core/tracer.js';
 export type { TracerOptions } from '../core/tracer.js';
 export { TracingContext } from '../core/tracing-context.js';
 export type { ContextSnapshot, TracingContextOptions } from '../core/tracing-context.js';

@@ -1,0 +1,166 @@
+import { BatchReporter } from '../core/batch-reporter.js';
+import { encodeSegment } from '../core/encode/segment-codec.js';
+import { RatioSampler } from '../core/sampler.js';
+import { ComponentId } from '../core/segment.js';
+import { BaseTracer } from '../core/tracer.js';
+import type { Reporter, Span, TracingContext } from '../core/index.js';
+import { patchFetch } from './fetch.js';
+import { listenForPageHide } from './lifecycle.js';
+import { grpcWebTransport, httpTransport } from './transport.js';
+import { allowTest, peerOf, tagUrl, type PropagateTo } from './url.js';
+import { patchXhr } from './xhr.js';
+
+/** Options of the browser {@link start}. */
+export interface BrowserAgentOptions {
+  /** Service name of the web app. Required. */
+  service: string;
+  /** The app's version: OAP's service instance. Default `latest` (sw8 needs a non-empty value). */
+  serviceInstance?: string;
+  /** Where reports go: a URL or a same-origin path such as `/skywalking`. Default: the page's origin. */
+  collector?: string;
+  /** `grpc-web` (default: `collectInSync` through a gRPC-web proxy or the ingest handler) or `http` (OAP's `/v3/segments`). */
+  protocol?: 'grpc-web' | 'http';
+  /** Other origins that receive sw8 (they must allow the header in CORS): origins, RegExps or a predicate. */
+  propagateTo?: PropagateTo;
+  /** The browser endpoint name (sw8 field 7). Default `location.pathname` (never the query). */
+  pagePath?: string;
+  /** Fraction of page requests traced, 0..1. Default 1. */
+  sampleRate?: number;
+  /** Requests whose URL matches are not traced. */
+  ignore?: Array<string | RegExp>;
+  /** Batch delay, ms. Default 3000. */
+  flushIntervalMs?: number;
+  /** Most segments queued. Default 500. */
+  maxQueueSize?: number;
+  /** false disables the agent. Default true. */
+  enabled?: boolean;
+  /** Reporter override (e.g. an InMemoryReporter in tests). */
+  reporter?: Reporter;
+}
+
+/** The running browser agent. */
+export interface BrowserAgent {
+  readonly tracer: BaseTracer;
+  readonly reporter: Reporter;
+  /** Sends queued segments now. Never rejects. */
+  flush(timeoutMs?: number): Promise<void>;
+  /** Restores fetch and XHR, removes listeners, flushes. Never rejects. */
+  shutdown(timeoutMs?: number): Promise<void>;
+  /** Runs `fn` in a new Local span; requests it starts synchronously are the span's children. */
+  withSpan<T>(operationName: string, fn: (span: Span) => T): T;
+  /** Runs `fn` with `span` active, so the requests it starts synchronously are its children. */
+  runInSpan<T>(span: Span, fn: () => T): T;
+}
+
+/** @internal What fetch and XHR instrumentation need from the agent. */
+export interface RequestHooks {
+  begin(method: string, url: URL, setHeader: (key: string, value: string) => void): Span | undefined;
+  end(span: Span, status: number, error?: unknown): void;
+}
+
+let running: BrowserAgent | undefined;
+
+/** The running agent, if started. */
+export function currentAgent(): BrowserAgent | undefined {
+  return running;
+}
+
+/**
+ * Starts tracing the page's fetch and XHR calls. Calling it again returns the running
+ * agent. Throws only when `service` is missing (a setup error).
+ */
+export function start(options: BrowserAgentOptions): BrowserAgent {
+  if (running) return running;
+  if (!options || !options.service) throw new TypeError('start({ service }) needs a service name');
+  const loc = globalThis.location;
+  const origin = loc?.origin ?? 'http://localhost';
+  const pagePath = options.pagePath || loc?.pathname || '/';
+  const base = new URL(options.collector || origin, origin).href.replace(/\/+$/, '');
+  const nativeFetch = globalThis.fetch.bind(globalThis);
+  const reporter: Reporter & { drainFinal?(n: number): void } =
+    options.reporter ??
+    (options.protocol === 'http'
+      ? new BatchReporter<string>({ transport: httpTransport(nativeFetch, base), encode: (s) => JSON.stringify(s), sizeOf: (s) => s.length, ...queue(options) })
+      : new BatchReporter<Uint8Array>({ transport: grpcWebTransport(nativeFetch, base), encode: encodeSegment, sizeOf: (b) => b.length, ...queue(options) }));
+  const tracer = new BaseTracer({
+    service: options.service,
+    serviceInstance: options.serviceInstance || 'latest',
+    reporter,
+    sampler: options.sampleRate !== undefined ? new RatioSampler(options.sampleRate) : undefined,
+  });
+  const allowed = allowTest(origin, options.propagateTo);
+  const ignore = options.ignore ?? [];
+  const stack: Array<{ context: TracingContext; span: Span }> = [];
+  const contextOf = (span: Span) => (span as unknown as { owner?: TracingContext }).owner;
+
+  const hooks: RequestHooks = {
+    begin(method, url, setHeader) {
+      if (url.href.startsWith(base + '/') || ignore.some((p) => (typeof p === 'string' ? url.href.includes(p) : p.test(url.href)))) return undefined;
+      const top = stack[stack.length - 1];
+      const inSpan = top && !top.context.isFinished;
+      const context = inSpan ? top.context : tracer.createTracingContext({ endpoint: pagePath });
+      const span = context.createExitSpan(inSpan ? url.pathname : pagePath, inSpan ? top.span : null, peerOf(url), allowed(url) ? { inject: setHeader } : null);
+      span.setComponent(ComponentId.Ajax).setLayer('Http').tag('http.method', method).tag('url', tagUrl(url));
+      return span;
+    },
+    end(span, status, error) {
+      if (status) span.tag('http.status_code', String(status));
+      if (error !== undefined || status === 0 || status >= 400) span.error(error);
+      span.end();
+    },
+  };
+
+  const runIn = <T>(context: TracingContext, span: Span, fn: () => T): T => {
+    stack.push({ context, span });
+    try {
+      return fn();
+    } finally {
+      stack.pop();
+    }
+  };
+
+  const undo = options.enabled === false ? [] : [patchFetch(hooks), patchXhr(hooks), listenForPageHide(() => reporter.drainFinal?.(60_000))];
+
+  const agent: BrowserAgent = {
+    tracer,
+    reporter,
+    flush: (timeoutMs) => reporter.flush(timeoutMs).catch(() => {}),
+    async shutdown(timeoutMs) {
+      for (const u of undo.splice(0)) u();
+      if (running === agent) running = undefined;
+      await reporter.shutdown(timeoutMs).catch(() => {});
+    },
+    withSpan(operationName, fn) {
+      const top = stack[stack.length - 1];
+      const inSpan = top && !top.context.isFinished;
+      const context = inSpan ? top.context : tracer.createTracingContext({ endpoint: pagePath });
+      const span = context.createLocalSpan(operationName, inSpan ? top.span : null);
+      return runIn(context, span, () => {
+        let result;
+        try {
+          result = fn(span);
+        } catch (err) {
+          hooks.end(span, 0, err);
+          throw err;
+        }
+        if (result && typeof (result as { then?: unknown }).then === 'function') {
+          (result as unknown as Promise<unknown>).then(
+            () => span.end(),
+            (err: unknown) => hooks.end(span, 0, err),
+          );
+        } else span.end();
+        return result;
+      });
+    },
+    runInSpan(span, fn) {
+      const context = contextOf(span);
+      return context ? runIn(context, span, fn) : fn();
+    },
+  };
+  running = agent;
+  return agent;
+}
+
+function queue(o: BrowserAgentOptions) {
+  return { flushIntervalMs: o.flushIntervalMs ?? 3000, maxQueueSize: o.maxQueueSize ?? 500, maxQueueBytes: 2 << 20, maxBatchBytes: 60_000, name: 'skywalking' };
+}
