@@ -57,6 +57,7 @@ export function start(options: NodeAgentOptions = {}): NodeAgent {
       tls: resolved.tls,
       instanceProperties: resolved.instanceProperties,
       maxQueueSize: resolved.maxBufferSize,
+      flushIntervalMs: resolved.flushIntervalMs,
     });
   const tracer = new Tracer({
     service: resolved.service,

@@ -6,6 +6,7 @@ import type { Span, Tracer } from '../core/index.js';
 import { traceStorage } from './context.js';
 import { clientAddress, hasSuffix, headerExtractable, pathOf, redactedUrl } from './http-utils.js';
 import type { ResolvedOptions } from './options.js';
+import { isOwnPath } from './own-paths.js';
 import { isSuppressed } from './suppress.js';
 import { patchMethod, type AnyFunction } from './patch.js';
 
@@ -26,7 +27,7 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
         const rawUrl = req.url ?? '/';
         const path = pathOf(rawUrl);
         const method = req.method ?? 'GET';
-        if (options.ignoreMethods.has(method) || hasSuffix(path, options.ignoreSuffixes) || options.ignorePath(path))
+        if (options.ignoreMethods.has(method) || hasSuffix(path, options.ignoreSuffixes) || options.ignorePath(path) || isOwnPath(path))
           return original.call(this, event, ...args);
         context = tracer.createTracingContext();
         span = context.createEntrySpan(method + ':' + path, null, headerExtractable(req.headers));

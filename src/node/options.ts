@@ -46,6 +46,8 @@ export interface NodeAgentOptions {
   logLevel?: DiagLevel;
   /** Most segments queued while the collector is slow or down [SW_AGENT_MAX_BUFFER_SIZE]. Default 10000. */
   maxBufferSize?: number;
+  /** How long segments wait to be batched, ms [SW_AGENT_FLUSH_INTERVAL]. Default 1000. */
+  flushIntervalMs?: number;
   /** Extra ManagementService instance properties. */
   instanceProperties?: Record<string, string>;
   /** Use this reporter instead of the gRPC/HTTP one (e.g. an InMemoryReporter in tests). */
@@ -77,6 +79,7 @@ export interface ResolvedOptions {
   limits: Partial<Limits> | undefined;
   logLevel: DiagLevel;
   maxBufferSize: number;
+  flushIntervalMs: number;
   instanceProperties: Record<string, string>;
   reporter: Reporter | undefined;
   flushOnExit: boolean;
@@ -165,6 +168,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     limits: user.limits,
     logLevel,
     maxBufferSize: num(user.maxBufferSize, 'maxBufferSize', 1, 1e7) ?? num(env.SW_AGENT_MAX_BUFFER_SIZE, 'SW_AGENT_MAX_BUFFER_SIZE', 1, 1e7) ?? 10_000,
+    flushIntervalMs: num(user.flushIntervalMs, 'flushIntervalMs', 0, 600_000) ?? num(env.SW_AGENT_FLUSH_INTERVAL, 'SW_AGENT_FLUSH_INTERVAL', 0, 600_000) ?? 1000,
     instanceProperties: user.instanceProperties && typeof user.instanceProperties === 'object' ? user.instanceProperties : {},
     reporter: user.reporter,
     flushOnExit: user.flushOnExit !== false,

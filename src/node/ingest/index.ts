@@ -4,6 +4,7 @@ import type { Reporter, SegmentObject } from '../../core/index.js';
 import { diag } from '../../core/index.js';
 import { decodeReport, readBody, replyToReport, ReportError, reportRoute } from '../../server/index.js';
 import { currentAgent } from '../agent.js';
+import { addOwnPathPrefix } from '../own-paths.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** Options of {@link createIngestHandler}. */
@@ -46,6 +47,8 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
   const maxSegments = options.maxSegmentsPerRequest ?? 200;
   const maxSpans = options.maxSpansPerSegment ?? 300;
   const limiter = new RateLimiter(options.ratePerSecond ?? 20);
+  // The browser's reports are the agent's own traffic: never traced as app requests.
+  addOwnPathPrefix(base + '/');
 
   const owns = (url: string | undefined) => {
     if (!url) return undefined;
