@@ -1,0 +1,56 @@
+// `node --import` / `--require skywalking-tracing/node/register`: no code change, configured
+// by SW_AGENT_* variables, reporting over gRPC. Runs the BUILT package (npm test builds first).
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGrpcCollector, type TestGrpcCollector } from '../helpers/grpc-collector.js';
+
+let collector: TestGrpcCollector;
+const built = existsSync(fileURLToPath(new URL('../../dist/esm/node/register.js', import.meta.url)));
+
+beforeAll(async () => {
+  collector = await startGrpcCollector({ token: 'tok' });
+});
+afterAll(() => collector.close());
+
+async function run(file: string, flag: '--import' | '--require', service: string) {
+  const child = fork(fileURLToPath(new URL(`../fixtures/node/${file}`, import.meta.url)), [], {
+    execArgv: [flag, 'skywalking-tracing/node/register'],
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    env: { ...process.env, SW_AGENT_NAME: service, SW_AGENT_INSTANCE: `${service}-1`, SW_AGENT_COLLECTOR_BACKEND_SERVICES: collector.address, SW_AGENT_AUTHENTICATION: 'tok', SW_AGENT_FLUSH_INTERVAL: '50' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as { port: number }));
+      child.once('exit', (c) => reject(new Error(`fixture exited ${c}`)));
+    });
+    const body = await (await fetch(`http://127.0.0.1:${port}/hello?x=1`)).text();
+    const until = Date.now() + 10_000;
+    while (!collector.segments.some((s) => s.service === service && s.spans[0]!.operationName === 'GET:/hello')) {
+      if (Date.now() > until) throw new Error('no segment');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return body;
+  } finally {
+    child.send('exit');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+describe.skipIf(!built)('preload', () => {
+  it('traces an ESM app, named imports of node:http included (--import)', async () => {
+    expect(await run('app.mjs', '--import', 'esm-app')).toBe('has-sw8');
+    const seg = collector.segments.find((s) => s.service === 'esm-app' && s.spans[0]!.operationName === 'GET:/hello')!;
+    expect(seg.spans.map((s) => s.spanType)).toEqual(['Entry', 'Exit']);
+    expect(collector.segments.some((s) => s.service === 'esm-app' && s.spans[0]!.operationName === 'GET:/down' && s.spans[0]!.refs.length === 1)).toBe(true);
+    expect(collector.properties.some((p) => p.service === 'esm-app')).toBe(true);
+  });
+
+  it('traces a CommonJS app and its fetch calls (--require)', async () => {
+    expect(await run('app.cjs', '--require', 'cjs-app')).toBe('has-sw8');
+    const seg = collector.segments.find((s) => s.service === 'cjs-app' && s.spans[0]!.operationName === 'GET:/hello')!;
+    expect(seg.spans[1]).toMatchObject({ spanType: 'Exit', componentId: 2, operationName: '/down' });
+  });
+});
