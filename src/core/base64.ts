@@ -6,6 +6,7 @@ const encoder = new TextEncoder();
 // fatal: invalid UTF-8 is an invalid header, not a string of replacement characters.
 // Created on first use, so bundles that only encode carry no decoder.
 let decoder: TextDecoder | undefined;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const CANONICAL = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Base64 of the UTF-8 bytes of `text`. */
@@ -32,8 +33,13 @@ export function decodeBase64(value: string): string | undefined {
   } catch {
     return undefined;
   }
-  // Re-encoding catches non-zero pad bits, which atob silently ignores.
-  if (btoa(binary) !== value) return undefined;
+  // atob ignores non-zero pad bits; a strict decoder (Java's) rejects them.
+  const n = value.length;
+  if (value.charCodeAt(n - 1) === 61) {
+    const twoPads = value.charCodeAt(n - 2) === 61;
+    const last = ALPHABET.indexOf(value[twoPads ? n - 3 : n - 2]!);
+    if (last & (twoPads ? 15 : 3)) return undefined;
+  }
   // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(binary)) return binary;
   const bytes = new Uint8Array(binary.length);
