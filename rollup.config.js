@@ -18,7 +18,7 @@ const INTERNAL_PROPS = new RegExp(
       'finished', 'sampled', 'skip', 'sizeLimited', 'firstEntryName', 'endpointOverride', 'pending', 'correlationMap',
       'host', 'spanEnded', 'countDrop', 'owner', 'toObject', 'inFlight', 'failures', 'retryAt', 'otherDrops',
       'failedSends', 'failing', 'schedule', 'cancelTimer', 'pump', 'sendOne', 'bytesHeld', 'dropRun',
-      'ids', 'entries', 'fits', 'nextId', 'buf', 'pos', 'ensure', 'varint', 'negative', 'fork', 'endpoint', 'propagateSendTime',
+      'ids', 'entries', 'fits', 'nextId', 'buf', 'pos', 'ensure', 'varint', 'varint64', 'fork', 'endpoint', 'propagateSendTime',
       'maxTagsPerSpan', 'maxLogsPerSpan', 'maxTagValueLength', 'maxLogValueLength', 'maxOperationNameLength',
       'maxSpansPerSegment', 'maxBatchSize', 'maxBatchBytes', 'sendTimeoutMs', 'retryDelayMs', 'maxRetryDelayMs',
       'maxQueueBytes', 'sizeOf', 'drainFinal', 'begin',

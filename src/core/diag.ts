@@ -47,8 +47,6 @@ export const diag = {
     if (onceKeys.size < 1000) onceKeys.add(key);
     emit(level, message, args);
   },
-  /** True when messages of `level` are currently written; lets callers skip building costly messages. */
-  enabled: (level: Exclude<DiagLevel, 'none'>): boolean => RANK[level] <= rank,
 };
 
 /**

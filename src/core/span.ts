@@ -140,17 +140,18 @@ export class Span {
     if (!this.owner) return this;
     this.isError = true;
     if (err === undefined) return this;
-    const fields: Array<[string, string]> = [['event', 'error']];
+    let fields: Array<[string, string]>;
     try {
-      if (err instanceof Error || (typeof err === 'object' && err !== null && 'message' in err)) {
-        const e = err as { name?: unknown; message?: unknown; stack?: unknown };
-        fields.push(['error.kind', String(e.name ?? 'Error')], ['message', String(e.message ?? '')]);
-        if (typeof e.stack === 'string') fields.push(['stack', e.stack]);
-      } else {
-        fields.push(['error.kind', typeof err], ['message', String(err)]);
-      }
+      const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; message?: unknown; stack?: unknown };
+      fields = [
+        ['event', 'error'],
+        ['error.kind', String(e.name ?? typeof err)],
+        ['message', String(e.message ?? err)],
+      ];
+      if (typeof e.stack === 'string') fields.push(['stack', e.stack]);
     } catch {
-      fields.push(['message', 'unprintable error']);
+      // An error whose name or message cannot be turned into text.
+      fields = [['event', 'error']];
     }
     return this.log(fields);
   }

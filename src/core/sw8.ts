@@ -20,6 +20,19 @@ export interface Sw8 {
   addressUsedAtClient: string;
 }
 
+// Service, instance, endpoint and peer repeat on every request: remember their Base64.
+// Bounded: cleared when full, so high-cardinality input cannot grow it.
+const memo = new Map<string, string>();
+function b64(text: string): string {
+  let v = memo.get(text);
+  if (v === undefined) {
+    if (memo.size >= 512) memo.clear();
+    v = encodeBase64(text);
+    memo.set(text, v);
+  }
+  return v;
+}
+
 /** The header names of SkyWalking propagation. */
 export const SW8 = 'sw8';
 /** The header names of SkyWalking propagation. */
@@ -47,10 +60,10 @@ export function encodeSw8(fields: Sw8): string | undefined {
     encodeBase64(traceId) + '-' +
     encodeBase64(parentSegmentId) + '-' +
     fields.parentSpanId + '-' +
-    encodeBase64(parentService) + '-' +
-    encodeBase64(parentServiceInstance) + '-' +
-    encodeBase64(parentEndpoint) + '-' +
-    encodeBase64(addressUsedAtClient);
+    b64(parentService) + '-' +
+    b64(parentServiceInstance) + '-' +
+    b64(parentEndpoint) + '-' +
+    b64(addressUsedAtClient);
   return value.length < SW8_MAX_LENGTH ? value : undefined;
 }
 
