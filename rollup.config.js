@@ -5,7 +5,7 @@ import { builtinModules } from 'node:module';
 import { readFileSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 import terser from '@rollup/plugin-terser';
-import { shortDiagnostics } from './scripts/rollup-short-diagnostics.js';
+import { silentDiagnostics } from './scripts/rollup-silent-diagnostics.js';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
@@ -17,8 +17,8 @@ const INTERNAL_PROPS = new RegExp(
     [
       'finished', 'sampled', 'skip', 'sizeLimited', 'firstEntryName', 'endpointOverride', 'pending', 'correlationMap',
       'host', 'spanEnded', 'countDrop', 'owner', 'toObject', 'inFlight', 'failures', 'retryAt', 'otherDrops',
-      'failedSends', 'failing', 'schedule', 'cancelTimer', 'pump', 'sendOne', 'bytesHeld', 'dropRun',
-      'ids', 'entries', 'fits', 'nextId', 'buf', 'pos', 'ensure', 'varint', 'varint64', 'fork', 'endpoint', 'propagateSendTime',
+      'failing', 'schedule', 'cancelTimer', 'pump', 'sendOne', 'bytesHeld', 'dropRun',
+      'ids', 'held', 'fits', 'active', 'limit', 'concurrency', 'retryable', 'pool', 'offset', 'timer', 'nextId', 'buf', 'pos', 'ensure', 'varint', 'varint64', 'fork', 'endpoint', 'propagateSendTime',
       'maxTagsPerSpan', 'maxLogsPerSpan', 'maxTagValueLength', 'maxLogValueLength', 'maxOperationNameLength',
       'maxSpansPerSegment', 'maxBatchSize', 'maxBatchBytes', 'sendTimeoutMs', 'retryDelayMs', 'maxRetryDelayMs',
       'maxQueueBytes', 'sizeOf', 'drainFinal', 'begin',
@@ -50,7 +50,7 @@ export default [
   },
   {
     input: 'src/browser/iife.ts',
-    plugins: [shortDiagnostics(), ts()],
+    plugins: [silentDiagnostics(), ts()],
     output: {
       file: 'dist/skywalking-tracing.iife.min.js',
       format: 'iife',

@@ -1,6 +1,5 @@
 import { BatchReporter } from '../core/batch-reporter.js';
 import { encodeSegment } from '../core/encode/segment-codec.js';
-import { RatioSampler } from '../core/sampler.js';
 import { ComponentId } from '../core/segment.js';
 import { BaseTracer } from '../core/tracer.js';
 import type { Reporter, Span, TracingContext } from '../core/index.js';
@@ -86,7 +85,8 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     service: options.service,
     serviceInstance: options.serviceInstance || 'latest',
     reporter,
-    sampler: options.sampleRate !== undefined ? new RatioSampler(options.sampleRate) : undefined,
+    // A ratio as a plain object: the sampler classes are not worth their bytes here.
+    sampler: options.sampleRate !== undefined ? { shouldSample: () => Math.random() < (options.sampleRate as number) } : undefined,
   });
   const allowed = allowTest(origin, options.propagateTo);
   const ignore = options.ignore ?? [];

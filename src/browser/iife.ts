@@ -3,17 +3,10 @@
 //   <script src="skywalking-tracing.iife.min.js" data-service="web" data-service-instance="1.4.2"
 //           data-collector="/skywalking" data-protocol="grpc-web" data-propagate-to="https://api.example.com"></script>
 import { currentAgent, start } from './agent.js';
-import type { Span } from '../core/index.js';
 
 /** Sends queued segments of the running agent now. */
 export function flush(timeoutMs?: number): Promise<void> {
   return currentAgent()?.flush(timeoutMs) ?? Promise.resolve();
-}
-
-/** Runs `fn` in a Local span of the running agent (or just runs it). */
-export function withSpan<T>(name: string, fn: (span?: Span) => T): T {
-  const agent = currentAgent();
-  return agent ? agent.withSpan(name, fn) : fn();
 }
 
 export { currentAgent, start };

@@ -55,6 +55,8 @@ export interface BatchReporterOptions<T> {
   retryDelayMs?: number;
   /** Default 30,000 ms. */
   maxRetryDelayMs?: number;
+  /** Batches in flight at once while the collector answers (one while it fails). Default 1. */
+  concurrency?: number;
   /** Name used in diagnostics. */
   name?: string;
 }
@@ -81,8 +83,8 @@ type Timer = { unref?: () => void };
 export class BatchReporter<T> implements Reporter {
   readonly queue: ReportQueue<T>;
   private readonly o: Required<Omit<BatchReporterOptions<T>, 'transport' | 'encode' | 'sizeOf' | 'maxQueueSize' | 'maxQueueBytes'>>;
+  private readonly active = new Set<Promise<boolean>>();
   private timer: unknown;
-  private inFlight: Promise<void> | undefined;
   private failures = 0;
   private retryAt = 0;
   private closed = false;
@@ -101,6 +103,7 @@ export class BatchReporter<T> implements Reporter {
       sendTimeoutMs: pos(options.sendTimeoutMs, 10_000),
       retryDelayMs: pos(options.retryDelayMs, 1000),
       maxRetryDelayMs: pos(options.maxRetryDelayMs, 30_000),
+      concurrency: pos(options.concurrency, 1),
       name,
     };
   }
@@ -123,21 +126,20 @@ export class BatchReporter<T> implements Reporter {
       diag.once('error', `${this.o.name}-encode`, `${this.o.name}: a segment could not be encoded; dropped`, err);
       return;
     }
-    if (this.queue.push(item)) this.schedule(this.o.flushIntervalMs);
+    // A full batch goes at once; otherwise wait for the interval so sends batch up.
+    if (this.queue.push(item)) this.schedule(this.queue.length >= this.o.maxBatchSize ? 0 : this.o.flushIntervalMs);
   }
 
   /** Sends everything queued, waiting at most `timeoutMs` (default 5000). Never rejects. */
   flush(timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    const failed = this.failedSends;
     const drain = async (): Promise<void> => {
-      while (Date.now() < deadline) {
-        if (this.inFlight) {
-          await this.inFlight;
-          continue;
-        }
-        if (this.queue.length === 0) return;
-        const ok = await this.sendOne(false, Math.max(1, deadline - Date.now()));
-        if (!ok) return;
+      // Ignores the retry delay: a flush tries now, and stops at the first failure.
+      while (Date.now() < deadline && this.failedSends === failed) {
+        while (this.queue.length > 0 && this.active.size < this.limit()) this.start(Math.max(1, deadline - Date.now()));
+        if (this.active.size === 0) return;
+        await Promise.race(this.active);
       }
     };
     return withDeadline(drain(), timeoutMs);
@@ -182,13 +184,21 @@ export class BatchReporter<T> implements Reporter {
     }
   }
 
+  // One batch in flight while failing, so calls never pile up against a dead collector.
+  private limit(): number {
+    return this.failing ? 1 : this.o.concurrency;
+  }
+
   private schedule(delay: number): void {
-    if (this.closed || this.inFlight) return;
-    if (this.timer !== undefined) return;
+    if (this.closed || this.active.size >= this.limit()) return;
     const due = Math.max(Date.now() + delay, this.retryAt);
+    if (this.timer !== undefined) {
+      if (delay > 0 || due > Date.now()) return;
+      this.cancelTimer();
+    }
     const t = setTimeout(() => {
       this.timer = undefined;
-      void this.pump();
+      this.pump();
     }, Math.max(0, due - Date.now()));
     (t as Timer).unref?.();
     this.timer = t;
@@ -199,12 +209,20 @@ export class BatchReporter<T> implements Reporter {
     this.timer = undefined;
   }
 
-  private async pump(): Promise<void> {
-    while (!this.closed && this.queue.length > 0 && !this.inFlight) {
-      const ok = await this.sendOne(false, this.o.sendTimeoutMs);
-      if (!ok) break;
-    }
+  private pump(): void {
+    while (!this.closed && this.queue.length > 0 && this.active.size < this.limit() && Date.now() >= this.retryAt) this.start(this.o.sendTimeoutMs);
     if (!this.closed && this.queue.length > 0) this.schedule(this.o.flushIntervalMs);
+  }
+
+  private start(timeoutMs: number): void {
+    const p = this.sendOne(false, timeoutMs);
+    this.active.add(p);
+    void p.then((ok) => {
+      this.active.delete(p);
+      // After a failure the next attempt waits for the backoff (schedule honours retryAt).
+      if (ok) this.pump();
+      else this.schedule(0);
+    });
   }
 
   /** Sends one batch; false when it failed (the caller stops until the retry delay). */
@@ -234,12 +252,7 @@ export class BatchReporter<T> implements Reporter {
         this.retryAt = Date.now() + base / 2 + Math.random() * (base / 2);
       }
     })();
-    this.inFlight = p;
-    return p.then(() => {
-      this.inFlight = undefined;
-      if (!ok && !this.closed && this.queue.length > 0) this.schedule(0);
-      return ok;
-    });
+    return p.then(() => ok);
   }
 }
 

@@ -21,7 +21,7 @@ export class ReportQueue<T> {
   dropped = 0;
   // [item, size] pairs, oldest first. take() splices from the front: at most a few
   // thousand pointers moved per batch, and far less code than a ring buffer.
-  private entries: Array<[T, number]> = [];
+  private held: Array<[T, number]> = [];
   private bytesHeld = 0;
   private dropRun = 0;
   private readonly name: string;
@@ -36,7 +36,7 @@ export class ReportQueue<T> {
   }
 
   get length(): number {
-    return this.entries.length;
+    return this.held.length;
   }
 
   get bytes(): number {
@@ -47,7 +47,7 @@ export class ReportQueue<T> {
   push(item: T): boolean {
     const size = this.sizeOf(item);
     if (!this.fits(size)) return false;
-    this.entries.push([item, size]);
+    this.held.push([item, size]);
     this.bytesHeld += size;
     return true;
   }
@@ -64,14 +64,14 @@ export class ReportQueue<T> {
       back.push([item, size]);
       this.bytesHeld += size;
     }
-    this.entries = back.concat(this.entries);
+    this.held = back.concat(this.held);
   }
 
   /** Removes and returns up to `maxItems` items whose sizes add up to at most `maxBytes` (at least one item). */
   take(maxItems: number, maxBytes: number): T[] {
     let n = 0;
     let bytes = 0;
-    const e = this.entries;
+    const e = this.held;
     while (n < e.length && n < maxItems && (n === 0 || bytes + e[n]![1] <= maxBytes)) bytes += e[n++]![1];
     this.bytesHeld -= bytes;
     return e.splice(0, n).map((x) => x[0]);
@@ -79,7 +79,7 @@ export class ReportQueue<T> {
 
   /** Drops everything held (not counted as drops). */
   clear(): void {
-    this.entries = [];
+    this.held = [];
     this.bytesHeld = 0;
   }
 
@@ -92,7 +92,7 @@ export class ReportQueue<T> {
 
   // Room for one more item of `size` (with `pending` items about to be added)? Counts a drop if not.
   private fits(size: number, pending = 0): boolean {
-    if (this.entries.length + pending >= this.maxItems || this.bytesHeld + size > this.maxBytes) {
+    if (this.held.length + pending >= this.maxItems || this.bytesHeld + size > this.maxBytes) {
       this.drop(1);
       return false;
     }

@@ -114,7 +114,7 @@ export class Span {
     try {
       entry = log instanceof Log ? log : new Log(log);
     } catch {
-      diag.warn('span.log: fields must be an object or an array of pairs; ignored');
+      // Not an object or an array of pairs: nothing to record.
       return this;
     }
     const max = owner.limits.maxLogValueLength;

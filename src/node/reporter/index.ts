@@ -37,6 +37,8 @@ export interface NodeReporterOptions {
 }
 
 interface QueueSettings {
+  maxBatchSize: number;
+  concurrency: number;
   maxQueueSize: number;
   maxQueueBytes: number;
   flushIntervalMs: number;
@@ -51,6 +53,10 @@ export interface NodeReporter extends Reporter {
 /** Creates the reporter `start()` uses: batched, bounded, retrying, never throwing. */
 export function createNodeReporter(options: NodeReporterOptions): NodeReporter {
   const common: QueueSettings = {
+    // Segments are small (a few hundred bytes): large batches keep up with busy services
+    // with one call in flight.
+    maxBatchSize: 2000,
+    concurrency: 4,
     maxQueueSize: options.maxQueueSize ?? 10_000,
     maxQueueBytes: options.maxQueueBytes ?? 32 * 1024 * 1024,
     flushIntervalMs: options.flushIntervalMs ?? 1000,

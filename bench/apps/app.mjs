@@ -1,0 +1,67 @@
+// The benchmarked service. VARIANT: none | ours | swjs | otel. DOWNSTREAM: URL to call once
+// per request (optional). SINK: collector address. Reports CPU time over IPC.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { VARIANT = 'none', DOWNSTREAM = '', SINK = '' } = process.env;
+let flush = async () => {};
+let stats = () => undefined;
+
+if (VARIANT === 'ours') {
+  const { start } = await import('../../dist/esm/node/index.js');
+  const agent = start({ service: 'bench-ours', serviceInstance: 'b1', collector: SINK, flushOnExit: false, traceWithoutParent: false });
+  flush = () => agent.flush(5000);
+  stats = () => agent.reporter.stats;
+} else if (VARIANT === 'swjs') {
+  const agent = require('skywalking-backend-js').default;
+  agent.start({ serviceName: 'bench-swjs', serviceInstance: 'b1', collectorAddress: SINK, logLevel: 'error' });
+  flush = () => agent.flush?.() ?? Promise.resolve();
+} else if (VARIANT === 'otel') {
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
+  const { registerInstrumentations } = require('@opentelemetry/instrumentation');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
+  const processor = new BatchSpanProcessor(new OTLPTraceExporter({ url: `http://${SINK}/v1/traces` }));
+  const provider = new NodeTracerProvider({ spanProcessors: [processor] });
+  provider.register();
+  registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
+  flush = () => processor.forceFlush();
+}
+
+// Required after the agents started, so every agent sees a patchable http module.
+const http = require('node:http');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
+const downstream = DOWNSTREAM ? new URL(DOWNSTREAM) : undefined;
+
+const server = http.createServer((req, res) => {
+  if (!downstream) {
+    res.setHeader('content-type', 'application/json');
+    res.end('{"ok":true}');
+    return;
+  }
+  http
+    .get({ host: downstream.hostname, port: downstream.port, path: '/stock', agent }, (r) => {
+      let body = '';
+      r.on('data', (d) => (body += d));
+      r.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        res.end(body);
+      });
+    })
+    .on('error', () => res.writeHead(502).end());
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+
+process.on('message', async (m) => {
+  if (m === 'cpu') {
+    const u = process.cpuUsage();
+    process.send({ cpu: u.user + u.system, rss: process.memoryUsage().rss });
+  } else if (m === 'exit') {
+    process.exit(0);
+  } else if (m === 'flush') {
+    await flush().catch(() => {});
+    process.send({ flushed: true, stats: stats() });
+  }
+});
