@@ -7,6 +7,7 @@ import { traceStorage } from './context.js';
 import { clientAddress, hasSuffix, headerExtractable, pathOf, redactedUrl } from './http-utils.js';
 import type { ResolvedOptions } from './options.js';
 import { isOwnPath } from './own-paths.js';
+import { routeOf, watchFastifyRoutes } from './routes.js';
 import { isSuppressed } from './suppress.js';
 import { patchMethod, type AnyFunction } from './patch.js';
 
@@ -45,9 +46,11 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
     };
   const undoHttp = patchMethod(http.Server.prototype, 'emit', wrap);
   const undoHttps = patchMethod(https.Server.prototype, 'emit', wrap);
+  const undoFastify = watchFastifyRoutes();
   return () => {
     undoHttp();
     undoHttps();
+    undoFastify();
   };
 }
 
@@ -71,15 +74,9 @@ function watchResponse(span: Span, req: IncomingMessage, res: ServerResponse, th
   res.once('close', () => finish(!res.writableFinished));
 }
 
-/**
- * Express (and routers with its shape) leave the matched route on `req.route`; naming the
- * span after the template (`GET:/users/:id`) keeps endpoints low-cardinality.
- */
+// Named after the route template (`GET:/users/:id`) once a router matched, so endpoints
+// stay low-cardinality.
 function renameToRoute(span: Span, req: IncomingMessage): void {
-  const r = req as IncomingMessage & { route?: { path?: unknown }; baseUrl?: unknown; routeOptions?: { url?: unknown } };
-  const routePath = r.route?.path;
-  if (typeof routePath === 'string' && routePath) {
-    const base = typeof r.baseUrl === 'string' ? r.baseUrl : '';
-    span.setOperationName((req.method ?? 'GET') + ':' + base + routePath);
-  }
+  const route = routeOf(req);
+  if (route) span.setOperationName((req.method ?? 'GET') + ':' + route);
 }

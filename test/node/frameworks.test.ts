@@ -1,0 +1,136 @@
+// Frameworks on top of node:http: Express and Fastify requests are named by route
+// template, and the ingest handler mounts in Express, Koa, Fastify and plain node:http.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import Fastify from 'fastify';
+import Koa from 'koa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIngestHandler, encodeSegmentCollection, InMemoryReporter, start, Tracer } from '../../src/node/index.js';
+import type { NodeAgent, SegmentObject } from '../../src/node/index.js';
+
+const reporter = new InMemoryReporter();
+const forwarded = new InMemoryReporter();
+let agent: NodeAgent;
+const servers: Array<{ close(): unknown }> = [];
+
+const listen = async (s: http.Server) => {
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  servers.push(s);
+  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitFor<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error('timed out');
+    await sleep(10);
+  }
+}
+const entry = (op: string) => reporter.segments.find((s) => s.spans[0]!.operationName === op);
+
+function browserSegments(): SegmentObject[] {
+  const mem = new InMemoryReporter();
+  const t = new Tracer({ service: 'web', serviceInstance: '1.0', reporter: mem });
+  const ctx = t.createTracingContext({ endpoint: '/page' });
+  ctx.createExitSpan('/page', null, 'api:443').end();
+  return mem.segments;
+}
+const grpcWebBody = (segs: SegmentObject[]) => {
+  const msg = encodeSegmentCollection(segs);
+  const b = Buffer.alloc(5 + msg.length);
+  b.writeUInt32BE(msg.length, 1);
+  b.set(msg, 5);
+  return b;
+};
+
+beforeAll(() => {
+  agent = start({ service: 'fw', serviceInstance: 'fw-1', reporter, flushOnExit: false });
+});
+afterAll(async () => {
+  for (const s of servers) s.close();
+  await agent.shutdown();
+});
+
+describe('route templates', () => {
+  it('names Express requests by route, mounted routers included', async () => {
+    const app = express();
+    const router = express.Router();
+    router.get('/users/:id', (_req, res) => void res.json({ ok: true }));
+    app.use('/api', router);
+    const url = await listen(http.createServer(app));
+    await fetch(`${url}/api/users/42?x=1`);
+    const seg = await waitFor(() => entry('GET:/api/users/:id'));
+    expect(seg.spans[0]!.tags).toContainEqual({ key: 'http.status_code', value: '200' });
+  });
+
+  it('names Fastify requests by route', async () => {
+    const app = Fastify();
+    app.get('/items/:sku', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    servers.push({ close: () => app.close() });
+    const { port } = app.server.address() as AddressInfo;
+    await fetch(`http://127.0.0.1:${port}/items/abc`);
+    await waitFor(() => entry('GET:/items/:sku'));
+  });
+});
+
+describe('ingest handler', () => {
+  const ingest = createIngestHandler({ basePath: '/skywalking', reporter: forwarded });
+
+  it('forwards gRPC-web and JSON reports from Express, Koa, Fastify and node:http, untraced', async () => {
+    const ex = express();
+    ex.use(ingest);
+    ex.get('/other', (_q, r) => void r.send('other'));
+    const koa = new Koa();
+    koa.use(ingest.koa());
+    const fa = Fastify();
+    fa.addHook('onRequest', ingest.fastify());
+    await fa.listen({ port: 0, host: '127.0.0.1' });
+    servers.push({ close: () => fa.close() });
+    const urls = [
+      await listen(http.createServer(ex)),
+      await listen(http.createServer(koa.callback())),
+      `http://127.0.0.1:${(fa.server.address() as AddressInfo).port}`,
+      await listen(http.createServer((req, res) => void (ingest(req, res) || res.end('app')))),
+    ];
+    reporter.clear();
+    for (const url of urls) {
+      const segs = browserSegments();
+      const res = await fetch(`${url}/skywalking/skywalking.v3.TraceSegmentReportService/collectInSync`, {
+        method: 'POST',
+        body: grpcWebBody(segs),
+        headers: { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' },
+      });
+      expect(res.headers.get('grpc-status') ?? '0', url).toBe('0');
+      expect(new Uint8Array(await res.arrayBuffer()).at(-1)).toBeDefined();
+      expect(forwarded.segments.at(-1)).toEqual(segs[0]);
+      const json = browserSegments();
+      const r2 = await fetch(`${url}/skywalking/v3/segments`, { method: 'POST', body: JSON.stringify(json), headers: { 'content-type': 'application/json' } });
+      expect(r2.status, url).toBe(200);
+      expect(forwarded.segments.at(-1)).toEqual(json[0]);
+    }
+    expect(await (await fetch(`${urls[0]}/other`)).text()).toBe('other');
+    await sleep(50);
+    // The reports themselves were not traced as requests of the app.
+    expect(reporter.segments.filter((s) => s.spans[0]!.operationName.includes('skywalking'))).toEqual([]);
+  });
+
+  it('rejects bad reports and rate-limits a noisy client', async () => {
+    const own = createIngestHandler({ basePath: '/skywalking', reporter: forwarded, ratePerSecond: 5 });
+    const url = await listen(http.createServer((req, res) => void (own(req, res) || res.end('app'))));
+    const post = (body: BodyInit, type: string, path = '/skywalking/v3/segments') => fetch(url + path, { method: 'POST', body, headers: { 'content-type': type } });
+    expect((await post('nope', 'application/json')).status).toBe(400);
+    expect((await post('[]', 'text/plain')).status).toBe(415);
+    expect((await post(JSON.stringify([{ traceId: 't', spans: [] }]), 'application/json')).status).toBe(400);
+    expect((await post('x'.repeat(2 * 1024 * 1024), 'application/json')).status).toBe(413);
+    const bad = await post(Buffer.from([0, 0, 0, 9, 1]), 'application/grpc-web+proto', '/skywalking/skywalking.v3.TraceSegmentReportService/collectInSync');
+    expect(bad.headers.get('grpc-status')).toBe('3');
+    const statuses: number[] = [];
+    for (let i = 0; i < 15; i++) statuses.push((await post(JSON.stringify(browserSegments()), 'application/json')).status);
+    expect(statuses).toContain(429);
+    expect((await fetch(url + '/elsewhere')).status).toBe(200);
+  });
+});
