@@ -51,7 +51,7 @@ export interface BrowserAgent {
   runInSpan<T>(span: Span, fn: () => T): T;
 }
 
-/** @internal What fetch and XHR instrumentation need from the agent. */
+/** What fetch and XHR instrumentation need from the agent. Internal: not part of the stable API. */
 export interface RequestHooks {
   begin(method: string, url: URL, setHeader: (key: string, value: string) => void): Span | undefined;
   end(span: Span, status: number, error?: unknown): void;

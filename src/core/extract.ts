@@ -2,7 +2,7 @@ import type { Extractable } from './carrier.js';
 import type { SegmentReference } from './segment.js';
 import { decodeCorrelation, decodeSw8, decodeSw8x, SW8, SW8_CORRELATION, SW8_X } from './sw8.js';
 
-/** What an incoming request's propagation headers carried. @internal */
+/** What an incoming request's propagation headers carried. Internal: not part of the stable API. */
 export interface Extracted {
   ref: SegmentReference;
   sampled: boolean;

@@ -5,8 +5,7 @@ import type { KeyStringValuePair, LogObject, SegmentReference, SpanLayer, SpanOb
 import { Log, Tag } from './tag.js';
 
 /**
- * What a span needs from the context that made it.
- * @internal
+ * What a span needs from the context that made it. Internal: not part of the stable API.
  */
 export interface SpanOwner {
   readonly limits: Limits;

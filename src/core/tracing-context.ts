@@ -8,8 +8,7 @@ import type { Extracted } from './extract.js';
 import { encodeCorrelation, encodeSw8, encodeSw8x, SW8, SW8_CORRELATION, SW8_X } from './sw8.js';
 
 /**
- * What a context needs from its tracer.
- * @internal
+ * What a context needs from its tracer. Internal: not part of the stable API.
  */
 export interface ContextHost {
   readonly service: string;

@@ -58,7 +58,7 @@ export interface NodeAgentOptions {
   instrument?: { httpServer?: boolean; httpClient?: boolean; fetch?: boolean };
 }
 
-/** Options after defaults, environment and validation. @internal */
+/** Options after defaults, environment and validation (what `agent.options` shows). */
 export interface ResolvedOptions {
   service: string;
   serviceInstance: string;
