@@ -16,7 +16,7 @@ const INTERNAL_PROPS = new RegExp(
   '^(?:' +
     [
       'finished', 'sampled', 'skip', 'sizeLimited', 'firstEntryName', 'endpointOverride', 'pending', 'correlationMap',
-      'host', 'spanEnded', 'countDrop', 'owner', 'toObject', 'inFlight', 'failures', 'retryAt', 'otherDrops',
+      'host', 'timerDue', 'spanEnded', 'countDrop', 'owner', 'toObject', 'inFlight', 'failures', 'retryAt', 'otherDrops',
       'failing', 'schedule', 'cancelTimer', 'pump', 'sendOne', 'bytesHeld', 'dropRun',
       'ids', 'held', 'fits', 'active', 'limit', 'concurrency', 'retryable', 'pool', 'offset', 'timer', 'nextId', 'buf', 'pos', 'ensure', 'varint', 'varint64', 'fork', 'endpoint', 'propagateSendTime',
       'maxTagsPerSpan', 'maxLogsPerSpan', 'maxTagValueLength', 'maxLogValueLength', 'maxOperationNameLength',

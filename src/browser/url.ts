@@ -12,13 +12,12 @@ export function peerOf(url: URL): string {
 
 /** The URL for the `url` tag: no credentials, no fragment, sensitive query values as `***`. */
 export function tagUrl(url: URL): string {
-  let out = url.origin + url.pathname;
-  if (url.search) {
-    const parts: string[] = [];
-    url.searchParams.forEach((v, k) => parts.push(encodeURIComponent(k) + '=' + (SENSITIVE.test(k) ? '***' : encodeURIComponent(v))));
-    out += '?' + parts.join('&');
-  }
-  return out;
+  const base = url.origin + url.pathname;
+  // Most queries hold nothing sensitive: keep them as they are, without re-encoding.
+  if (!url.search || !SENSITIVE.test(url.search)) return base + url.search;
+  const parts: string[] = [];
+  url.searchParams.forEach((v, k) => parts.push(encodeURIComponent(k) + '=' + (SENSITIVE.test(k) ? '***' : encodeURIComponent(v))));
+  return base + '?' + parts.join('&');
 }
 
 /** Which destinations may receive sw8: the page's origin plus `propagateTo` (origins, RegExps or a predicate). */

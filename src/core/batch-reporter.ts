@@ -85,6 +85,7 @@ export class BatchReporter<T> implements Reporter {
   private readonly o: Required<Omit<BatchReporterOptions<T>, 'transport' | 'encode' | 'sizeOf' | 'maxQueueSize' | 'maxQueueBytes'>>;
   private readonly active = new Set<Promise<boolean>>();
   private timer: unknown;
+  private timerDue = 0;
   private failures = 0;
   private retryAt = 0;
   private closed = false;
@@ -192,10 +193,12 @@ export class BatchReporter<T> implements Reporter {
   private schedule(delay: number): void {
     if (this.closed || this.active.size >= this.limit()) return;
     const due = Math.max(Date.now() + delay, this.retryAt);
+    // An earlier (or equal) timer already covers this request.
     if (this.timer !== undefined) {
-      if (delay > 0 || due > Date.now()) return;
+      if (this.timerDue <= due) return;
       this.cancelTimer();
     }
+    this.timerDue = due;
     const t = setTimeout(() => {
       this.timer = undefined;
       this.pump();
