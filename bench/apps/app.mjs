@@ -29,12 +29,20 @@ if (VARIANT === 'ours') {
   flush = () => processor.forceFlush();
 }
 
+// Isolates AsyncLocalStorage's own cost (Node 20 implements it with async_hooks).
+let wrap = (fn) => fn;
+if (VARIANT === 'als') {
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  const als = new AsyncLocalStorage();
+  wrap = (fn) => (req, res) => als.run({ req }, () => fn(req, res));
+}
+
 // Required after the agents started, so every agent sees a patchable http module.
 const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
 const downstream = DOWNSTREAM ? new URL(DOWNSTREAM) : undefined;
 
-const server = http.createServer((req, res) => {
+const server = http.createServer(wrap((req, res) => {
   if (!downstream) {
     res.setHeader('content-type', 'application/json');
     res.end('{"ok":true}');
@@ -50,7 +58,7 @@ const server = http.createServer((req, res) => {
       });
     })
     .on('error', () => res.writeHead(502).end());
-});
+}));
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
 

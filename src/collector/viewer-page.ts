@@ -23,7 +23,7 @@ h2{font-size:15px;margin:0 0 4px}.sub{color:var(--muted);margin-bottom:14px;font
 .name .kind{font-size:10px;color:var(--muted);border:1px solid var(--line);border-radius:4px;padding:0 4px;margin-right:6px}
 .name .peer{color:var(--muted);margin-left:6px}.name.error{color:var(--err)}
 .bar{position:relative}.bar span{position:absolute;top:6px;height:12px;border-radius:3px;min-width:2px}
-.bar em{position:absolute;top:3px;font-style:normal;font-size:11px;color:var(--muted)}
+.bar em{position:absolute;top:3px;font-style:normal;font-size:11px;color:var(--muted)}.bar em.in{color:#0b1220;font-weight:600}
 .head>div{background:#17223c;color:var(--muted);font-size:12px;padding:6px 8px}
 #detail{margin-top:16px;border:1px solid var(--line);border-radius:8px;padding:12px 14px;background:var(--panel)}
 #detail table{border-collapse:collapse;width:100%}#detail td{padding:3px 8px 3px 0;vertical-align:top;word-break:break-all}
@@ -75,7 +75,7 @@ function render(){
   for(const [n,d] of rows){const s=n.span;const left=(s.startTime-t0)/span*100,width=Math.max(.3,(s.endTime-s.startTime)/span*100);
     h+='<div class="row'+(selectedSpan===n.id?' sel':'')+'" data-id="'+esc(n.id)+'"><div class="name'+(s.isError?' error':'')+'" style="padding-left:'+(8+d*16)+'px" title="'+esc(n.seg.service+' · '+s.operationName)+'">'+
       '<span class="svc" style="background:'+color(n.seg.service)+'"></span><span class="kind">'+s.spanType+'</span>'+esc(s.operationName)+(s.peer?'<span class="peer">→ '+esc(s.peer)+'</span>':'')+'</div>'+
-      '<div class="bar"><span style="left:'+left+'%;width:'+width+'%;background:'+(s.isError?'var(--err)':color(n.seg.service))+'"></span><em style="left:calc('+Math.min(left+width,92)+'% + 6px)">'+(s.endTime-s.startTime)+' ms</em></div></div>'}
+      '<div class="bar"><span style="left:'+left+'%;width:'+width+'%;background:'+(s.isError?'var(--err)':color(n.seg.service))+'"></span>'+(left+width>80?'<em class="in" style="right:calc('+(100-left-width)+'% + 6px)">':'<em style="left:calc('+(left+width)+'% + 6px)">')+(s.endTime-s.startTime)+' ms</em></div></div>'}
   h+='</div><div id="detail"></div>';
   document.getElementById('main').innerHTML=h;
   document.querySelector('.grid').onclick=e=>{const el=e.target.closest('.row:not(.head)');if(el){selectedSpan=el.dataset.id;render()}};
