@@ -19,16 +19,21 @@ function child(file, env, execArgv = []) {
  * Starts the demo. Ports default to 8080 (page), 11800 and 12800 (collector); 0 picks free
  * ports. Resolves with the URLs and a stop() function.
  */
-export async function startDemo({ port = 8080, grpcPort = 11800, httpPort = 12800, inventoryPort = 0 } = {}) {
+export async function startDemo({ port = 8080, grpcPort = 11800, httpPort = 12800, inventoryPort = 0, inventoryAgent = 'skywalking-tracing' } = {}) {
   const collector = await startCollector({ grpcPort, httpPort });
   const children = [];
   try {
-    const inventory = child('./inventory.mjs', {
-      PORT: String(inventoryPort),
-      SW_AGENT_NAME: 'demo-inventory',
-      SW_AGENT_INSTANCE: 'demo-inventory-1',
-      SW_AGENT_COLLECTOR_BACKEND_SERVICES: collector.grpcAddress,
-    }, ['--import', 'skywalking-tracing/node/register']);
+    // The inventory runs under this package's preload, or (inventoryAgent:
+    // 'skywalking-backend-js') under the official Node agent, to show both in one trace.
+    const inventory =
+      inventoryAgent === 'skywalking-backend-js'
+        ? child('../test/fixtures/node/hop.cjs', { AGENT: 'swjs', SERVICE: 'demo-inventory', COLLECTOR: collector.grpcAddress })
+        : child('./inventory.mjs', {
+            PORT: String(inventoryPort),
+            SW_AGENT_NAME: 'demo-inventory',
+            SW_AGENT_INSTANCE: 'demo-inventory-1',
+            SW_AGENT_COLLECTOR_BACKEND_SERVICES: collector.grpcAddress,
+          }, ['--import', 'skywalking-tracing/node/register']);
     children.push(inventory.proc);
     const invPort = await inventory.ready;
     const api = child('./api.mjs', { PORT: String(port), COLLECTOR_GRPC: collector.grpcAddress, INVENTORY_URL: `http://127.0.0.1:${invPort}` });

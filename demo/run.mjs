@@ -6,6 +6,8 @@ const demo = await startDemo({
   port: num(process.env.DEMO_PORT, 8080),
   grpcPort: num(process.env.COLLECTOR_GRPC_PORT, 11800),
   httpPort: num(process.env.COLLECTOR_HTTP_PORT, 12800),
+  // DEMO_INVENTORY_AGENT=skywalking-backend-js runs the inventory under the official Node agent.
+  inventoryAgent: process.env.DEMO_INVENTORY_AGENT || 'skywalking-tracing',
 });
 console.log(`
 skywalking-tracing demo

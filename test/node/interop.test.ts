@@ -48,7 +48,7 @@ describe.skipIf(!built)('interop with skywalking-backend-js', () => {
     const last = await hop('swjs-last', 'swjs');
     const middle = await hop('ours-middle', 'ours', last);
     const first = await hop('swjs-first', 'swjs', middle);
-    expect(await (await fetch(first)).text()).toBe('swjs-first>ours-middle>leaf');
+    expect(await (await fetch(first)).text()).toBe('swjs-first>ours-middle>{"leaf":"swjs-last","path":"/hop"}');
     const until = Date.now() + 20_000;
     const svc = (name: string) => collector.segments.find((s) => s.service === name);
     while (!(svc('swjs-first') && svc('ours-middle') && svc('swjs-last'))) {
