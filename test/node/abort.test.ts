@@ -1,0 +1,76 @@
+// Requests that end badly: a client that hangs up, an outgoing request that times out or
+// hits a closed port. Each span ends, marked as an error, and nothing reaches the app.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { InMemoryReporter, start } from '../../src/node/index.js';
+import type { NodeAgent } from '../../src/node/index.js';
+
+const reporter = new InMemoryReporter();
+let agent: NodeAgent;
+let url: string;
+let server: http.Server;
+let closedPort: number;
+
+const waitFor = async <T>(fn: () => T | undefined): Promise<T> => {
+  const until = Date.now() + 5000;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+beforeAll(async () => {
+  agent = start({ service: 'abort', serviceInstance: 'a1', reporter, flushOnExit: false });
+  const c = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => c.once('listening', r));
+  closedPort = (c.address() as AddressInfo).port;
+  await new Promise((r) => c.close(r));
+  const slow = http.createServer(() => {
+    // never answers
+  });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
+  const slowPort = (slow.address() as AddressInfo).port;
+  server = http.createServer((req, res) => {
+    if (req.url === '/hang') return void setTimeout(() => res.end('late'), 300);
+    if (req.url === '/calls') {
+      const results: string[] = [];
+      const r1 = http.get({ host: '127.0.0.1', port: closedPort, path: '/refused' });
+      r1.on('error', (e) => results.push((e as NodeJS.ErrnoException).code ?? 'error'));
+      const r2 = http.get({ host: '127.0.0.1', port: slowPort, path: '/slow', timeout: 50 });
+      r2.on('timeout', () => r2.destroy(new Error('timeout')));
+      r2.on('error', () => results.push('timeout'));
+      setTimeout(() => res.end(results.sort().join(',')), 300);
+      return;
+    }
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return () => slow.close();
+});
+afterAll(async () => {
+  server.close();
+  await agent.shutdown();
+});
+
+it('ends the entry span of a request whose client hung up, as an error', async () => {
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 50);
+  await fetch(url + '/hang', { signal: ac.signal }).catch(() => {});
+  const seg = await waitFor(() => reporter.segments.find((s) => s.spans[0]!.operationName === 'GET:/hang'));
+  expect(seg.spans[0]!.isError).toBe(true);
+  expect(seg.spans[0]!.logs[0]!.data).toContainEqual({ key: 'error.kind', value: 'Aborted' });
+});
+
+it('records refused and timed-out outgoing requests as failed exit spans', async () => {
+  expect(await (await fetch(url + '/calls')).text()).toBe('ECONNREFUSED,timeout');
+  const seg = await waitFor(() => reporter.segments.find((s) => s.spans[0]!.operationName === 'GET:/calls'));
+  const exits = Object.fromEntries(seg.spans.filter((s) => s.spanType === 'Exit').map((s) => [s.operationName, s]));
+  expect(exits['/refused']).toMatchObject({ isError: true, peer: `127.0.0.1:${closedPort}` });
+  expect(exits['/slow']!.isError).toBe(true);
+  expect(exits['/slow']!.logs.flatMap((l) => l.data)).toContainEqual({ key: 'error.kind', value: 'Timeout' });
+});
