@@ -1,15 +1,30 @@
-// `npm run size`: the browser bundle's budget. Fails (exit 1) when the script-tag IIFE
-// is over 8 KB min+gzip. Run after `npm run build`.
+// `npm run size`: the browser budgets. Fails (exit 1) when the script-tag IIFE is over
+// 8 KB min+gzip, or when the ESM build stops tree-shaking (an app importing only the core
+// must not pay for the browser or Node runtimes). Run after `npm run build`.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 
-const BUDGETS = [{ file: 'dist/skywalking-tracing.iife.min.js', limit: 8 * 1024 }];
+const gz = (b) => gzipSync(b, { level: 9 }).length;
 let over = 0;
-for (const { file, limit } of BUDGETS) {
-  const raw = readFileSync(file);
-  const gz = gzipSync(raw, { level: 9 }).length;
-  const ok = gz <= limit;
+const line = (ok, name, raw, zipped, limit, extra = '') => {
   if (!ok) over++;
-  console.log(`${ok ? 'ok  ' : 'OVER'} ${file}: ${(raw.length / 1024).toFixed(1)} KB min, ${(gz / 1024).toFixed(2)} KB min+gzip = ${gz} bytes (budget ${limit})`);
+  console.log(`${ok ? 'ok  ' : 'OVER'} ${name}: ${(raw / 1024).toFixed(1)} KB min, ${(zipped / 1024).toFixed(2)} KB min+gzip = ${zipped} bytes (budget ${limit})${extra}`);
+};
+
+const iife = readFileSync('dist/skywalking-tracing.iife.min.js');
+line(gz(iife) <= 8192, 'dist/skywalking-tracing.iife.min.js', iife.length, gz(iife), 8192);
+
+// What a bundler user pays, importing from the published ESM files.
+const cases = [
+  { name: "import { Tracer, InMemoryReporter } from 'skywalking-tracing/core'", code: "import { Tracer, InMemoryReporter } from './dist/esm/core/index.js'; console.log(Tracer, InMemoryReporter);", limit: 8192, forbidden: ['XMLHttpRequest', 'collectInSync', 'application/grpc-web'] },
+  { name: "import { start } from 'skywalking-tracing/browser'", code: "import { start } from './dist/esm/browser/index.js'; console.log(start);", limit: 10240, forbidden: ['node:', 'AsyncLocalStorage'] },
+];
+for (const c of cases) {
+  const out = await build({ stdin: { contents: c.code, resolveDir: process.cwd(), loader: 'js' }, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  const code = out.outputFiles[0].contents;
+  const text = Buffer.from(code).toString();
+  const leaked = c.forbidden.filter((f) => text.includes(f));
+  line(gz(code) <= c.limit && leaked.length === 0, c.name, code.length, gz(code), c.limit, leaked.length ? ` — pulls in ${leaked.join(', ')}` : '');
 }
 process.exit(over ? 1 : 0);
