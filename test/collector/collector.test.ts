@@ -92,7 +92,7 @@ describe('collector receivers', () => {
     expect((await post('/v3/segments', JSON.stringify([json]), 'application/json')).status).toBe(200);
     expect(c.store.traces.get(seg!.traceId)!.segments[0]).toEqual(seg);
     const [seg2] = makeTrace('rest-pb');
-    expect((await post('/v3/segment', encodeSegment(seg2!), 'application/x-protobuf')).status).toBe(200);
+    expect((await post('/v3/segment', Buffer.from(encodeSegment(seg2!)), 'application/x-protobuf')).status).toBe(200);
     expect(c.store.traces.get(seg2!.traceId)!.segments[0]).toEqual(seg2);
     expect((await post('/browser/errorLogs', JSON.stringify([{ service: 'web', message: 'boom' }]), 'application/json')).status).toBe(200);
     expect((await post('/v3/management/keepAlive', JSON.stringify({ service: 'rest', serviceInstance: 'r1' }), 'application/json')).status).toBe(200);
