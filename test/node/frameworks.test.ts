@@ -134,3 +134,27 @@ describe('ingest handler', () => {
     expect((await fetch(url + '/elsewhere')).status).toBe(200);
   });
 });
+
+describe('ingest handler forwarding browser data', () => {
+  it('sends /browser/* perf data and error logs on to OAP over gRPC and HTTP', async () => {
+    const { startCollector } = await import('../../src/collector/index.js');
+    const { createNodeReporter } = await import('../../src/node/index.js');
+    const c = await startCollector({ grpcPort: 0, httpPort: 0 });
+    try {
+      for (const protocol of ['grpc', 'http'] as const) {
+        const reporter = createNodeReporter({ service: 's', serviceInstance: 'i', collector: protocol === 'grpc' ? c.grpcAddress : c.httpUrl, protocol, management: false });
+        const ingest = createIngestHandler({ reporter });
+        const url = await listen(http.createServer((req, res) => void (ingest(req, res) || res.end('app'))));
+        const post = (path: string, body: unknown) => fetch(url + '/skywalking' + path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+        const before = { ...c.store.counts };
+        expect((await post('/browser/errorLogs', [{ service: 'web', serviceVersion: '1', pagePath: '/', category: 'js', grade: 'Error', message: 'boom', line: 3 }])).status).toBe(200);
+        expect((await post('/browser/perfData', { service: 'web', serviceVersion: '1', pagePath: '/', fmpTime: 120 })).status).toBe(200);
+        await waitFor(() => c.store.counts.browserErrors === before.browserErrors + 1 && c.store.counts.browserPerf === before.browserPerf + 1);
+        expect(c.store.browserErrors.at(-1)).toMatchObject({ message: 'boom', category: 'js' });
+        await reporter.shutdown(1000);
+      }
+    } finally {
+      await c.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { diag } from '../../core/index.js';
 import { decodeReport, readBody, replyToReport, ReportError, reportRoute } from '../../server/index.js';
 import { currentAgent } from '../agent.js';
 import { addOwnPathPrefix } from '../own-paths.js';
+import type { NodeReporter } from '../reporter/index.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** Options of {@link createIngestHandler}. */
@@ -21,7 +22,7 @@ export interface IngestHandlerOptions {
   maxSpansPerSegment?: number;
   /** Requests per second per client address (burst twice that). 0 disables. Default 20. */
   ratePerSecond?: number;
-  /** Receives browser perf data and error logs (`/browser/*`); default: dropped with one diagnostic. */
+  /** Receives browser perf data and error logs (`/browser/*`). Default: forwarded to OAP by the agent's gRPC reporter. */
   onBrowserData?: (path: string, items: unknown[]) => void;
 }
 
@@ -69,8 +70,10 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
       const got = decodeReport(route, sub, contentType, body);
       if (got.kind === 'segments') forward(got.segments);
       else if (got.kind === 'browser') {
+        const reporter = (options.reporter ?? currentAgent()?.reporter) as NodeReporter | undefined;
         if (options.onBrowserData) options.onBrowserData(sub, got.items);
-        else diag.once('info', 'ingest-browser', 'ingest handler: browser perf/error data received and dropped (set onBrowserData to keep it)');
+        else if (reporter?.forwardBrowserData) reporter.forwardBrowserData(sub, got.items);
+        else diag.once('info', 'ingest-browser', 'ingest handler: browser perf/error data dropped (the reporter cannot forward it; set onBrowserData)');
       }
       replyToReport(res, route, contentType);
     } catch (err) {

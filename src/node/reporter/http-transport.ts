@@ -26,23 +26,37 @@ export class HttpSegmentTransport implements BatchTransport<string> {
   }
 
   send(batch: string[], options: SendOptions): Promise<void> {
-    const body = '[' + batch.join(',') + ']';
-    const mod = this.url.protocol === 'https:' ? https : http;
+    return this.post(this.url, '[' + batch.join(',') + ']', options.timeoutMs);
+  }
+
+  /**
+   * Forwards browser data to OAP's REST path (`/browser/errorLogs`, …): arrays where OAP
+   * takes arrays, the single object where it takes one. Best effort; never rejects.
+   */
+  forwardBrowser(path: string, items: unknown[]): void {
+    if (!path.startsWith('/browser/') || items.length === 0) return;
+    const single = path === '/browser/perfData' || path === '/browser/perfData/webVitals' || path === '/browser/errorLog';
+    const bodies = single ? items.map((i) => JSON.stringify(i)) : [JSON.stringify(items)];
+    for (const body of bodies) this.post(new URL(path.slice(1), this.url.href.replace(/v3\/segments$/, '')), body, 10_000).catch(() => {});
+  }
+
+  private post(url: URL, body: string, timeoutMs: number): Promise<void> {
+    const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       runSuppressed(() => {
         const req = mod.request(
-          this.url,
+          url,
           {
             method: 'POST',
             agent: this.agent,
-            timeout: options.timeoutMs,
+            timeout: timeoutMs,
             headers: { ...this.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
           },
           (res) => {
             res.resume();
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) resolve();
-            else reject(new TransportError(`HTTP ${status} from ${this.url.href}`, status === 429 || status === 408 || status >= 500));
+            else reject(new TransportError(`HTTP ${status} from ${url.href}`, status === 429 || status === 408 || status >= 500));
           },
         );
         req.on('timeout', () => req.destroy(new Error('timeout')));

@@ -6,6 +6,7 @@ import { channelCredentials, loadPem, type PemSource } from './credentials.js';
 import { GrpcSegmentTransport } from './grpc-transport.js';
 import { HttpSegmentTransport } from './http-transport.js';
 import { ManagementClient } from './management.js';
+import { BrowserForwarder } from './browser-forwarder.js';
 
 /** Options of {@link createNodeReporter}. */
 export interface NodeReporterOptions {
@@ -48,6 +49,11 @@ interface QueueSettings {
 /** A reporter to OAP with counters. */
 export interface NodeReporter extends Reporter {
   readonly stats: BatchReporterStats;
+  /**
+   * Forwards browser perf data or error logs received at OAP's REST path `path`
+   * (`/browser/perfData`, `/browser/errorLogs`, …) to OAP. Best effort; never throws.
+   */
+  forwardBrowserData?(path: string, items: unknown[]): void;
 }
 
 /** Creates the reporter `start()` uses: batched, bounded, retrying, never throwing. */
@@ -71,13 +77,14 @@ export function createNodeReporter(options: NodeReporterOptions): NodeReporter {
       cert: loadPem(options.tls?.cert, 'cert'),
       key: loadPem(options.tls?.key, 'key'),
     });
-    return new BatchReporter<string>({
+    const reporter = new BatchReporter<string>({
       ...common,
       name: 'HTTP reporter',
       transport,
       encode: (segment: SegmentObject) => JSON.stringify(segment),
       sizeOf: (s) => s.length,
     });
+    return Object.assign(reporter, { forwardBrowserData: (path: string, items: unknown[]) => transport.forwardBrowser(path, items) });
   }
   return new GrpcReporter(options, common);
 }
@@ -86,6 +93,7 @@ class GrpcReporter implements NodeReporter {
   private readonly client: grpc.Client;
   private readonly batches: BatchReporter<Uint8Array>;
   private readonly management: ManagementClient | undefined;
+  private readonly browser: BrowserForwarder;
 
   constructor(options: NodeReporterOptions, common: QueueSettings) {
     this.client = new grpc.Client(options.collector, channelCredentials(options.secure === true, options.tls), {
@@ -109,6 +117,7 @@ class GrpcReporter implements NodeReporter {
       encode: encodeSegment,
       sizeOf: (b) => b.length,
     });
+    this.browser = new BrowserForwarder(this.client, metadata);
     if (options.management !== false) {
       this.management = new ManagementClient(this.client, metadata, {
         service: options.service,
@@ -126,6 +135,10 @@ class GrpcReporter implements NodeReporter {
 
   report(segment: SegmentObject): void {
     this.batches.report(segment);
+  }
+
+  forwardBrowserData(path: string, items: unknown[]): void {
+    this.browser.forward(path, items);
   }
 
   flush(timeoutMs?: number): Promise<void> {
