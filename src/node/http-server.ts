@@ -70,7 +70,7 @@ function watchResponse(span: Span, req: IncomingMessage, res: ServerResponse, th
     }
     span.end();
   };
-  res.once('finish', () => finish(false));
+  // 'close' follows 'finish' on every response, and comes alone when the client hangs up.
   res.once('close', () => finish(!res.writableFinished));
 }
 

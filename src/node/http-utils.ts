@@ -66,7 +66,9 @@ export function headerExtractable(headers: IncomingHttpHeaders): Extractable {
 
 /** True when `path` ends with one of `suffixes` (already lowercase). */
 export function hasSuffix(path: string, suffixes: readonly string[]): boolean {
-  if (suffixes.length === 0) return false;
+  // Most API paths have no dot in their last segment: one scan and done.
+  const dot = path.lastIndexOf('.');
+  if (dot < 0 || dot < path.lastIndexOf('/') || suffixes.length === 0) return false;
   const lower = path.toLowerCase();
   for (const s of suffixes) if (lower.endsWith(s)) return true;
   return false;
