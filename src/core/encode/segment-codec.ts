@@ -66,9 +66,17 @@ function segmentBody(w: ProtoWriter, seg: SegmentObject): void {
 
 /** Encodes a segment as `skywalking.v3.SegmentObject` protobuf bytes. */
 export function encodeSegment(segment: SegmentObject): Uint8Array {
-  shared.reset();
-  segmentBody(shared, segment);
-  return shared.finish();
+  return encodeSegmentWith(shared, segment);
+}
+
+/**
+ * Encodes with a given writer, whose `finish()` decides where the bytes live (the Node
+ * reporter carves them out of shared slabs). @internal
+ */
+export function encodeSegmentWith(writer: ProtoWriter, segment: SegmentObject): Uint8Array {
+  writer.reset();
+  segmentBody(writer, segment);
+  return writer.finish();
 }
 
 /**

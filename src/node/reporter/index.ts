@@ -1,7 +1,9 @@
 // The Node reporters: segments to OAP over gRPC (client-streaming collect) or HTTP (/v3/segments).
 import * as grpc from '@grpc/grpc-js';
 import type { BatchReporterStats, Reporter, SegmentObject } from '../../core/index.js';
-import { BatchReporter, encodeSegment } from '../../core/index.js';
+import { BatchReporter } from '../../core/index.js';
+import { encodeSegmentWith } from '../../core/encode/segment-codec.js';
+import { SlabWriter } from './slab-writer.js';
 import { channelCredentials, loadPem, type PemSource } from './credentials.js';
 import { GrpcSegmentTransport } from './grpc-transport.js';
 import { HttpSegmentTransport } from './http-transport.js';
@@ -94,6 +96,7 @@ class GrpcReporter implements NodeReporter {
   private readonly batches: BatchReporter<Uint8Array>;
   private readonly management: ManagementClient | undefined;
   private readonly browser: BrowserForwarder;
+  private readonly writer = new SlabWriter(4096);
 
   constructor(options: NodeReporterOptions, common: QueueSettings) {
     this.client = new grpc.Client(options.collector, channelCredentials(options.secure === true, options.tls), {
@@ -114,7 +117,7 @@ class GrpcReporter implements NodeReporter {
       ...common,
       name: 'gRPC reporter',
       transport: new GrpcSegmentTransport(this.client, metadata),
-      encode: encodeSegment,
+      encode: (segment) => encodeSegmentWith(this.writer, segment),
       sizeOf: (b) => b.length,
     });
     this.browser = new BrowserForwarder(this.client, metadata);
