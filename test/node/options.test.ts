@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { globToRegExp, resolveOptions, setDiagLogger } from '../../src/node/index.js';
+
+describe('resolveOptions', () => {
+  it('reads skywalking-backend-js environment names, and explicit options win', () => {
+    const env = {
+      SW_AGENT_NAME: 'env-svc',
+      SW_AGENT_INSTANCE: 'env-1',
+      SW_AGENT_COLLECTOR_BACKEND_SERVICES: 'oap-a:11800,oap-b:11800',
+      SW_AGENT_AUTHENTICATION: 'tok',
+      SW_AGENT_SECURE: 'true',
+      SW_AGENT_DISABLE: 'false',
+      SW_TRACE_IGNORE_PATH: '/health,/static/**',
+      SW_HTTP_IGNORE_METHOD: 'options',
+      SW_AGENT_SAMPLE_RATE: '0.25',
+      SW_AGENT_LOGGING_LEVEL: 'debug',
+    };
+    const fromEnv = resolveOptions({}, env);
+    expect(fromEnv).toMatchObject({ service: 'env-svc', serviceInstance: 'env-1', collector: 'oap-a:11800', authentication: 'tok', secure: true, enabled: true, sampleRate: 0.25, logLevel: 'debug' });
+    expect(fromEnv.ignorePath('/health')).toBe(true);
+    expect(fromEnv.ignorePath('/static/js/app.js')).toBe(true);
+    expect(fromEnv.ignorePath('/api')).toBe(false);
+    expect(fromEnv.ignoreMethods.has('OPTIONS')).toBe(true);
+    const explicit = resolveOptions({ service: 'mine', collector: 'c:1', secure: false, enabled: false }, env);
+    expect(explicit).toMatchObject({ service: 'mine', collector: 'c:1', secure: false, enabled: false });
+    expect(resolveOptions({}, { SW_AGENT_DISABLE: 'true' }).enabled).toBe(false);
+  });
+
+  it('replaces invalid values by defaults with one diagnostic each, and never throws', () => {
+    const warnings: string[] = [];
+    setDiagLogger({ error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} }, 'warn');
+    const o = resolveOptions({ service: 's', sampleRate: 7, protocol: 'carrier-pigeon' as 'grpc', errorStatusThreshold: -1 }, { SW_AGENT_MAX_BUFFER_SIZE: 'lots' });
+    setDiagLogger(undefined, 'none');
+    expect(o).toMatchObject({ sampleRate: 1, protocol: 'grpc', errorStatusThreshold: 400, maxBufferSize: 10_000 });
+    expect(warnings.length).toBeGreaterThanOrEqual(4);
+    expect(resolveOptions({}, {}).service).toBeTruthy();
+  });
+
+  it('limits sw8 to the configured destinations', () => {
+    const o = resolveOptions({ service: 's', propagateTo: ['api.internal', 'http://10.0.0.5:8080', /\.svc\.cluster\.local/] }, {});
+    expect(o.propagateTo(new URL('http://api.internal/x'))).toBe(true);
+    expect(o.propagateTo(new URL('http://10.0.0.5:8080/x'))).toBe(true);
+    expect(o.propagateTo(new URL('http://10.0.0.5:9090/x'))).toBe(false);
+    expect(o.propagateTo(new URL('http://orders.svc.cluster.local/x'))).toBe(true);
+    expect(o.propagateTo(new URL('https://partner.example/x'))).toBe(false);
+    expect(resolveOptions({ service: 's' }, {}).propagateTo(new URL('https://any.example'))).toBe(true);
+  });
+
+  it('matches globs segment-wise', () => {
+    expect(globToRegExp('/a/*').test('/a/b')).toBe(true);
+    expect(globToRegExp('/a/*').test('/a/b/c')).toBe(false);
+    expect(globToRegExp('/a/**').test('/a/b/c')).toBe(true);
+    expect(globToRegExp('/v?/x').test('/v1/x')).toBe(true);
+  });
+});
