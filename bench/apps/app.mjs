@@ -12,6 +12,10 @@ if (VARIANT === 'ours') {
   const agent = start({ service: 'bench-ours', serviceInstance: 'b1', collector: SINK, flushOnExit: false, traceWithoutParent: false });
   flush = () => agent.flush(5000);
   stats = () => agent.reporter.stats;
+} else if (VARIANT === 'ours-noreport') {
+  // Instrumentation only: segments are built and handed to a reporter that drops them.
+  const { start, NoopReporter } = await import('../../dist/esm/node/index.js');
+  start({ service: 'bench-ours', serviceInstance: 'b1', reporter: new NoopReporter(), flushOnExit: false });
 } else if (VARIANT === 'swjs') {
   const agent = require('skywalking-backend-js').default;
   agent.start({ serviceName: 'bench-swjs', serviceInstance: 'b1', collectorAddress: SINK, logLevel: 'error' });

@@ -101,6 +101,9 @@ class GrpcReporter implements NodeReporter {
   constructor(options: NodeReporterOptions, common: QueueSettings) {
     this.client = new grpc.Client(options.collector, channelCredentials(options.secure === true, options.tls), {
       'grpc.max_send_message_length': 50 * 1024 * 1024,
+      // Our own batching retries whole batches; grpc-js's per-call retry buffering would
+      // copy and track every streamed segment for nothing.
+      'grpc.enable_retries': 0,
       'grpc.keepalive_time_ms': 60_000,
       'grpc.keepalive_timeout_ms': 20_000,
       'grpc.initial_reconnect_backoff_ms': 1000,
