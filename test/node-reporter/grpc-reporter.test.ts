@@ -31,10 +31,10 @@ async function freePort(): Promise<number> {
 describe('gRPC reporter', () => {
   let collector: TestGrpcCollector;
 
-  it('streams segments, instance properties and the token to the collector', async () => {
+  it.each(['http2', 'grpc-js'] as const)('streams segments, instance properties and the token to the collector (%s client)', async (grpcClient) => {
     collector = await startGrpcCollector({ token: 's3cret' });
     cleanup.push(() => collector.close());
-    const reporter = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: collector.address, authentication: 's3cret', flushIntervalMs: 10 });
+    const reporter = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: collector.address, authentication: 's3cret', flushIntervalMs: 10, grpcClient });
     cleanup.push(() => reporter.shutdown(1000));
     const mem = new InMemoryReporter();
     trace({ report: (s) => (mem.report(s), reporter.report(s)), flush: () => reporter.flush(), shutdown: () => reporter.shutdown() } as NodeReporter, 25);
@@ -49,10 +49,10 @@ describe('gRPC reporter', () => {
     expect(reporter.stats).toMatchObject({ sent: 25, dropped: 0 });
   });
 
-  it('drops with a count on a wrong token and never throws', async () => {
+  it.each(['http2', 'grpc-js'] as const)('drops with a count on a wrong token and never throws (%s client)', async (grpcClient) => {
     collector = await startGrpcCollector({ token: 'right' });
     cleanup.push(() => collector.close());
-    const reporter = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: collector.address, authentication: 'wrong', flushIntervalMs: 10, management: false });
+    const reporter = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: collector.address, authentication: 'wrong', flushIntervalMs: 10, management: false, grpcClient });
     cleanup.push(() => reporter.shutdown(1000));
     trace(reporter, 3);
     await reporter.flush(2000);
