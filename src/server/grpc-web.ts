@@ -12,8 +12,18 @@ export interface GrpcWebFrames {
   trailer?: string;
 }
 
-/** Parses a gRPC-web body; throws {@link GrpcWebFormatError} on truncated or compressed frames. */
-export function parseGrpcWebFrames(body: Uint8Array, text: boolean): GrpcWebFrames {
+/** How a gRPC-web body is encoded: `text` for `application/grpc-web-text` (base64). */
+export interface GrpcWebBodyMode {
+  text: boolean;
+}
+
+/**
+ * Parses a gRPC-web body into its data frames and trailer block. Throws
+ * {@link GrpcWebFormatError} on truncated frames, compressed frames or invalid base64.
+ * `mode` may also be a plain boolean (`true` = text mode).
+ */
+export function parseGrpcWebFrames(body: Uint8Array, mode: GrpcWebBodyMode | boolean): GrpcWebFrames {
+  const text = typeof mode === 'boolean' ? mode : mode.text;
   const bytes = text ? decodeTextBody(body) : body;
   const out: GrpcWebFrames = { messages: [] };
   let p = 0;
@@ -37,6 +47,8 @@ function decodeTextBody(body: Uint8Array): Uint8Array {
   const text = Buffer.from(body).toString('latin1').replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/=]*$/.test(text)) throw new GrpcWebFormatError('text body is not base64');
   const chunks = text.match(/[^=]*(=+|$)/g)?.filter(Boolean) ?? [];
+  // Buffer.from(…, 'base64') silently drops a dangling character: reject it instead.
+  for (const c of chunks) if (c.length % 4 === 1 || (c.endsWith('=') && c.length % 4 !== 0)) throw new GrpcWebFormatError('text body is truncated base64');
   return Buffer.concat(chunks.map((c) => Buffer.from(c, 'base64')));
 }
 
@@ -48,7 +60,11 @@ function frame(flag: number, payload: Uint8Array): Buffer {
   return b;
 }
 
-/** A response body: the message (unless the status is an error) and a trailer frame with the status. */
+/**
+ * A gRPC-web response body: a data frame with `message` (only when `status` is 0) and a
+ * trailer frame (flag 0x80) `grpc-status:<n>\r\n` plus `grpc-message:<percent-encoded>\r\n`
+ * when a message is given. `text` returns the base64 form for `application/grpc-web-text`.
+ */
 export function encodeGrpcWebResponse(message: Uint8Array | undefined, status: number, statusMessage = '', text = false): Buffer {
   let trailer = `grpc-status:${status}\r\n`;
   if (statusMessage) trailer += `grpc-message:${encodeURIComponent(statusMessage)}\r\n`;

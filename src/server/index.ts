@@ -1,8 +1,23 @@
 // Server-side protocol code shared by the collector and the Node ingest handler. @internal
 export { encodeGrpcWebResponse, GrpcWebFormatError, parseGrpcWebFrames } from './grpc-web.js';
-export type { GrpcWebFrames } from './grpc-web.js';
-export { decodeMessage, decodeSegmentCollection, decodeSegmentObject, EMPTY_COMMANDS, encodeMessage, protoRoot, protoType } from './proto.js';
+export type { GrpcWebBodyMode, GrpcWebFrames } from './grpc-web.js';
+export { bodyFits, checkReportLimits, DEFAULT_MAX_BODY_BYTES, DEFAULT_REPORT_LIMITS, OAP_LIMITS } from './limits.js';
+export type { ReportLimits } from './limits.js';
+export {
+  decodeCommands,
+  decodeInstancePing,
+  decodeInstanceProperties,
+  decodeMessage,
+  decodeSegmentCollection,
+  decodeSegmentObject,
+  EMPTY_COMMANDS,
+  encodeCommands,
+  encodeMessage,
+  protoRoot,
+  protoType,
+} from './proto.js';
+export type { Command, InstanceReport } from './proto.js';
 export { normaliseSegment, parseSegmentsJson, SegmentFormatError } from './segments.js';
 export { validateSegment } from './validate.js';
-export { decodeReport, readBody, replyToReport, ReportError, reportRoute, grpcWebMode } from './receive.js';
+export { decodeReport, grpcWebMode, readBody, replyToReport, ReportError, reportRoute } from './receive.js';
 export type { Received, ReportRoute } from './receive.js';

@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import type { SegmentObject } from '../core/index.js';
+import type { KeyStringValuePair, SegmentObject } from '../core/index.js';
 import { PROTO_DESCRIPTOR } from './proto-descriptor.js';
 import { normaliseSegment } from './segments.js';
 
@@ -48,3 +48,47 @@ export function decodeSegmentCollection(bytes: Uint8Array): SegmentObject[] {
 
 /** An empty `Commands` message: what OAP answers to every trace, management and browser call. */
 export const EMPTY_COMMANDS = new Uint8Array(0);
+
+/** `Command`: a server-to-agent instruction (OAP sends e.g. profiling tasks); `args` as key/value pairs. */
+export interface Command {
+  command: string;
+  args: KeyStringValuePair[];
+}
+
+/** Decodes a `Commands` response. Throws on malformed bytes. */
+export function decodeCommands(bytes: Uint8Array): Command[] {
+  return (decodeMessage('Commands', bytes).commands as Command[] | undefined) ?? [];
+}
+
+/** Encodes a `Commands` response; no commands gives the empty message OAP usually answers. */
+export function encodeCommands(commands: Command[] = []): Uint8Array {
+  return commands.length ? encodeMessage('Commands', { commands }) : EMPTY_COMMANDS;
+}
+
+/** `InstanceProperties` (ManagementService.reportInstanceProperties) or `InstancePingPkg` (keepAlive), decoded. */
+export interface InstanceReport {
+  service: string;
+  serviceInstance: string;
+  /** Empty for a keepAlive ping. */
+  properties: KeyStringValuePair[];
+  layer: string;
+}
+
+/** Decodes `InstanceProperties` bytes. Throws on malformed bytes. */
+export function decodeInstanceProperties(bytes: Uint8Array): InstanceReport {
+  return instanceReport(decodeMessage('InstanceProperties', bytes));
+}
+
+/** Decodes `InstancePingPkg` bytes (keepAlive). Throws on malformed bytes. */
+export function decodeInstancePing(bytes: Uint8Array): InstanceReport {
+  return instanceReport(decodeMessage('InstancePingPkg', bytes));
+}
+
+function instanceReport(m: Record<string, unknown>): InstanceReport {
+  return {
+    service: String(m.service ?? ''),
+    serviceInstance: String(m.serviceInstance ?? ''),
+    properties: (m.properties as KeyStringValuePair[] | undefined) ?? [],
+    layer: String(m.layer ?? ''),
+  };
+}

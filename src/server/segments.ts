@@ -114,15 +114,22 @@ export function normaliseSegment(input: unknown, path = 'segment'): SegmentObjec
   };
 }
 
-/** Parses OAP's `/v3/segments` body (a JSON array) or `/v3/segment` body (one object). */
-export function parseSegmentsJson(text: string, shape: 'array' | 'object'): SegmentObject[] {
+/**
+ * Parses an OAP JSON body into segments in core's form. `shape` is what the endpoint takes:
+ * `'array'` for `/v3/segments`, `'object'` for `/v3/segment`, `'any'` (default) for either.
+ * Throws {@link SegmentFormatError} (answer 400) for invalid JSON or a wrong shape or type.
+ */
+export function parseSegmentsJson(text: string, shape: 'array' | 'object' | 'any' = 'any'): SegmentObject[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
     throw new SegmentFormatError(`invalid JSON: ${(err as Error).message}`);
   }
-  if (shape === 'object') return [normaliseSegment(value)];
-  if (!Array.isArray(value)) throw new SegmentFormatError('body must be a JSON array of segments');
-  return value.map((s, i) => normaliseSegment(s, `segments[${i}]`));
+  if (Array.isArray(value)) {
+    if (shape === 'object') throw new SegmentFormatError('body must be one JSON segment object, not an array');
+    return value.map((s, i) => normaliseSegment(s, `segments[${i}]`));
+  }
+  if (shape === 'array') throw new SegmentFormatError('body must be a JSON array of segments');
+  return [normaliseSegment(value)];
 }
