@@ -245,7 +245,8 @@ export class TracingContext implements SpanOwner {
   spanEnded(span: Span): void {
     const open = this.open;
     // Usually the innermost span ends first; search from the end.
-    for (let i = open.length - 1; i >= 0; i--) {
+    if (open[open.length - 1] === span) open.pop();
+    else for (let i = open.length - 2; i >= 0; i--) {
       if (open[i] === span) {
         open.splice(i, 1);
         break;
