@@ -58,6 +58,7 @@ export function start(options: NodeAgentOptions = {}): NodeAgent {
       instanceProperties: resolved.instanceProperties,
       maxQueueSize: resolved.maxBufferSize,
       flushIntervalMs: resolved.flushIntervalMs,
+      grpcClient: resolved.grpcClient,
     });
   const tracer = new Tracer({
     service: resolved.service,

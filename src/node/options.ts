@@ -50,6 +50,8 @@ export interface NodeAgentOptions {
   flushIntervalMs?: number;
   /** Extra ManagementService instance properties. */
   instanceProperties?: Record<string, string>;
+  /** `http2` (default) or `grpc-js`: how the segment stream is written; same bytes on the wire. */
+  grpcClient?: 'http2' | 'grpc-js';
   /** Use this reporter instead of the gRPC/HTTP one (e.g. an InMemoryReporter in tests). */
   reporter?: Reporter;
   /** Flush on SIGINT/SIGTERM/beforeExit. Default true. */
@@ -82,6 +84,7 @@ export interface ResolvedOptions {
   flushIntervalMs: number;
   instanceProperties: Record<string, string>;
   reporter: Reporter | undefined;
+  grpcClient: 'http2' | 'grpc-js';
   flushOnExit: boolean;
   instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean };
 }
@@ -171,6 +174,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     flushIntervalMs: num(user.flushIntervalMs, 'flushIntervalMs', 0, 600_000) ?? num(env.SW_AGENT_FLUSH_INTERVAL, 'SW_AGENT_FLUSH_INTERVAL', 0, 600_000) ?? 1000,
     instanceProperties: user.instanceProperties && typeof user.instanceProperties === 'object' ? user.instanceProperties : {},
     reporter: user.reporter,
+    grpcClient: user.grpcClient === 'grpc-js' ? 'grpc-js' : 'http2',
     flushOnExit: user.flushOnExit !== false,
     instrument: {
       httpServer: user.instrument?.httpServer !== false,
