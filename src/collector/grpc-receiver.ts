@@ -1,5 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
-import { decodeMessage, decodeSegmentCollection, decodeSegmentObject, EMPTY_COMMANDS } from '../server/index.js';
+import {
+  checkReportLimits,
+  decodeInstancePing,
+  decodeInstanceProperties,
+  decodeMessage,
+  decodeSegmentCollection,
+  decodeSegmentObject,
+  EMPTY_COMMANDS,
+} from '../server/index.js';
+import type { InstanceReport } from '../server/index.js';
 import type { SegmentObject } from '../core/index.js';
 import type { TraceStore } from './store.js';
 
@@ -19,7 +28,7 @@ type Stream = (call: grpc.ServerReadableStream<Buffer, Buffer>, cb: grpc.sendUna
 
 const ok = (cb: grpc.sendUnaryData<Buffer>) => cb(null, Buffer.from(EMPTY_COMMANDS));
 const invalid = (cb: grpc.sendUnaryData<Buffer>, err: unknown) =>
-  cb({ code: grpc.status.INVALID_ARGUMENT, details: `malformed message: ${(err as Error).message}` } as grpc.ServiceError);
+  cb({ code: grpc.status.INVALID_ARGUMENT, details: (err as Error).message || 'malformed message' } as grpc.ServiceError);
 
 /**
  * Registers the agent-facing gRPC services OAP serves: traces (collect, collectInSync),
@@ -38,35 +47,44 @@ export function addReceivers(server: grpc.Server, store: TraceStore, token?: str
     try {
       fn(call.request);
     } catch (err) {
+      store.counts.rejected++;
       return invalid(cb, err);
     }
     ok(cb);
   };
-  // Client streams: messages are applied as they arrive; one bad message fails the call.
+  // Client streams: like OAP, every good message is kept and a bad one does not stop the
+  // stream; unlike OAP (which only logs), the final status says how many were refused.
   const stream = (fn: (msg: Buffer) => void): Stream => (call, cb) => {
     if (denied(call.metadata, cb)) return;
-    let failed: unknown;
+    let bad = 0;
+    let first: unknown;
     call.on('data', (msg: Buffer) => {
-      if (failed) return;
       try {
         fn(msg);
       } catch (err) {
-        failed = err;
+        store.counts.rejected++;
+        bad++;
+        first ??= err;
       }
     });
-    call.on('end', () => (failed ? invalid(cb, failed) : ok(cb)));
+    call.on('end', () => (bad ? invalid(cb, new Error(`${bad} message(s) refused; first: ${(first as Error).message}`)) : ok(cb)));
     call.on('error', () => {});
   };
-  const instance = (type: string) => (msg: Buffer) => {
-    const m = decodeMessage(type, msg) as { service: string; serviceInstance: string; properties?: Array<{ key: string; value: string }> };
-    store.addInstance(m.service, m.serviceInstance, m.properties);
+  const instance = (decode: (b: Uint8Array) => InstanceReport, withProperties: boolean) => (msg: Buffer) => {
+    const m = decode(msg);
+    store.addInstance(m.service, m.serviceInstance, withProperties ? m.properties : undefined);
   };
 
   server.addService(
     { collect: def('/skywalking.v3.TraceSegmentReportService/collect', true), collectInSync: def('/skywalking.v3.TraceSegmentReportService/collectInSync', false) },
     {
       collect: stream((msg) => store.addSegments([decodeSegmentObject(msg)] as SegmentObject[])),
-      collectInSync: unary((msg) => store.addSegments(decodeSegmentCollection(msg))),
+      collectInSync: unary((msg) => {
+        const segments = decodeSegmentCollection(msg);
+        const over = checkReportLimits(segments);
+        if (over) throw new Error(over);
+        store.addSegments(segments);
+      }),
     },
   );
   server.addService(
@@ -74,11 +92,11 @@ export function addReceivers(server: grpc.Server, store: TraceStore, token?: str
       reportInstanceProperties: def('/skywalking.v3.ManagementService/reportInstanceProperties', false),
       keepAlive: def('/skywalking.v3.ManagementService/keepAlive', false),
     },
-    { reportInstanceProperties: unary(instance('InstanceProperties')), keepAlive: unary(instance('InstancePingPkg')) },
+    { reportInstanceProperties: unary(instance(decodeInstanceProperties, true)), keepAlive: unary(instance(decodeInstancePing, false)) },
   );
   server.addService(
     { collect: def('/skywalking.v3.LogReportService/collect', true) },
-    { collect: stream((msg) => (decodeMessage('LogData', msg), store.counts.logs++)) },
+    { collect: stream((msg) => store.addLog(decodeMessage('LogData', msg))) },
   );
   server.addService(
     { collect: def('/skywalking.v3.MeterReportService/collect', true), collectBatch: def('/skywalking.v3.MeterReportService/collectBatch', true) },
@@ -105,9 +123,7 @@ export function addReceivers(server: grpc.Server, store: TraceStore, token?: str
       collectResourcePerfData: perf('BrowserResourcePerfData'),
       collectWebInteractionsPerfData: perf('BrowserWebInteractionsPerfData'),
       collectErrorLogs: stream((msg) => {
-        const e = decodeMessage('BrowserErrorLog', msg);
-        store.counts.browserErrors++;
-        if (store.browserErrors.length < 500) store.browserErrors.push(e);
+        store.addBrowserErrors([decodeMessage('BrowserErrorLog', msg)]);
       }),
     },
   );

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeReport, readBody, replyToReport, ReportError, reportRoute } from '../server/index.js';
+import { checkReportLimits, decodeReport, readBody, replyToReport, ReportError, reportRoute } from '../server/index.js';
 import type { TraceStore } from './store.js';
 import { VIEWER_HTML } from './viewer-page.js';
 
@@ -47,11 +47,14 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
     try {
       const body = await readBody(req, maxBodyBytes);
       const got = decodeReport(route, path, contentType, body);
-      if (got.kind === 'segments') store.addSegments(got.segments);
+      if (got.kind === 'segments') {
+        const over = checkReportLimits(got.segments);
+        if (over) throw new ReportError(413, over);
+        store.addSegments(got.segments);
+      }
       else if (got.kind === 'instance') store.addInstance(got.service, got.serviceInstance, got.properties);
       else if (got.path.startsWith('/browser/errorLog')) {
-        store.counts.browserErrors += got.items.length;
-        for (const e of got.items) if (store.browserErrors.length < 500) store.browserErrors.push(e as Record<string, unknown>);
+        store.addBrowserErrors(got.items);
       } else store.counts.browserPerf += got.items.length;
       replyToReport(res, route, contentType);
     } catch (err) {
@@ -74,7 +77,8 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
     const id = decodeURIComponent(path.slice('/api/traces/'.length));
     const trace = store.traces.get(id);
     if (!trace) return json(res, 404, { error: `no trace ${id}` });
-    return json(res, 200, { traceId: id, segments: trace.segments, summary: store.summary(trace) });
+    // Segments stay in OAP's JSON form; problems found per segment travel beside them.
+    return json(res, 200, { traceId: id, segments: trace.segments, summary: store.summary(trace), segmentProblems: Object.fromEntries(trace.segmentProblems) });
   }
   if (path === '/api/services') {
     const services = new Map<string, { service: string; instances: unknown[] }>();
@@ -85,7 +89,8 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
     }
     return json(res, 200, [...services.values()]);
   }
-  if (path === '/api/stats') return json(res, 200, { ...store.counts, traces: store.traces.size });
+  if (path === '/api/stats') return json(res, 200, { ...store.counts, traces: store.traces.size, instances: store.instances.size });
+  if (path === '/api/logs') return json(res, 200, store.logs);
   if (path === '/api/browser/errors') return json(res, 200, store.browserErrors);
   json(res, 404, { error: `unknown path ${path}` });
 }

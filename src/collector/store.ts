@@ -31,6 +31,15 @@ export interface InstanceInfo {
   lastSeen: number;
 }
 
+/** How many browser errors and log records the store keeps (newest). */
+export const KEPT_ITEMS = 500;
+
+/** Appends to a bounded list, dropping the oldest entry when full. */
+export function keepLatest<T>(list: T[], item: T, max = KEPT_ITEMS): void {
+  if (list.length >= max) list.shift();
+  list.push(item);
+}
+
 /** Options of {@link TraceStore}. */
 export interface TraceStoreOptions {
   /** Most traces kept; the oldest are evicted. Default 2000. */
@@ -47,7 +56,10 @@ export class TraceStore {
   readonly traces = new Map<string, StoredTrace>();
   readonly instances = new Map<string, InstanceInfo>();
   readonly counts = { segments: 0, evictedTraces: 0, droppedSegments: 0, logs: 0, meters: 0, browserPerf: 0, browserErrors: 0, rejected: 0 };
+  /** The latest browser error logs (at most {@link KEPT_ITEMS}). */
   readonly browserErrors: Array<Record<string, unknown>> = [];
+  /** The latest `LogData` records from LogReportService (at most {@link KEPT_ITEMS}). */
+  readonly logs: Array<Record<string, unknown>> = [];
   private readonly maxTraces: number;
   private readonly maxSegments: number;
   private listeners = new Set<() => void>();
@@ -93,6 +105,19 @@ export class TraceStore {
     else if (this.instances.size < 10_000) this.instances.set(key, { service: seg.service, serviceInstance: seg.serviceInstance, properties: {}, lastSeen: Date.now() });
   }
 
+  /** Records browser error logs (`BrowserErrorLog`, from gRPC or `/browser/errorLog(s)`). */
+  addBrowserErrors(items: unknown[]): void {
+    this.counts.browserErrors += items.length;
+    for (const e of items) keepLatest(this.browserErrors, (e && typeof e === 'object' ? e : { value: e }) as Record<string, unknown>);
+    for (const fn of this.listeners) fn();
+  }
+
+  /** Records one `LogData` record (LogReportService). */
+  addLog(record: Record<string, unknown>): void {
+    this.counts.logs++;
+    keepLatest(this.logs, record);
+  }
+
   /** Records ManagementService data. */
   addInstance(service: string, serviceInstance: string, properties?: Array<{ key: string; value: string }>): void {
     const key = `${service}\u0000${serviceInstance}`;
@@ -105,7 +130,12 @@ export class TraceStore {
     if (this.instances.size < 10_000 || this.instances.has(key)) this.instances.set(key, inst);
   }
 
-  /** Problems of a whole trace: each segment's, plus references that do not match their parents. */
+  /**
+   * Problems of a whole trace: each segment's own, plus references that do not match their
+   * parents (missing parent segment or span; service, instance or address that differ
+   * from what the parent segment says). The endpoint is not compared: agents may rename
+   * an entry span (route templates) after its context was propagated.
+   */
   traceProblems(trace: StoredTrace): string[] {
     const out: string[] = [];
     const bySegment = new Map(trace.segments.map((s) => [s.traceSegmentId, s]));
@@ -113,18 +143,20 @@ export class TraceStore {
       for (const p of trace.segmentProblems.get(seg.traceSegmentId) ?? []) out.push(`${seg.service}: ${p}`);
       for (const span of seg.spans) {
         for (const ref of span.refs) {
-          const parent = bySegment.get(ref.parentTraceSegmentId);
           const at = `${seg.service} span ${span.spanId} "${span.operationName}"`;
+          const parent = bySegment.get(ref.parentTraceSegmentId);
           if (!parent) {
-            if (ref.refType === 'CrossThread') out.push(`${at}: parent segment ${ref.parentTraceSegmentId} not received`);
+            out.push(`${at}: parent segment ${ref.parentTraceSegmentId} (${ref.parentService || 'unknown service'}) not received`);
             continue;
           }
-          const ps = parent.spans[ref.parentSpanId];
+          const ps = parent.spans.find((s) => s.spanId === ref.parentSpanId);
           if (!ps) {
             out.push(`${at}: ref points at span ${ref.parentSpanId}, which ${parent.service}'s segment does not have`);
             continue;
           }
           if (ref.parentService !== parent.service) out.push(`${at}: ref parentService "${ref.parentService}" ≠ "${parent.service}"`);
+          if (ref.parentServiceInstance !== parent.serviceInstance)
+            out.push(`${at}: ref parentServiceInstance "${ref.parentServiceInstance}" ≠ "${parent.serviceInstance}"`);
           if (ref.refType === 'CrossProcess') {
             if (ps.spanType !== 'Exit') out.push(`${at}: ref points at a ${ps.spanType} span, expected Exit`);
             if (ref.networkAddressUsedAtPeer !== ps.peer)
