@@ -1,27 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../src/collector/index.js';
-import { encodeSegment, encodeSegmentCollection, InMemoryReporter, Tracer } from '../../src/core/index.js';
-import type { SegmentObject } from '../../src/core/index.js';
+import { encodeSegment, encodeSegmentCollection } from '../../src/core/index.js';
 import { encodeGrpcWebResponse, parseGrpcWebFrames } from '../../src/server/index.js';
 import { decodeAs, protoRoot } from '../helpers/proto.js';
+import { makeTrace } from './fixtures.js';
 
 let c: Collector;
-
-function makeTrace(service = 'svc'): SegmentObject[] {
-  const reporter = new InMemoryReporter();
-  const up = new Tracer({ service, serviceInstance: service + '-1', reporter });
-  const down = new Tracer({ service: service + '-down', serviceInstance: 'd-1', reporter });
-  const ctx = up.createTracingContext();
-  const e = ctx.createEntrySpan('GET:/a');
-  const headers: Record<string, string> = {};
-  const x = ctx.createExitSpan('/b', e, 'down:80', { inject: (k, v) => (headers[k] = v) });
-  const d = down.createTracingContext();
-  d.createEntrySpan('GET:/b', null, { extract: (k) => headers[k] }).end();
-  x.end();
-  e.end();
-  return reporter.segments;
-}
 
 const frame = (msg: Uint8Array) => {
   const b = Buffer.alloc(5 + msg.length);
@@ -138,5 +123,131 @@ describe('gRPC-web framing', () => {
     expect(f.trailer).toBe('grpc-status:0\r\n');
     expect(() => parseGrpcWebFrames(res.subarray(0, res.length - 1), false)).toThrow(/truncated/);
     expect(decodeAs('Commands', new Uint8Array(0))).toEqual({ commands: [] });
+  });
+});
+
+describe('collector edge cases', () => {
+  const id = (b: Uint8Array) => Buffer.from(b);
+  const raw = (b: Buffer) => b;
+  const client = () => new (grpc.makeGenericClientConstructor({}, 'x'))(c.grpcAddress, grpc.credentials.createInsecure());
+  const stream = (cl: grpc.Client, path: string, msgs: Uint8Array[], md = new grpc.Metadata()) =>
+    new Promise<grpc.ServiceError | null>((resolve) => {
+      const call = cl.makeClientStreamRequest(path, id, raw, md, (err) => resolve(err));
+      for (const m of msgs) call.write(m);
+      call.end();
+    });
+
+  it('keeps the good segments of a stream and answers INVALID_ARGUMENT for the bad ones', async () => {
+    const cl = client();
+    const segs = makeTrace('mixed');
+    const err = await stream(cl, '/skywalking.v3.TraceSegmentReportService/collect', [encodeSegment(segs[0]!), Buffer.from([0x0a, 0xff]), encodeSegment(segs[1]!)]);
+    cl.close();
+    expect(err?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(err?.details).toMatch(/1 message\(s\) refused/);
+    expect(c.store.traces.get(segs[0]!.traceId)!.segments).toEqual(segs);
+  });
+
+  it('counts logs and meters, and takes browser data over gRPC', async () => {
+    const cl = client();
+    const before = { ...c.store.counts };
+    const log = protoRoot.lookupType('skywalking.v3.LogData');
+    const logBytes = log.encode(log.fromObject({ service: 'logs', body: { text: { text: 'hello' } } })).finish();
+    expect(await stream(cl, '/skywalking.v3.LogReportService/collect', [logBytes, logBytes])).toBeNull();
+    const meter = protoRoot.lookupType('skywalking.v3.MeterData');
+    const meterBytes = meter.encode(meter.fromObject({ service: 'm', singleValue: { name: 'x', value: 1 } })).finish();
+    expect(await stream(cl, '/skywalking.v3.MeterReportService/collect', [meterBytes])).toBeNull();
+    const errLog = protoRoot.lookupType('skywalking.v3.BrowserErrorLog');
+    const errBytes = errLog.encode(errLog.fromObject({ service: 'web', message: 'boom' })).finish();
+    expect(await stream(cl, '/skywalking.v3.BrowserPerfService/collectErrorLogs', [errBytes])).toBeNull();
+    cl.close();
+    expect(c.store.counts.logs - before.logs).toBe(2);
+    expect(c.store.counts.meters - before.meters).toBe(1);
+    expect(c.store.counts.browserErrors - before.browserErrors).toBe(1);
+    expect(c.store.logs.at(-1)).toMatchObject({ service: 'logs' });
+    const stats = await (await fetch(c.httpUrl + '/api/stats')).json();
+    expect(stats).toMatchObject({ logs: c.store.counts.logs, meters: c.store.counts.meters, traces: c.store.traces.size });
+    const errors = await (await fetch(c.httpUrl + '/api/browser/errors')).json();
+    expect(errors.some((e: { message: string }) => e.message === 'boom')).toBe(true);
+  });
+
+  it('takes management calls over gRPC-web and rejects bad gRPC-web requests', async () => {
+    const ping = protoRoot.lookupType('skywalking.v3.InstancePingPkg');
+    const body = frame(ping.encode(ping.fromObject({ service: 'gw', serviceInstance: 'gw-1' })).finish());
+    const res = await post('/skywalking.v3.ManagementService/keepAlive', body.toString('base64'), 'application/grpc-web-text+proto');
+    expect(res.headers.get('content-type')).toBe('application/grpc-web-text+proto');
+    expect(res.headers.get('access-control-expose-headers')).toMatch(/grpc-status/);
+    expect(parseGrpcWebFrames(Buffer.from(await res.arrayBuffer()), { text: true }).trailer).toBe('grpc-status:0\r\n');
+    expect(c.store.instances.has('gw\u0000gw-1')).toBe(true);
+    // Two messages for a unary call, a wrong content type, and a GET.
+    const two = await post('/skywalking.v3.TraceSegmentReportService/collectInSync', Buffer.concat([frame(new Uint8Array(0)), frame(new Uint8Array(0))]), 'application/grpc-web+proto');
+    expect(two.headers.get('grpc-status')).toBe('3');
+    expect(decodeURIComponent(two.headers.get('grpc-message')!)).toMatch(/expected 1 message, got 2/);
+    expect((await post('/skywalking.v3.TraceSegmentReportService/collectInSync', 'x', 'text/plain')).status).toBe(415);
+    expect((await fetch(c.httpUrl + '/skywalking.v3.TraceSegmentReportService/collectInSync')).status).toBe(405);
+  });
+
+  it('refuses reports over the count limits', async () => {
+    const segs = makeTrace('many');
+    const lots = Array.from({ length: 5001 }, () => ({}));
+    const res = await post('/v3/segments', JSON.stringify(lots), 'application/json');
+    expect(res.status).toBe(413);
+    expect((await res.json()).error).toMatch(/5001 segments in one request/);
+    expect(c.store.traces.has('')).toBe(false);
+    expect((await post('/v3/segments', JSON.stringify(segs), 'application/json')).status).toBe(200);
+  });
+
+  it('names missing parents and wrong instances per trace, and problems per segment', async () => {
+    const segs = makeTrace('orphan');
+    const down = segs.find((s) => s.service === 'orphan-down')!;
+    down.spans[0]!.refs[0]!.parentServiceInstance = 'someone-else';
+    down.spans[0]!.startTime = 0;
+    await post('/v3/segments', JSON.stringify([down]), 'application/json');
+    let trace = await (await fetch(`${c.httpUrl}/api/traces/${down.traceId}`)).json();
+    expect(trace.summary.problems.join('\n')).toMatch(/parent segment \w+ \(orphan\) not received/);
+    expect(trace.segmentProblems[down.traceSegmentId].join('\n')).toMatch(/missing start or end time/);
+    await post('/v3/segments', JSON.stringify(segs.filter((s) => s !== down)), 'application/json');
+    trace = await (await fetch(`${c.httpUrl}/api/traces/${down.traceId}`)).json();
+    const problems = trace.summary.problems.join('\n');
+    expect(problems).not.toMatch(/not received/);
+    expect(problems).toMatch(/parentServiceInstance "someone-else" ≠ "orphan-1"/);
+    expect(trace.segments).toHaveLength(2);
+  });
+
+  it('lists traces newest first with the documented fields', async () => {
+    const a = makeTrace('first');
+    const b = makeTrace('second');
+    c.store.addSegments(a);
+    c.store.addSegments(b);
+    const list = await (await fetch(c.httpUrl + '/api/traces')).json();
+    expect(list[0].traceId).toBe(b[0]!.traceId);
+    expect(list[1].traceId).toBe(a[0]!.traceId);
+    expect(Object.keys(list[0]).sort()).toEqual(['duration', 'endpoint', 'error', 'problems', 'segmentCount', 'services', 'spanCount', 'start', 'traceId']);
+    expect(list[0].start).toBe(Math.min(...b.flatMap((s) => s.spans.map((x) => x.startTime))));
+    expect((await fetch(`${c.httpUrl}/api/traces/nope`)).status).toBe(404);
+  });
+
+  it('checks the gRPC token like OAP', async () => {
+    const secured = await startCollector({ grpcPort: 0, httpPort: 0, token: 's3cret' });
+    try {
+      const cl = new (grpc.makeGenericClientConstructor({}, 'x'))(secured.grpcAddress, grpc.credentials.createInsecure());
+      const segs = makeTrace('auth');
+      const call = (md: grpc.Metadata) =>
+        new Promise<grpc.ServiceError | null>((resolve) => cl.makeUnaryRequest('/skywalking.v3.TraceSegmentReportService/collectInSync', id, raw, encodeSegmentCollection(segs), md, (err) => resolve(err)));
+      expect((await call(new grpc.Metadata()))?.code).toBe(grpc.status.PERMISSION_DENIED);
+      const md = new grpc.Metadata();
+      md.set('Authentication', 'wrong');
+      expect((await call(md))?.code).toBe(grpc.status.PERMISSION_DENIED);
+      md.set('Authentication', 's3cret');
+      expect(await call(md)).toBeNull();
+      cl.close();
+      expect(secured.store.traces.get(segs[0]!.traceId)!.segments).toHaveLength(2);
+    } finally {
+      await secured.close();
+    }
+  });
+
+  it('reports a busy port instead of hanging', async () => {
+    await expect(startCollector({ grpcPort: 0, httpPort: c.httpPort })).rejects.toThrow(/EADDRINUSE/);
+    await expect(startCollector({ grpcPort: c.grpcPort, httpPort: 0 })).rejects.toThrow();
   });
 });
