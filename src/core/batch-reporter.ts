@@ -273,16 +273,17 @@ function nonNeg(v: number | undefined, d: number): number {
 
 /**
  * Settles like `p`, or after `ms` with `onTimeout()` (a value to resolve with, or an
- * error to reject with). The timer is unref'd and cleared.
+ * error to reject with). The timer is cleared when `p` settles; it is unref'd unless
+ * `keepAlive`.
  */
-function race<T>(p: Promise<T>, ms: number, onTimeout: () => T | Error): Promise<T> {
+function race<T>(p: Promise<T>, ms: number, onTimeout: () => T | Error, keepAlive = false): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => {
       const v = onTimeout();
       if (v instanceof Error) reject(v);
       else resolve(v);
     }, ms);
-    (t as Timer).unref?.();
+    if (!keepAlive) (t as Timer).unref?.();
     const done = (f: () => void) => () => {
       clearTimeout(t);
       f();
@@ -294,9 +295,14 @@ function race<T>(p: Promise<T>, ms: number, onTimeout: () => T | Error): Promise
   });
 }
 
-/** Resolves when `p` settles or after `ms`, whichever is first; never rejects. */
+/**
+ * Resolves when `p` settles or after `ms`, whichever is first; never rejects. The deadline
+ * timer is ref'd: someone awaits this (`await reporter.flush()` at the end of a script), and
+ * with only unref'd timers left Node would exit mid-await (exit code 13) instead of
+ * returning at the deadline. Background timers stay unref'd.
+ */
 function withDeadline(p: Promise<unknown>, ms: number): Promise<void> {
-  return race(p.then(noop, noop), ms, noop);
+  return race(p.then(noop, noop), ms, noop, true);
 }
 
 function noop(): void {}

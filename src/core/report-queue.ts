@@ -12,7 +12,8 @@ export interface ReportQueueOptions {
 
 /**
  * A FIFO bounded by item count and bytes. A push that does not fit is dropped and counted:
- * one diagnostic when drops start, one with the count when they stop.
+ * one diagnostic when drops start, one with the count when they stop (the queue has room
+ * again and is below half full).
  */
 export class ReportQueue<T> {
   readonly maxItems: number;
@@ -96,7 +97,9 @@ export class ReportQueue<T> {
       this.drop(1);
       return false;
     }
-    if (this.dropRun) {
+    // Drops stop once the queue is back under half full, so a queue hovering at its
+    // bound (big segments dropped, small ones fitting) logs one pair, not a pair per push.
+    if (this.dropRun && (this.held.length + pending) * 2 < this.maxItems && (this.bytesHeld + size) * 2 <= this.maxBytes) {
       diag.warn(`${this.name} has room again; ${this.dropRun} segments were dropped (${this.dropped} in total)`);
       this.dropRun = 0;
     }
