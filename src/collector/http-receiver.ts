@@ -78,7 +78,7 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
     const trace = store.traces.get(id);
     if (!trace) return json(res, 404, { error: `no trace ${id}` });
     // Segments stay in OAP's JSON form; problems found per segment travel beside them.
-    return json(res, 200, { traceId: id, segments: trace.segments, summary: store.summary(trace), segmentProblems: Object.fromEntries(trace.segmentProblems) });
+    return json(res, 200, { traceId: id, segments: trace.segments, summary: store.summary(trace), segmentProblems: Object.fromEntries(trace.segmentProblems), problems: store.problemList(trace) });
   }
   if (path === '/api/services') {
     const services = new Map<string, { service: string; instances: unknown[] }>();

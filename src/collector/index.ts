@@ -73,4 +73,4 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
 }
 
 export { TraceStore } from './store.js';
-export type { InstanceInfo, StoredTrace, TraceStoreOptions, TraceSummary } from './store.js';
+export type { InstanceInfo, StoredTrace, TraceProblem, TraceStoreOptions, TraceSummary } from './store.js';

@@ -23,6 +23,14 @@ export interface TraceSummary {
   problems: string[];
 }
 
+/** One problem of a trace, with where it was found. */
+export interface TraceProblem {
+  segmentId: string;
+  /** The span it concerns, when it concerns one. */
+  spanId?: number;
+  message: string;
+}
+
 /** A service instance seen through ManagementService or segments. */
 export interface InstanceInfo {
   service: string;
@@ -137,30 +145,39 @@ export class TraceStore {
    * an entry span (route templates) after its context was propagated.
    */
   traceProblems(trace: StoredTrace): string[] {
-    const out: string[] = [];
+    return this.problemList(trace).map((p) => p.message);
+  }
+
+  /** {@link traceProblems} with the segment and span each problem belongs to (for the viewer). */
+  problemList(trace: StoredTrace): TraceProblem[] {
+    const out: TraceProblem[] = [];
     const bySegment = new Map(trace.segments.map((s) => [s.traceSegmentId, s]));
     for (const seg of trace.segments) {
-      for (const p of trace.segmentProblems.get(seg.traceSegmentId) ?? []) out.push(`${seg.service}: ${p}`);
+      const segmentId = seg.traceSegmentId;
+      for (const p of trace.segmentProblems.get(segmentId) ?? []) {
+        // validateSegment starts span-level sentences with `span <id> "<name>":`.
+        const m = /^span (-?\d+) /.exec(p);
+        out.push({ segmentId, spanId: m ? Number(m[1]) : undefined, message: `${seg.service}: ${p}` });
+      }
       for (const span of seg.spans) {
+        const at = `${seg.service} span ${span.spanId} "${span.operationName}"`;
+        const add = (message: string) => out.push({ segmentId, spanId: span.spanId, message: `${at}: ${message}` });
         for (const ref of span.refs) {
-          const at = `${seg.service} span ${span.spanId} "${span.operationName}"`;
           const parent = bySegment.get(ref.parentTraceSegmentId);
           if (!parent) {
-            out.push(`${at}: parent segment ${ref.parentTraceSegmentId} (${ref.parentService || 'unknown service'}) not received`);
+            add(`parent segment ${ref.parentTraceSegmentId} (${ref.parentService || 'unknown service'}) not received`);
             continue;
           }
           const ps = parent.spans.find((s) => s.spanId === ref.parentSpanId);
           if (!ps) {
-            out.push(`${at}: ref points at span ${ref.parentSpanId}, which ${parent.service}'s segment does not have`);
+            add(`ref points at span ${ref.parentSpanId}, which ${parent.service}'s segment does not have`);
             continue;
           }
-          if (ref.parentService !== parent.service) out.push(`${at}: ref parentService "${ref.parentService}" ≠ "${parent.service}"`);
-          if (ref.parentServiceInstance !== parent.serviceInstance)
-            out.push(`${at}: ref parentServiceInstance "${ref.parentServiceInstance}" ≠ "${parent.serviceInstance}"`);
+          if (ref.parentService !== parent.service) add(`ref parentService "${ref.parentService}" ≠ "${parent.service}"`);
+          if (ref.parentServiceInstance !== parent.serviceInstance) add(`ref parentServiceInstance "${ref.parentServiceInstance}" ≠ "${parent.serviceInstance}"`);
           if (ref.refType === 'CrossProcess') {
-            if (ps.spanType !== 'Exit') out.push(`${at}: ref points at a ${ps.spanType} span, expected Exit`);
-            if (ref.networkAddressUsedAtPeer !== ps.peer)
-              out.push(`${at}: networkAddressUsedAtPeer "${ref.networkAddressUsedAtPeer}" ≠ caller's exit peer "${ps.peer}"`);
+            if (ps.spanType !== 'Exit') add(`ref points at a ${ps.spanType} span, expected Exit`);
+            if (ref.networkAddressUsedAtPeer !== ps.peer) add(`networkAddressUsedAtPeer "${ref.networkAddressUsedAtPeer}" ≠ caller's exit peer "${ps.peer}"`);
           }
         }
       }
@@ -173,24 +190,28 @@ export class TraceStore {
     let end = 0;
     let spans = 0;
     let error = false;
-    const services: string[] = [];
+    // Services in causal order: by the earliest start of any of their segments.
+    const firstSeen = new Map<string, number>();
     let endpoint = '';
     let rootStart = Infinity;
     for (const seg of trace.segments) {
-      if (!services.includes(seg.service)) services.push(seg.service);
+      const first = seg.spans[0]?.startTime ?? Infinity;
+      const prev = firstSeen.get(seg.service);
+      if (prev === undefined || first < prev) firstSeen.set(seg.service, first);
       for (const s of seg.spans) {
         spans++;
         if (s.startTime < start) start = s.startTime;
         if (s.endTime > end) end = s.endTime;
         if (s.isError) error = true;
       }
-      const first = seg.spans[0];
-      const isRoot = first && !seg.spans.some((s) => s.refs.some((r) => trace.segments.some((o) => o.traceSegmentId === r.parentTraceSegmentId)));
-      if (first && isRoot && first.startTime < rootStart) {
-        rootStart = first.startTime;
-        endpoint = first.operationName;
+      const root = seg.spans[0];
+      const isRoot = root && !seg.spans.some((s) => s.refs.some((r) => trace.segments.some((o) => o.traceSegmentId === r.parentTraceSegmentId)));
+      if (root && isRoot && root.startTime < rootStart) {
+        rootStart = root.startTime;
+        endpoint = root.operationName;
       }
     }
+    const services = [...firstSeen].sort((a, b) => a[1] - b[1]).map(([name]) => name);
     return {
       traceId: trace.traceId,
       services,

@@ -1,61 +1,99 @@
 // The trace viewer: one self-contained page (no build step, no CDN) served at GET /.
-// It polls /api/traces and draws one trace as a waterfall across segments and services.
+// It polls /api/traces and draws one trace as a waterfall across segments and services:
+// spans nest under their parent span, and an entry span nests under the exit span its
+// CrossProcess (or CrossThread) reference points at.
 export const VIEWER_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>SkyWalking traces · skywalking-tracing collector</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-:root{--bg:#0f172a;--panel:#111c33;--line:#24324f;--text:#e2e8f0;--muted:#8ea0bf;--err:#f87171;--warn:#fbbf24;--accent:#60a5fa}
-*{box-sizing:border-box}body{margin:0;font:13px/1.45 ui-sans-serif,system-ui,sans-serif;background:var(--bg);color:var(--text);display:flex;height:100vh}
-#list{width:360px;border-right:1px solid var(--line);overflow:auto;flex:none}
-#main{flex:1;overflow:auto;padding:16px 20px}
-header{padding:14px 16px;border-bottom:1px solid var(--line);position:sticky;top:0;background:var(--bg)}
-header h1{font-size:15px;margin:0}header p{margin:4px 0 0;color:var(--muted);font-size:12px}
-.trace{padding:10px 16px;border-bottom:1px solid var(--line);cursor:pointer}
-.trace:hover{background:#16233f}.trace.sel{background:#1c2c50}
-.trace .ep{font-weight:600;word-break:break-all}.trace .meta{color:var(--muted);font-size:12px;margin-top:2px}
-.badge{display:inline-block;border-radius:9px;padding:0 7px;font-size:11px;margin-right:4px;background:#22304d;color:var(--muted)}
+:root{--bg:#0d1526;--panel:#111b30;--raised:#16223b;--line:#22304d;--text:#e2e8f0;--muted:#8b9bb8;--err:#f87171;--warn:#fbbf24;--accent:#60a5fa}
+*{box-sizing:border-box}
+body{margin:0;font:13px/1.45 ui-sans-serif,system-ui,-apple-system,"Segoe UI",sans-serif;background:var(--bg);color:var(--text);display:flex;height:100vh}
+#list{width:350px;border-right:1px solid var(--line);overflow:auto;flex:none;background:var(--panel)}
+#main{flex:1;overflow:auto;padding:18px 22px}
+header{padding:14px 16px 10px;border-bottom:1px solid var(--line);position:sticky;top:0;background:var(--panel);z-index:1}
+header h1{font-size:15px;margin:0;display:flex;align-items:center;gap:8px}
+.live{width:8px;height:8px;border-radius:50%;background:#34d399;box-shadow:0 0 0 3px #34d39933}
+.live.off{background:var(--err);box-shadow:0 0 0 3px #f8717133}
+header p{margin:4px 0 8px;color:var(--muted);font-size:12px}
+#filter{width:100%;background:var(--bg);border:1px solid var(--line);border-radius:6px;color:var(--text);padding:6px 8px;font:inherit}
+#filter:focus{outline:1px solid var(--accent)}
+.trace{padding:10px 16px;border-bottom:1px solid var(--line);cursor:pointer;border-left:3px solid transparent}
+.trace:hover{background:var(--raised)}.trace.sel{background:#1b2b4d;border-left-color:var(--accent)}
+.trace .ep{font-weight:600;word-break:break-all}.trace .meta{color:var(--muted);font-size:12px;margin-top:3px}
+.badge{display:inline-block;border-radius:9px;padding:0 7px;font-size:11px;margin-left:4px;background:#22304d;color:var(--muted)}
 .badge.err{background:#4a1d24;color:var(--err)}.badge.warn{background:#45361a;color:var(--warn)}
-.svc{display:inline-block;width:9px;height:9px;border-radius:2px;margin-right:5px;vertical-align:middle}
-h2{font-size:15px;margin:0 0 4px}.sub{color:var(--muted);margin-bottom:14px;font-size:12px;word-break:break-all}
-.grid{display:grid;grid-template-columns:minmax(320px,42%) 1fr;border:1px solid var(--line);border-radius:8px;overflow:hidden}
-.row{display:contents;cursor:pointer}.row>div{padding:5px 8px;border-bottom:1px solid #1b2845;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
-.row:hover>div{background:#15223d}.row.sel>div{background:#1c2c50}
-.name .kind{font-size:10px;color:var(--muted);border:1px solid var(--line);border-radius:4px;padding:0 4px;margin-right:6px}
-.name .peer{color:var(--muted);margin-left:6px}.name.error{color:var(--err)}
-.bar{position:relative}.bar span{position:absolute;top:6px;height:12px;border-radius:3px;min-width:2px}
-.bar em{position:absolute;top:3px;font-style:normal;font-size:11px;color:var(--muted)}.bar em.in{color:#0b1220;font-weight:600}
-.head>div{background:#17223c;color:var(--muted);font-size:12px;padding:6px 8px}
+.svc{display:inline-block;width:9px;height:9px;border-radius:2px;margin-right:5px;vertical-align:middle;flex:none}
+.chip{display:inline-flex;align-items:center;border:1px solid var(--line);border-radius:10px;padding:0 8px 0 6px;margin-right:6px;font-size:12px;color:var(--text);background:var(--raised)}
+h2{font-size:16px;margin:0 0 6px;word-break:break-all}
+.sub{color:var(--muted);margin-bottom:14px;font-size:12px;word-break:break-all;display:flex;flex-wrap:wrap;gap:6px;align-items:center}
+.grid{display:grid;grid-template-columns:minmax(340px,40%) 1fr;border:1px solid var(--line);border-radius:8px;overflow:hidden;background:var(--panel)}
+.row{display:contents;cursor:pointer}
+.row>div{padding:5px 8px;border-bottom:1px solid #1a2743;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;min-height:29px}
+.row:hover>div{background:var(--raised)}.row.sel>div{background:#1b2b4d}
+.name{display:flex;align-items:center}
+.name .kind{font-size:10px;color:var(--muted);border:1px solid var(--line);border-radius:4px;padding:0 4px;margin-right:6px;flex:none}
+.name .op{overflow:hidden;text-overflow:ellipsis}
+.name .peer{color:var(--muted);margin-left:6px;flex:none}
+.name .hop{font-size:11px;border-radius:4px;padding:0 5px;margin-right:6px;color:#0b1220;font-weight:600;flex:none}
+.name.error .op{color:var(--err)}
+.name .warn{color:var(--warn);margin-left:6px;flex:none}
+.bar{position:relative;background-image:linear-gradient(to right,#1e2b47 1px,transparent 1px);background-size:25% 100%}
+.bar span{position:absolute;top:8px;height:12px;border-radius:3px;min-width:2px}
+.bar em{position:absolute;top:5px;font-style:normal;font-size:11px;color:var(--muted)}
+.bar em.in{color:#0b1220;font-weight:600}
+.head>div{background:var(--raised);color:var(--muted);font-size:12px;padding:6px 8px;position:relative}
+.axis span{position:absolute;top:6px;transform:translateX(-50%)}.axis span:first-child{transform:none}.axis span:last-child{transform:translateX(-100%)}
 #detail{margin-top:16px;border:1px solid var(--line);border-radius:8px;padding:12px 14px;background:var(--panel)}
-#detail table{border-collapse:collapse;width:100%}#detail td{padding:3px 8px 3px 0;vertical-align:top;word-break:break-all}
-#detail td:first-child{color:var(--muted);width:220px}
+#detail h3{margin:0 0 8px;font-size:14px;display:flex;align-items:center;gap:6px}
+#detail table{border-collapse:collapse;width:100%}
+#detail td{padding:3px 8px 3px 0;vertical-align:top;word-break:break-all}
+#detail td:first-child{color:var(--muted);width:210px}
+.log{margin-top:8px;border-left:2px solid var(--line);padding-left:10px}
 .problems{border:1px solid #5b4520;background:#2a2214;border-radius:8px;padding:8px 12px;margin-bottom:14px;color:var(--warn)}
-.problems li{margin:2px 0}.empty{color:var(--muted);padding:40px;text-align:center}
-pre{white-space:pre-wrap;margin:4px 0;color:#cbd5e1;font-size:12px}
+.problems ul{margin:4px 0 0;padding-left:18px}.problems li{margin:2px 0;word-break:break-word}
+.empty{color:var(--muted);padding:40px;text-align:center}
+pre{white-space:pre-wrap;margin:2px 0;color:#cbd5e1;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
 </style></head>
 <body>
-<div id="list"><header><h1>Traces</h1><p id="stats">waiting for data…</p></header><div id="traces"></div></div>
+<div id="list"><header><h1><span class="live" id="live"></span>SkyWalking traces</h1><p id="stats">waiting for data…</p>
+<input id="filter" placeholder="Filter by service, endpoint or trace id" autocomplete="off"></header><div id="traces"></div></div>
 <div id="main"><div class="empty">Select a trace. New traces appear on the left as agents report them.</div></div>
 <script>
 const COLORS=['#60a5fa','#34d399','#f472b6','#fbbf24','#a78bfa','#fb923c','#22d3ee','#a3e635'];
+const COMPONENTS={0:'Unknown',1:'Tomcat',2:'HttpClient',49:'http',50:'rpc',4001:'HttpServer',4002:'Express',4003:'Egg',4004:'Koa',4005:'Axios',10000:'JavaScript',10001:'ajax',11000:'Rust'};
 const svcColor={};const color=s=>svcColor[s]||(svcColor[s]=COLORS[Object.keys(svcColor).length%COLORS.length]);
 const esc=s=>String(s).replace(/[&<>"']/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
-let selected=location.hash.slice(1)||null,selectedSpan=null,lastList='';
-async function loadList(){
-  try{const r=await fetch('/api/traces');const list=await r.json();const key=JSON.stringify(list);
-    const st=await (await fetch('/api/stats')).json();
-    document.getElementById('stats').textContent=st.traces+' traces · '+st.segments+' segments received'+(st.rejected?' · '+st.rejected+' rejected':'');
-    if(key===lastList)return;lastList=key;
-    document.getElementById('traces').innerHTML=list.map(t=>'<div class="trace'+(t.traceId===selected?' sel':'')+'" data-id="'+esc(t.traceId)+'">'+
-      '<div class="ep">'+esc(t.endpoint||t.traceId)+'</div><div class="meta">'+t.services.map(s=>'<span class="svc" style="background:'+color(s)+'"></span>'+esc(s)).join(' &nbsp;')+'</div>'+
-      '<div class="meta">'+new Date(t.start).toLocaleTimeString()+' · '+t.duration+' ms · '+t.spanCount+' spans / '+t.segmentCount+' segments '+
-      (t.error?'<span class="badge err">error</span>':'')+(t.problems.length?'<span class="badge warn">'+t.problems.length+' problems</span>':'')+'</div></div>').join('')||'<div class="empty">No traces yet.</div>';
+const ms=n=>n>=10000?(n/1000).toFixed(1)+' s':n+' ms';
+const svcChip=s=>'<span class="chip"><span class="svc" style="background:'+color(s)+'"></span>'+esc(s)+'</span>';
+let selected=location.hash.slice(1)||null,selectedSpan=null,list=[],lastKey='',current=null;
+const $=id=>document.getElementById(id);
+async function poll(){
+  try{
+    const [l,st]=await Promise.all([fetch('/api/traces').then(r=>r.json()),fetch('/api/stats').then(r=>r.json())]);
+    $('live').className='live';
+    $('stats').textContent=st.traces+' traces · '+st.segments+' segments'+(st.logs?' · '+st.logs+' logs':'')+(st.browserErrors?' · '+st.browserErrors+' browser errors':'')+(st.rejected?' · '+st.rejected+' rejected':'');
+    const key=JSON.stringify(l);if(key===lastKey)return;lastKey=key;list=l;drawList();
     if(!selected&&list[0])select(list[0].traceId);else if(selected)loadTrace();
-  }catch(e){document.getElementById('stats').textContent='collector unreachable: '+e.message}
+  }catch(e){$('live').className='live off';$('stats').textContent='collector unreachable: '+e.message}
 }
-document.getElementById('traces').onclick=e=>{const el=e.target.closest('.trace');if(el)select(el.dataset.id)};
-function select(id){selected=id;selectedSpan=null;location.hash=id;for(const el of document.querySelectorAll('.trace'))el.classList.toggle('sel',el.dataset.id===id);loadTrace()}
-let current=null;
-async function loadTrace(){const r=await fetch('/api/traces/'+encodeURIComponent(selected));if(!r.ok)return;current=await r.json();render()}
+function drawList(){
+  const q=$('filter').value.trim().toLowerCase();
+  const shown=q?list.filter(t=>(t.traceId+' '+t.endpoint+' '+t.services.join(' ')).toLowerCase().includes(q)):list;
+  $('traces').innerHTML=shown.map(t=>'<div class="trace'+(t.traceId===selected?' sel':'')+'" data-id="'+esc(t.traceId)+'">'+
+    '<div class="ep">'+esc(t.endpoint||t.traceId)+'</div><div class="meta">'+t.services.map(s=>'<span class="svc" style="background:'+color(s)+'"></span>'+esc(s)).join(' &nbsp;')+'</div>'+
+    '<div class="meta">'+new Date(t.start).toLocaleTimeString()+' · '+ms(t.duration)+' · '+t.spanCount+' spans · '+t.segmentCount+' segments'+
+    (t.error?'<span class="badge err">error</span>':'')+(t.problems.length?'<span class="badge warn">'+t.problems.length+' problem'+(t.problems.length>1?'s':'')+'</span>':'')+'</div></div>').join('')||
+    '<div class="empty">'+(q?'No trace matches.':'No traces yet. Point an agent at this collector.')+'</div>';
+}
+$('filter').oninput=drawList;
+$('traces').onclick=e=>{const el=e.target.closest('.trace');if(el)select(el.dataset.id)};
+window.onhashchange=()=>{const h=location.hash.slice(1);if(h&&h!==selected)select(h)};
+function select(id){selected=id;selectedSpan=null;if(location.hash.slice(1)!==id)location.hash=id;for(const el of document.querySelectorAll('.trace'))el.classList.toggle('sel',el.dataset.id===id);loadTrace()}
+async function loadTrace(){const id=selected;const r=await fetch('/api/traces/'+encodeURIComponent(id));
+  if(id!==selected)return;if(!r.ok){$('main').innerHTML='<div class="empty">Trace '+esc(id)+' is not (or no longer) in the collector.</div>';return}
+  current=await r.json();render()}
+// Spans of all segments as one tree: parent span in the same segment, else the span a ref points at.
 function tree(segments){
   const nodes=new Map();const key=(seg,id)=>seg+':'+id;
   for(const seg of segments)for(const s of seg.spans)nodes.set(key(seg.traceSegmentId,s.spanId),{seg,span:s,children:[],id:key(seg.traceSegmentId,s.spanId)});
@@ -63,32 +101,43 @@ function tree(segments){
   for(const n of nodes.values()){let p=null;
     if(n.span.parentSpanId>=0)p=nodes.get(key(n.seg.traceSegmentId,n.span.parentSpanId));
     else for(const r of n.span.refs){p=nodes.get(key(r.parentTraceSegmentId,r.parentSpanId));if(p){n.ref=r;break}}
+    if(p&&p.seg!==n.seg)n.hop=true;
     (p?p.children:roots).push(n)}
   const out=[];const walk=(n,d)=>{out.push([n,d]);n.children.sort((a,b)=>a.span.startTime-b.span.startTime||a.span.spanId-b.span.spanId).forEach(c=>walk(c,d+1))};
   roots.sort((a,b)=>a.span.startTime-b.span.startTime).forEach(r=>walk(r,0));return out}
+function spanProblems(n){return (current.problems||[]).filter(p=>p.segmentId===n.seg.traceSegmentId&&p.spanId===n.span.spanId).map(p=>p.message)}
 function render(){
   if(!current)return;const rows=tree(current.segments);const sum=current.summary;
-  const t0=sum.start,span=Math.max(1,sum.duration);
-  let h='<h2>'+esc(sum.endpoint||current.traceId)+'</h2><div class="sub">trace '+esc(current.traceId)+' · '+sum.duration+' ms · '+sum.services.map(s=>'<span class="svc" style="background:'+color(s)+'"></span>'+esc(s)).join(' ')+'</div>';
-  if(sum.problems.length)h+='<div class="problems"><b>Problems</b><ul>'+sum.problems.map(p=>'<li>'+esc(p)+'</li>').join('')+'</ul></div>';
-  h+='<div class="grid"><div class="row head"><div>Span</div><div>Timeline (0 – '+span+' ms)</div></div>';
-  for(const [n,d] of rows){const s=n.span;const left=(s.startTime-t0)/span*100,width=Math.max(.3,(s.endTime-s.startTime)/span*100);
+  const t0=sum.start,total=Math.max(1,sum.duration);
+  let h='<h2>'+esc(sum.endpoint||current.traceId)+'</h2><div class="sub">'+sum.services.map(svcChip).join('')+
+    '<span>trace '+esc(current.traceId)+' · '+ms(sum.duration)+' · '+sum.spanCount+' spans in '+sum.segmentCount+' segments</span>'+(sum.error?'<span class="badge err">error</span>':'')+'</div>';
+  if(sum.problems.length)h+='<div class="problems"><b>'+sum.problems.length+' problem'+(sum.problems.length>1?'s':'')+' a strict backend would see</b><ul>'+sum.problems.map(p=>'<li>'+esc(p)+'</li>').join('')+'</ul></div>';
+  h+='<div class="grid"><div class="row head"><div>Span</div><div class="axis">'+[0,.25,.5,.75,1].map(f=>'<span style="left:'+(f*100)+'%">'+ms(Math.round(f*total))+'</span>').join('')+'&nbsp;</div></div>';
+  for(const [n,d] of rows){const s=n.span;const dur=s.endTime-s.startTime;
+    const left=Math.min(99.5,(s.startTime-t0)/total*100),width=Math.max(.4,Math.min(100-left,dur/total*100));const probs=spanProblems(n);
+    const label=left+width>78?'<em class="in" style="right:calc('+(100-left-width)+'% + 6px)">':'<em style="left:calc('+(left+width)+'% + 6px)">';
     h+='<div class="row'+(selectedSpan===n.id?' sel':'')+'" data-id="'+esc(n.id)+'"><div class="name'+(s.isError?' error':'')+'" style="padding-left:'+(8+d*16)+'px" title="'+esc(n.seg.service+' · '+s.operationName)+'">'+
-      '<span class="svc" style="background:'+color(n.seg.service)+'"></span><span class="kind">'+s.spanType+'</span>'+esc(s.operationName)+(s.peer?'<span class="peer">→ '+esc(s.peer)+'</span>':'')+'</div>'+
-      '<div class="bar"><span style="left:'+left+'%;width:'+width+'%;background:'+(s.isError?'var(--err)':color(n.seg.service))+'"></span>'+(left+width>80?'<em class="in" style="right:calc('+(100-left-width)+'% + 6px)">':'<em style="left:calc('+(left+width)+'% + 6px)">')+(s.endTime-s.startTime)+' ms</em></div></div>'}
+      (n.hop||d===0?'<span class="hop" style="background:'+color(n.seg.service)+'">'+esc(n.seg.service)+'</span>':'<span class="svc" style="background:'+color(n.seg.service)+'"></span>')+
+      '<span class="kind">'+s.spanType+'</span><span class="op">'+esc(s.operationName)+'</span>'+(s.peer?'<span class="peer">→ '+esc(s.peer)+'</span>':'')+
+      (probs.length?'<span class="warn" title="'+esc(probs.join('\\n'))+'">⚠</span>':'')+'</div>'+
+      '<div class="bar"><span style="left:'+left+'%;width:'+width+'%;background:'+(s.isError?'var(--err)':color(n.seg.service))+'"></span>'+label+ms(dur)+'</em></div></div>'}
   h+='</div><div id="detail"></div>';
-  document.getElementById('main').innerHTML=h;
+  $('main').innerHTML=h;
   document.querySelector('.grid').onclick=e=>{const el=e.target.closest('.row:not(.head)');if(el){selectedSpan=el.dataset.id;render()}};
   const sel=rows.find(([n])=>n.id===selectedSpan)||rows[0];if(sel)detail(sel[0]);
 }
 function detail(n){const s=n.span;const kv=(k,v)=>'<tr><td>'+esc(k)+'</td><td>'+esc(v)+'</td></tr>';
-  let h='<b>'+esc(s.operationName)+'</b><table>'+kv('service / instance',n.seg.service+' / '+n.seg.serviceInstance)+kv('segment · span',n.seg.traceSegmentId+' · '+s.spanId+' (parent '+s.parentSpanId+')')+
-    kv('type · layer · component',s.spanType+' · '+s.spanLayer+' · '+s.componentId)+(s.peer?kv('peer',s.peer):'')+kv('duration',(s.endTime-s.startTime)+' ms')+(s.isError?kv('error','true'):'')+(s.skipAnalysis?kv('skipAnalysis','true'):'');
-  for(const t of s.tags)h+=kv('tag '+t.key,t.value);
+  const comp=COMPONENTS[s.componentId];
+  let h='<h3><span class="svc" style="background:'+color(n.seg.service)+'"></span>'+esc(s.operationName)+(s.isError?'<span class="badge err">error</span>':'')+'</h3>';
+  const probs=spanProblems(n);if(probs.length)h+='<div class="problems"><ul>'+probs.map(p=>'<li>'+esc(p)+'</li>').join('')+'</ul></div>';
+  h+='<table>'+kv('service / instance',n.seg.service+' / '+n.seg.serviceInstance)+kv('segment · span',n.seg.traceSegmentId+' · span '+s.spanId+' (parent '+s.parentSpanId+')')+
+    kv('type · layer · component',s.spanType+' · '+s.spanLayer+' · '+s.componentId+(comp?' ('+comp+')':''))+(s.peer?kv('peer',s.peer):'')+
+    kv('start · duration',new Date(s.startTime).toISOString()+' · '+ms(s.endTime-s.startTime))+(s.skipAnalysis?kv('skipAnalysis','true'):'');
+  for(const t of s.tags)h+=kv(t.key,t.value);
   for(const r of s.refs)h+=kv(r.refType+' ref',r.parentService+' / '+r.parentServiceInstance+' · '+r.parentEndpoint+' · segment '+r.parentTraceSegmentId+' span '+r.parentSpanId+(r.networkAddressUsedAtPeer?' · via '+r.networkAddressUsedAtPeer:''));
-  h+='</table>';for(const l of s.logs)h+='<div><span class="badge">log '+new Date(l.time).toLocaleTimeString()+'</span>'+l.data.map(d=>'<pre>'+esc(d.key)+': '+esc(d.value)+'</pre>').join('')+'</div>';
-  const probs=(current.summary.problems||[]).filter(p=>p.includes('"'+s.operationName+'"'));if(probs.length)h+='<div class="problems">'+probs.map(esc).join('<br>')+'</div>';
-  document.getElementById('detail').innerHTML=h}
-loadList();setInterval(loadList,1500);
+  h+='</table>';
+  for(const l of s.logs)h+='<div class="log"><span class="badge">log '+new Date(l.time).toLocaleTimeString()+'</span>'+l.data.map(d=>'<pre>'+esc(d.key)+': '+esc(d.value)+'</pre>').join('')+'</div>';
+  $('detail').innerHTML=h}
+poll();setInterval(poll,1500);
 </script></body></html>
 `;

@@ -1,0 +1,145 @@
+// The viewer page in real Chromium: it lists traces, draws one trace as a waterfall across
+// services (nested by cross-process references), shows span details and problems, and
+// picks up new traces by polling. Keeps a screenshot in test-results/.
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCollector, type Collector } from '../../src/collector/index.js';
+import { ComponentId, InMemoryReporter, Tracer } from '../../src/core/index.js';
+import type { SegmentObject } from '../../src/core/index.js';
+import { makeTrace } from './fixtures.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** browser → api → inventory, on a scripted clock so the waterfall has real proportions. */
+function checkoutTrace(): SegmentObject[] {
+  let now = Date.now() - 5000;
+  const clock = { now: () => now };
+  const at = (ms: number) => (now += ms);
+  const reporter = new InMemoryReporter();
+  const web = new Tracer({ service: 'shop-web', serviceInstance: '2.3.0', reporter, clock });
+  const api = new Tracer({ service: 'shop-api', serviceInstance: 'api-1', reporter, clock });
+  const inv = new Tracer({ service: 'inventory', serviceInstance: 'inv-1', reporter, clock });
+  const hop = () => {
+    const h: Record<string, string> = {};
+    return { inject: (k: string, v: string) => void (h[k] = v), extract: (k: string) => h[k] };
+  };
+  const w = web.createTracingContext({ endpoint: '/cart' });
+  const wh = hop();
+  const wExit = w.createExitSpan('/cart', null, 'shop.example:443', wh);
+  wExit.setComponent(ComponentId.Ajax);
+  wExit.tag('http.method', 'POST').tag('url', 'https://shop.example/api/checkout');
+  at(8);
+  const a = api.createTracingContext();
+  const aEntry = a.createEntrySpan('POST:/api/checkout', null, wh);
+  aEntry.setComponent(ComponentId.HttpServer);
+  aEntry.setLayer('Http');
+  aEntry.tag('http.method', 'POST');
+  at(3);
+  const local = a.createLocalSpan('price cart');
+  at(14);
+  local.end();
+  const ah = hop();
+  const aExit = a.createExitSpan('/stock/sku-42', null, 'inventory:8081', ah);
+  aExit.setComponent(ComponentId.HttpClient);
+  aExit.setLayer('Http');
+  at(4);
+  const i = inv.createTracingContext();
+  const iEntry = i.createEntrySpan('GET:/stock/:sku', null, ah);
+  iEntry.setComponent(ComponentId.HttpServer);
+  iEntry.setLayer('Http');
+  at(2);
+  const db = i.createExitSpan('SELECT stock', null, 'postgres:5432');
+  db.setLayer('Database');
+  db.tag('db.statement', 'SELECT qty FROM stock WHERE sku = $1');
+  at(21);
+  db.error(new Error('deadlock detected'));
+  db.end();
+  at(3);
+  iEntry.tag('http.status_code', '500');
+  iEntry.error();
+  iEntry.end();
+  at(2);
+  aExit.tag('http.status_code', '500');
+  aExit.end();
+  at(6);
+  aEntry.tag('http.status_code', '200');
+  aEntry.end();
+  at(5);
+  wExit.end();
+  return reporter.segments;
+}
+
+let c: Collector;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  c = await startCollector({ grpcPort: 0, httpPort: 0 });
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await c?.close();
+});
+
+describe('trace viewer', () => {
+  it('draws a trace across services, shows details and problems, and picks up new traces', async () => {
+    const broken = makeTrace('legacy');
+    broken.find((s) => s.service === 'legacy-down')!.spans[0]!.refs[0]!.networkAddressUsedAtPeer = 'elsewhere:1';
+    c.store.addSegments(broken);
+    const segs = checkoutTrace();
+    c.store.addSegments(segs);
+    const traceId = segs[0]!.traceId;
+
+    await page.goto(`${c.httpUrl}/#${traceId}`);
+    await page.waitForSelector('.grid .row:not(.head)');
+    // Both traces are listed, newest first, the broken one flagged.
+    const items = page.locator('.trace');
+    expect(await items.count()).toBe(2);
+    expect(await items.nth(0).textContent()).toContain('/cart');
+    expect(await items.nth(1).locator('.badge.warn').textContent()).toMatch(/1 problem/);
+
+    // Every span of every segment, in causal order, nested by parent and by reference.
+    const rows = page.locator('.grid .row:not(.head) .name');
+    const names = await rows.locator('.op').allTextContents();
+    expect(names).toEqual(['/cart', 'POST:/api/checkout', 'price cart', '/stock/sku-42', 'GET:/stock/:sku', 'SELECT stock']);
+    const indent = await rows.evaluateAll((els) => els.map((e) => parseInt((e as HTMLElement).style.paddingLeft, 10)));
+    expect(indent).toEqual([8, 24, 40, 40, 56, 72]);
+    // Process boundaries are labelled with the service; errors are red.
+    expect(await page.locator('.grid .hop').allTextContents()).toEqual(['shop-web', 'shop-api', 'inventory']);
+    expect(await page.locator('.grid .name.error .op').allTextContents()).toEqual(['GET:/stock/:sku', 'SELECT stock']);
+    expect(await page.locator('.problems').count()).toBe(0);
+    // Services in causal order, the caller first.
+    expect(await page.locator('.sub .chip').allTextContents()).toEqual(['shop-web', 'shop-api', 'inventory']);
+
+    // Span details: tags, refs, logs.
+    await rows.nth(5).click();
+    const detail = await page.locator('#detail').textContent();
+    expect(detail).toContain('db.statement');
+    expect(detail).toContain('SELECT qty FROM stock WHERE sku = $1');
+    expect(detail).toContain('deadlock detected');
+    expect(detail).toContain('Exit · Database');
+    await rows.nth(4).click();
+    expect(await page.locator('#detail').textContent()).toContain('Entry · Http · 49 (http)');
+    expect(await page.locator('#detail').textContent()).toMatch(/CrossProcess ref.*shop-api \/ api-1 · POST:\/api\/checkout.*via inventory:8081/);
+
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/collector-viewer.png' });
+
+    // The broken trace shows its problem in the header and on the span.
+    await items.nth(1).click();
+    await page.waitForSelector('.problems');
+    expect(await page.locator('.problems').first().textContent()).toMatch(/networkAddressUsedAtPeer "elsewhere:1" ≠ caller's exit peer "down:80"/);
+    expect(await page.locator('.grid .warn').count()).toBe(1);
+
+    // A trace reported now shows up without a reload.
+    const fresh = makeTrace('late-arrival');
+    c.store.addSegments(fresh);
+    await page.waitForSelector(`.trace[data-id="${fresh[0]!.traceId}"]`, { timeout: 5000 });
+    await page.fill('#filter', 'late-arrival');
+    expect(await page.locator('.trace').count()).toBe(1);
+  });
+});
