@@ -33,6 +33,21 @@ function b64(text: string): string {
   return v;
 }
 
+// The same fields repeat on the receiving side (a caller's service, instance, endpoint,
+// our own address): remember their valid decodings. Only valid values are kept, so
+// junk headers cannot fill it; bounded like the encoder's.
+const unmemo = new Map<string, string>();
+function unb64(text: string): string | undefined {
+  let v = unmemo.get(text);
+  if (v === undefined) {
+    v = decodeBase64(text);
+    if (v === undefined) return undefined;
+    if (unmemo.size >= 512) unmemo.clear();
+    unmemo.set(text, v);
+  }
+  return v;
+}
+
 /** The header names of SkyWalking propagation. */
 export const SW8 = 'sw8';
 /** The header names of SkyWalking propagation. */
@@ -88,10 +103,10 @@ export function decodeSw8(value: unknown): Sw8 | undefined {
   if (parentSpanId > 0x7fffffff) return undefined;
   const traceId = decodeBase64(parts[1]!);
   const parentSegmentId = decodeBase64(parts[2]!);
-  const parentService = decodeBase64(parts[4]!);
-  const parentServiceInstance = decodeBase64(parts[5]!);
-  const parentEndpoint = decodeBase64(parts[6]!);
-  const addressUsedAtClient = decodeBase64(parts[7]!);
+  const parentService = unb64(parts[4]!);
+  const parentServiceInstance = unb64(parts[5]!);
+  const parentEndpoint = unb64(parts[6]!);
+  const addressUsedAtClient = unb64(parts[7]!);
   if (!traceId || !parentSegmentId || !parentService || !parentServiceInstance || !parentEndpoint || !addressUsedAtClient)
     return undefined;
   return {
