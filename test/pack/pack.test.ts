@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const built = existsSync(join(root, 'dist/esm/core/index.js'));
+const built = existsSync(join(root, 'dist/esm/core/index.js')) && existsSync(join(root, 'dist/cjs/core/index.js'));
+if (!built) console.warn('test/pack skipped: dist/ is missing — run `npm run build` first (`npm test` does)');
 
 describe.skipIf(!built)('npm pack', () => {
   it('installs into an empty project and works from ESM, CJS and TypeScript', () => {
@@ -26,27 +27,40 @@ describe.skipIf(!built)('npm pack', () => {
     }
     writeFileSync(
       join(app, 'esm.mjs'),
-      `import { Tracer, InMemoryReporter } from 'skywalking-tracing/core';
+      `import { Tracer, InMemoryReporter, decodeSw8, encodeSegment, recordCarrier } from 'skywalking-tracing/core';
 import * as root from 'skywalking-tracing';
 import { start, createIngestHandler } from 'skywalking-tracing/node';
 import { startCollector } from 'skywalking-tracing/collector';
 const r = new InMemoryReporter();
 const c = new Tracer({ service: 's', serviceInstance: 'i', reporter: r }).createTracingContext();
-c.createEntrySpan('op').end();
+const e = c.createEntrySpan('op');
+const h = {};
+c.createExitSpan('call', e, 'peer:80', recordCarrier(h)).end();
+e.end();
+const seg = r.segments[0];
+if (seg.spans.map((s) => s.spanId + ':' + s.parentSpanId + ':' + s.spanType).join() !== '0:-1:Entry,1:0:Exit') throw new Error('bad segment ' + JSON.stringify(seg));
+if (decodeSw8(h.sw8)?.addressUsedAtClient !== 'peer:80' || !(encodeSegment(seg).length > 50)) throw new Error('bad sw8 or encoding');
+// The root entry under Node is the Node agent, which re-exports the core.
+const r2 = new root.InMemoryReporter();
+new root.Tracer({ service: 's', serviceInstance: 'i', reporter: r2 }).createTracingContext().createLocalSpan('root-op').end();
 if (typeof start !== 'function' || typeof createIngestHandler !== 'function' || typeof startCollector !== 'function' || typeof root.start !== 'function') throw new Error('missing exports');
-console.log(r.segments[0].spans[0].operationName);`,
+console.log(seg.spans[0].operationName, r2.segments[0].spans[0].operationName);`,
     );
     writeFileSync(
       join(app, 'cjs.cjs'),
       `const { Tracer, InMemoryReporter } = require('skywalking-tracing/core');
 const { start } = require('skywalking-tracing/node');
+const rootCjs = require('skywalking-tracing');
 const r = new InMemoryReporter();
 const c = new Tracer({ service: 's', serviceInstance: 'i', reporter: r }).createTracingContext();
-c.createLocalSpan('cjs-op').end();
-if (typeof start !== 'function') throw new Error('missing start');
+const l = c.createLocalSpan('cjs-op');
+c.createLocalSpan('child').end();
+l.end();
+if (JSON.stringify(r.segments[0].spans.map((s) => s.parentSpanId)) !== '[-1,0]') throw new Error('bad segment');
+if (typeof start !== 'function' || typeof rootCjs.Tracer !== 'function') throw new Error('missing exports');
 console.log(r.segments[0].spans[0].operationName);`,
     );
-    expect(execFileSync(process.execPath, ['esm.mjs'], { cwd: app }).toString().trim()).toBe('op');
+    expect(execFileSync(process.execPath, ['esm.mjs'], { cwd: app }).toString().trim()).toBe('op root-op');
     expect(execFileSync(process.execPath, ['cjs.cjs'], { cwd: app }).toString().trim()).toBe('cjs-op');
     expect(existsSync(join(app, 'node_modules/skywalking-tracing/dist/skywalking-tracing.iife.min.js'))).toBe(true);
 
@@ -58,19 +72,30 @@ import { start as startBrowser, type BrowserAgentOptions } from 'skywalking-trac
 const o: NodeAgentOptions = { service: 'x' };
 const b: BrowserAgentOptions = { service: 'web' };
 const s: SegmentObject[] = new InMemoryReporter().segments;
-export { Tracer, start, startBrowser, o, b, s };`,
+const span = new Tracer({ service: 's', serviceInstance: 'i', reporter: new InMemoryReporter() }).createTracingContext().createEntrySpan('op');
+const id: number = span.spanId;
+// Types must be real, not any: a wrong call has to fail.
+// @ts-expect-error service must be a string
+new Tracer({ service: 1, serviceInstance: 'i', reporter: new InMemoryReporter() });
+export { Tracer, start, startBrowser, o, b, s, id };`,
     );
     writeFileSync(
       join(app, 'types.cts'),
       `import { Tracer } from 'skywalking-tracing/core';
 import type { NodeAgent } from 'skywalking-tracing/node';
 export const t: typeof Tracer = Tracer;
+// @ts-expect-error traceId is a string
+export const n: number = new Tracer({ service: 's', serviceInstance: 'i', reporter: { report() {}, flush: async () => {}, shutdown: async () => {} } }).createTracingContext().traceId;
 export type A = NodeAgent;`,
     );
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { module: 'node16', moduleResolution: 'node16', strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['types.mts', 'types.cts'] }),
     );
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: app, stdio: 'pipe' });
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: app, stdio: 'pipe' });
+    } catch (err) {
+      throw new Error('type check against the installed package failed:\n' + String((err as { stdout?: Buffer }).stdout ?? err));
+    }
   }, 180_000);
 });
