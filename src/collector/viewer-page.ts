@@ -27,14 +27,14 @@ header p{margin:4px 0 8px;color:var(--muted);font-size:12px}
 .chip{display:inline-flex;align-items:center;border:1px solid var(--line);border-radius:10px;padding:0 8px 0 6px;margin-right:6px;font-size:12px;color:var(--text);background:var(--raised)}
 h2{font-size:16px;margin:0 0 6px;word-break:break-all}
 .sub{color:var(--muted);margin-bottom:14px;font-size:12px;word-break:break-all;display:flex;flex-wrap:wrap;gap:6px;align-items:center}
-.grid{display:grid;grid-template-columns:minmax(340px,40%) 1fr;border:1px solid var(--line);border-radius:8px;overflow:hidden;background:var(--panel)}
+.grid{display:grid;grid-template-columns:minmax(360px,44%) 1fr;border:1px solid var(--line);border-radius:8px;overflow:hidden;background:var(--panel)}
 .row{display:contents;cursor:pointer}
 .row>div{padding:5px 8px;border-bottom:1px solid #1a2743;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;min-height:29px}
 .row:hover>div{background:var(--raised)}.row.sel>div{background:#1b2b4d}
 .name{display:flex;align-items:center}
 .name .kind{font-size:10px;color:var(--muted);border:1px solid var(--line);border-radius:4px;padding:0 4px;margin-right:6px;flex:none}
-.name .op{overflow:hidden;text-overflow:ellipsis}
-.name .peer{color:var(--muted);margin-left:6px;flex:none}
+.name .op{overflow:hidden;text-overflow:ellipsis;flex:0 1 auto;min-width:0}
+.name .peer{color:var(--muted);margin-left:6px;flex:0 100 auto;min-width:0;overflow:hidden;text-overflow:ellipsis}
 .name .hop{font-size:11px;border-radius:4px;padding:0 5px;margin-right:6px;color:#0b1220;font-weight:600;flex:none}
 .name.error .op{color:var(--err)}
 .name .warn{color:var(--warn);margin-left:6px;flex:none}
@@ -112,13 +112,13 @@ function render(){
   let h='<h2>'+esc(sum.endpoint||current.traceId)+'</h2><div class="sub">'+sum.services.map(svcChip).join('')+
     '<span>trace '+esc(current.traceId)+' · '+ms(sum.duration)+' · '+sum.spanCount+' spans in '+sum.segmentCount+' segments</span>'+(sum.error?'<span class="badge err">error</span>':'')+'</div>';
   if(sum.problems.length)h+='<div class="problems"><b>'+sum.problems.length+' problem'+(sum.problems.length>1?'s':'')+' a strict backend would see</b><ul>'+sum.problems.map(p=>'<li>'+esc(p)+'</li>').join('')+'</ul></div>';
-  h+='<div class="grid"><div class="row head"><div>Span</div><div class="axis">'+[0,.25,.5,.75,1].map(f=>'<span style="left:'+(f*100)+'%">'+ms(Math.round(f*total))+'</span>').join('')+'&nbsp;</div></div>';
+  h+='<div class="grid"><div class="row head"><div>Span</div><div class="axis">'+[0,.25,.5,.75,1].map(f=>'<span style="left:'+(f*100)+'%">'+(total<20&&f*total%1?(f*total).toFixed(1)+' ms':ms(Math.round(f*total)))+'</span>').join('')+'&nbsp;</div></div>';
   for(const [n,d] of rows){const s=n.span;const dur=s.endTime-s.startTime;
     const left=Math.min(99.5,(s.startTime-t0)/total*100),width=Math.max(.4,Math.min(100-left,dur/total*100));const probs=spanProblems(n);
     const label=left+width>78?'<em class="in" style="right:calc('+(100-left-width)+'% + 6px)">':'<em style="left:calc('+(left+width)+'% + 6px)">';
     h+='<div class="row'+(selectedSpan===n.id?' sel':'')+'" data-id="'+esc(n.id)+'"><div class="name'+(s.isError?' error':'')+'" style="padding-left:'+(8+d*16)+'px" title="'+esc(n.seg.service+' · '+s.operationName)+'">'+
       (n.hop||d===0?'<span class="hop" style="background:'+color(n.seg.service)+'">'+esc(n.seg.service)+'</span>':'<span class="svc" style="background:'+color(n.seg.service)+'"></span>')+
-      '<span class="kind">'+s.spanType+'</span><span class="op">'+esc(s.operationName)+'</span>'+(s.peer?'<span class="peer">→ '+esc(s.peer)+'</span>':'')+
+      '<span class="kind">'+s.spanType+'</span><span class="op">'+esc(s.operationName)+'</span>'+(s.peer?'<span class="peer" title="'+(s.spanType==='Entry'?'called from ':'calls ')+esc(s.peer)+'">'+(s.spanType==='Entry'?'← ':'→ ')+esc(s.peer)+'</span>':'')+
       (probs.length?'<span class="warn" title="'+esc(probs.join('\\n'))+'">⚠</span>':'')+'</div>'+
       '<div class="bar"><span style="left:'+left+'%;width:'+width+'%;background:'+(s.isError?'var(--err)':color(n.seg.service))+'"></span>'+label+ms(dur)+'</em></div></div>'}
   h+='</div><div id="detail"></div>';

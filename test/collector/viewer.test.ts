@@ -32,6 +32,7 @@ function checkoutTrace(): SegmentObject[] {
   at(8);
   const a = api.createTracingContext();
   const aEntry = a.createEntrySpan('POST:/api/checkout', null, wh);
+  aEntry.peer = '203.0.113.7:51234'; // the caller's address, as Node's http server entry records it
   aEntry.setComponent(ComponentId.HttpServer);
   aEntry.setLayer('Http');
   aEntry.tag('http.method', 'POST');
@@ -46,6 +47,7 @@ function checkoutTrace(): SegmentObject[] {
   at(4);
   const i = inv.createTracingContext();
   const iEntry = i.createEntrySpan('GET:/stock/:sku', null, ah);
+  iEntry.peer = '10.0.0.12:40122';
   iEntry.setComponent(ComponentId.HttpServer);
   iEntry.setLayer('Http');
   at(2);
@@ -134,6 +136,7 @@ describe('trace viewer', () => {
     await page.waitForSelector('.problems');
     expect(await page.locator('.problems').first().textContent()).toMatch(/networkAddressUsedAtPeer "elsewhere:1" ≠ caller's exit peer "down:80"/);
     expect(await page.locator('.grid .warn').count()).toBe(1);
+    await page.screenshot({ path: 'test-results/collector-viewer-problems.png' });
 
     // A trace reported now shows up without a reload.
     const fresh = makeTrace('late-arrival');
