@@ -185,9 +185,10 @@ export class BatchReporter<T> implements Reporter {
     }
   }
 
-  // One batch in flight while failing, so calls never pile up against a dead collector.
+  // One batch in flight while failing, and until the first success: calls never pile up
+  // against a dead collector, not even at startup.
   private limit(): number {
-    return this.failing ? 1 : this.o.concurrency;
+    return this.failing || this.sent === 0 ? 1 : this.o.concurrency;
   }
 
   private schedule(delay: number): void {

@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Reporter, SegmentObject } from '../../core/index.js';
 import { diag } from '../../core/index.js';
-import { decodeReport, readBody, replyToReport, ReportError, reportRoute } from '../../server/index.js';
+import { decodeReport, OAP_LIMITS, readBody, replyToReport, ReportError, reportRoute } from '../../server/index.js';
 import { currentAgent } from '../agent.js';
 import { addOwnPathPrefix } from '../own-paths.js';
 import type { NodeReporter } from '../reporter/index.js';
@@ -20,8 +20,15 @@ export interface IngestHandlerOptions {
   maxSegmentsPerRequest?: number;
   /** Most spans in one segment. Default 300. */
   maxSpansPerSegment?: number;
-  /** Requests per second per client address (burst twice that). 0 disables. Default 20. */
+  /** Longest string accepted anywhere in a segment (names, peers, tag and log values), in characters. Default 4096. */
+  maxStringLength?: number;
+  /** Requests per second per client (burst twice that). 0 disables. Default 20. */
   ratePerSecond?: number;
+  /**
+   * The rate limiter's client key. Default: the socket's remote address. Behind a proxy,
+   * derive it from a header the proxy sets, e.g. `(req) => String(req.headers['x-real-ip'])`.
+   */
+  clientKey?: (req: IncomingMessage) => string;
   /** Receives browser perf data and error logs (`/browser/*`). Default: forwarded to OAP by the agent's gRPC reporter. */
   onBrowserData?: (path: string, items: unknown[]) => void;
 }
@@ -47,11 +54,16 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const maxSegments = options.maxSegmentsPerRequest ?? 200;
   const maxSpans = options.maxSpansPerSegment ?? 300;
+  const maxString = options.maxStringLength ?? 4096;
   const limiter = new RateLimiter(options.ratePerSecond ?? 20);
+  const clientKey = options.clientKey ?? ((req: IncomingMessage) => req.socket?.remoteAddress ?? '');
   // The browser's reports are the agent's own traffic: never traced as app requests.
   addOwnPathPrefix(base + '/');
 
-  const owns = (url: string | undefined) => {
+  // Express strips a mount path from req.url (app.use('/skywalking', handler)) and keeps
+  // the full one in originalUrl; either form is accepted.
+  const owns = (req: IncomingMessage) => ownsUrl(req.url) ?? ownsUrl((req as { originalUrl?: string }).originalUrl);
+  const ownsUrl = (url: string | undefined) => {
     if (!url) return undefined;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -65,7 +77,7 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
     const contentType = String(req.headers['content-type'] ?? '');
     try {
       if (req.method !== 'POST') throw new ReportError(405, `${sub} takes POST`);
-      if (!limiter.take(req.socket?.remoteAddress ?? '')) throw new ReportError(429, 'too many reports from this client');
+      if (!limiter.take(safeKey(clientKey, req))) throw new ReportError(429, 'too many reports from this client');
       const body = await readBody(req, maxBody);
       const got = decodeReport(route, sub, contentType, body);
       if (got.kind === 'segments') forward(got.segments);
@@ -88,6 +100,9 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
     for (const s of segments) {
       if (s.spans.length === 0 || s.spans.length > maxSpans) throw new ReportError(400, `a segment must have 1 to ${maxSpans} spans`);
       if (!s.traceId || !s.traceSegmentId || !s.service || !s.serviceInstance) throw new ReportError(400, 'segments need traceId, traceSegmentId, service and serviceInstance');
+      if (s.traceId.length > OAP_LIMITS.idLength || s.traceSegmentId.length > OAP_LIMITS.idLength) throw new ReportError(400, `ids longer than ${OAP_LIMITS.idLength} characters`);
+      const long = longString(s, maxString);
+      if (long) throw new ReportError(400, `${long} longer than ${maxString} characters`);
     }
     const reporter = options.reporter ?? currentAgent()?.reporter;
     if (!reporter) throw new ReportError(503, 'no reporter: call start() first or pass options.reporter');
@@ -103,7 +118,7 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
   };
 
   const handler = ((req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): boolean => {
-    const sub = owns(req.url);
+    const sub = owns(req);
     if (!sub) {
       next?.();
       return false;
@@ -113,16 +128,38 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
   }) as IngestHandler;
 
   handler.koa = () => async (ctx, next) => {
-    const sub = owns(ctx.req.url);
+    const sub = owns(ctx.req);
     if (!sub) return next();
     ctx.respond = false;
     await process(ctx.req, ctx.res, sub);
   };
   handler.fastify = () => (request, reply, done) => {
-    const sub = owns(request.raw.url);
+    const sub = owns(request.raw);
     if (!sub) return done();
     reply.hijack();
     run(request.raw, reply.raw, sub);
   };
   return handler;
+}
+
+function safeKey(key: (req: IncomingMessage) => string, req: IncomingMessage): string {
+  try {
+    return String(key(req));
+  } catch {
+    return req.socket?.remoteAddress ?? '';
+  }
+}
+
+/** The first string field of a segment longer than `max`, named; undefined when all fit. */
+function longString(s: SegmentObject, max: number): string | undefined {
+  if (s.service.length > max || s.serviceInstance.length > max) return 'service or instance name';
+  for (const span of s.spans) {
+    if ((span.operationName?.length ?? 0) > max) return 'an operation name';
+    if ((span.peer?.length ?? 0) > max) return 'a peer';
+    for (const t of span.tags ?? []) if (t.key.length > max || t.value.length > max) return `tag "${t.key.slice(0, 40)}"`;
+    for (const l of span.logs ?? []) for (const d of l.data ?? []) if (d.key.length > max || d.value.length > max) return 'a log field';
+    for (const r of span.refs ?? [])
+      if (r.parentEndpoint.length > max || r.networkAddressUsedAtPeer.length > max || r.parentService.length > max || r.parentServiceInstance.length > max) return 'a reference field';
+  }
+  return undefined;
 }

@@ -12,6 +12,9 @@ import { runSuppressed } from '../suppress.js';
 export class HttpSegmentTransport implements BatchTransport<string> {
   private readonly url: URL;
   private readonly agent: http.Agent;
+  private browserInFlight = 0;
+  /** Browser items dropped: over the in-flight cap or refused by OAP. */
+  browserDropped = 0;
 
   constructor(
     base: string,
@@ -37,7 +40,22 @@ export class HttpSegmentTransport implements BatchTransport<string> {
     if (!path.startsWith('/browser/') || items.length === 0) return;
     const single = path === '/browser/perfData' || path === '/browser/perfData/webVitals' || path === '/browser/errorLog';
     const bodies = single ? items.map((i) => JSON.stringify(i)) : [JSON.stringify(items)];
-    for (const body of bodies) this.post(new URL(path.slice(1), this.url.href.replace(/v3\/segments$/, '')), body, 10_000).catch(() => {});
+    const url = new URL(path.slice(1), this.url.href.replace(/v3\/segments$/, ''));
+    for (const body of bodies) {
+      // Bounded like the gRPC forwarder: a slow OAP must not pile up requests in the agent.
+      if (this.browserInFlight >= 16) {
+        this.browserDropped++;
+        continue;
+      }
+      this.browserInFlight++;
+      this.post(url, body, 10_000).then(
+        () => void this.browserInFlight--,
+        () => {
+          this.browserInFlight--;
+          this.browserDropped++;
+        },
+      );
+    }
   }
 
   private post(url: URL, body: string, timeoutMs: number): Promise<void> {

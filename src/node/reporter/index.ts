@@ -44,6 +44,10 @@ export interface NodeReporterOptions {
   flushIntervalMs?: number;
   /** Per-send deadline, ms. Default 10,000. */
   sendTimeoutMs?: number;
+  /** First retry delay after a failed send, ms; doubles per failure, with jitter. Default 1000. */
+  retryDelayMs?: number;
+  /** Longest retry delay, ms. Default 30,000. */
+  maxRetryDelayMs?: number;
 }
 
 interface QueueSettings {
@@ -53,6 +57,8 @@ interface QueueSettings {
   maxQueueBytes: number;
   flushIntervalMs: number;
   sendTimeoutMs: number;
+  retryDelayMs: number | undefined;
+  maxRetryDelayMs: number | undefined;
 }
 
 /** A reporter to OAP with counters. */
@@ -76,6 +82,8 @@ export function createNodeReporter(options: NodeReporterOptions): NodeReporter {
     maxQueueBytes: options.maxQueueBytes ?? 32 * 1024 * 1024,
     flushIntervalMs: options.flushIntervalMs ?? 1000,
     sendTimeoutMs: options.sendTimeoutMs ?? 10_000,
+    retryDelayMs: options.retryDelayMs,
+    maxRetryDelayMs: options.maxRetryDelayMs,
   };
   if (options.protocol === 'http') {
     const scheme = options.secure ? 'https://' : 'http://';

@@ -1,0 +1,219 @@
+// The reporter against a misbehaving OAP: errors, slowness, flapping, wrong tokens, long
+// outages. Nothing reaches the app, memory stays bounded, reporting resumes.
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeReporter, setDiagLogger, Tracer } from '../../src/node/index.js';
+import type { NodeReporter, SegmentObject } from '../../src/node/index.js';
+import { startGrpcCollector } from '../helpers/grpc-collector.js';
+
+const COLLECT = '/skywalking.v3.TraceSegmentReportService/collect';
+const cleanup: Array<() => Promise<unknown>> = [];
+const unhandled: unknown[] = [];
+const onUnhandled = (e: unknown) => unhandled.push(e);
+beforeAll(() => void process.on('unhandledRejection', onUnhandled));
+afterAll(() => void process.off('unhandledRejection', onUnhandled));
+afterEach(async () => {
+  for (const c of cleanup.splice(0)) await c();
+  setDiagLogger(undefined, 'none');
+  expect(unhandled).toEqual([]);
+});
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function traces(reporter: { report(s: SegmentObject): void }, n: number, op = 'GET:/x'): void {
+  const tracer = new Tracer({ service: 'svc', serviceInstance: 'inst', reporter: { report: (s) => reporter.report(s), flush: async () => {}, shutdown: async () => {} } });
+  for (let i = 0; i < n; i++) {
+    const ctx = tracer.createTracingContext();
+    const e = ctx.createEntrySpan(op);
+    e.tag('i', String(i));
+    ctx.createExitSpan('/down', e, 'db:5432').end();
+    e.end();
+  }
+}
+
+async function closedPort(): Promise<number> {
+  const s = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => s.once('listening', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+function reporterFor(address: string, extra: Partial<Parameters<typeof createNodeReporter>[0]> = {}): NodeReporter {
+  const r = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: address, management: false, flushIntervalMs: 20, ...extra });
+  cleanup.push(() => r.shutdown(500));
+  return r;
+}
+
+describe.each(['http2', 'grpc-js'] as const)('gRPC reporter faults (%s client)', (grpcClient) => {
+  it('sends a batch as one collect call', async () => {
+    const collector = await startGrpcCollector();
+    cleanup.push(() => collector.close());
+    const reporter = reporterFor(collector.address, { grpcClient, flushIntervalMs: 100 });
+    traces(reporter, 50);
+    await reporter.flush(5000);
+    expect(collector.segments).toHaveLength(50);
+    expect(collector.callsByMethod[COLLECT]).toBe(1);
+    expect(collector.segments.map((s) => s.spans[0]!.tags[0]!.value)).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
+  });
+
+  it('logs a wrong token once, drops the batches with counts, never throws', async () => {
+    const warnings: string[] = [];
+    setDiagLogger({ error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => {}, debug: () => {} }, 'warn');
+    const collector = await startGrpcCollector({ token: 'right' });
+    cleanup.push(() => collector.close());
+    const reporter = reporterFor(collector.address, { grpcClient, authentication: 'wrong' });
+    for (let round = 0; round < 3; round++) {
+      traces(reporter, 2);
+      await reporter.flush(2000);
+    }
+    expect(collector.segments).toHaveLength(0);
+    expect(reporter.stats).toMatchObject({ dropped: 6, queued: 0, sent: 0 });
+    const auth = warnings.filter((w) => w.includes('PERMISSION_DENIED'));
+    expect(auth).toHaveLength(1);
+    expect(auth[0]).toContain('authentication token');
+  });
+
+  it('retries INTERNAL and drops INVALID_ARGUMENT', async () => {
+    const collector = await startGrpcCollector({ behaviour: 'internal' });
+    cleanup.push(() => collector.close());
+    const reporter = reporterFor(collector.address, { grpcClient });
+    traces(reporter, 3);
+    await reporter.flush(2000);
+    expect(reporter.stats).toMatchObject({ queued: 3, dropped: 0 });
+    collector.setBehaviour('invalid-argument');
+    await reporter.flush(2000);
+    expect(reporter.stats).toMatchObject({ queued: 0, dropped: 3 });
+    collector.setBehaviour('ok');
+    traces(reporter, 1, 'GET:/later');
+    await reporter.flush(2000);
+    expect(collector.segments.map((s) => s.spans[0]!.operationName)).toEqual(['GET:/later']);
+  });
+
+  it('waits for a slow collector within the deadline, and retries past it', async () => {
+    const collector = await startGrpcCollector({ behaviour: 'slow', slowMs: 300 });
+    cleanup.push(() => collector.close());
+    const patient = reporterFor(collector.address, { grpcClient, sendTimeoutMs: 3000 });
+    traces(patient, 2);
+    await patient.flush(5000);
+    expect(patient.stats).toMatchObject({ sent: 2, queued: 0 });
+
+    const hasty = reporterFor(collector.address, { grpcClient, sendTimeoutMs: 100 });
+    traces(hasty, 2);
+    await hasty.flush(1000);
+    expect(hasty.stats.sent).toBe(0);
+    expect(hasty.stats.queued).toBe(2);
+    expect(hasty.stats.failedSends).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps one call at a time against an unavailable collector', async () => {
+    const collector = await startGrpcCollector({ behaviour: 'unavailable' });
+    cleanup.push(() => collector.close());
+    const reporter = reporterFor(collector.address, { grpcClient, flushIntervalMs: 1, maxQueueSize: 20_000 });
+    // Five full batches waiting: a naive reporter would fire them all, and again each tick.
+    traces(reporter, 10_000);
+    await wait(1500);
+    // First attempt, then backoff of 0.5–1 s doubling: at most 3 calls in 1.5 s.
+    expect(collector.callsByMethod[COLLECT]).toBeGreaterThanOrEqual(1);
+    expect(collector.callsByMethod[COLLECT]).toBeLessThanOrEqual(3);
+    expect(reporter.stats.queued).toBe(10_000);
+    collector.setBehaviour('ok');
+    await reporter.flush(10_000);
+    expect(collector.segments).toHaveLength(10_000);
+  });
+
+  it('survives a flapping collector (stopped and restarted on the same port) and resumes', async () => {
+    let collector = await startGrpcCollector();
+    const port = collector.port;
+    cleanup.push(() => collector.close());
+    // grpc-js's own reconnect backoff makes the first calls after a restart fail fast; a short
+    // retry cap keeps the test quick (the default grows to 30 s).
+    const reporter = reporterFor(collector.address, { grpcClient, sendTimeoutMs: 500, maxRetryDelayMs: 500 });
+    for (let round = 0; round < 3; round++) {
+      traces(reporter, 5, `GET:/up-${round}`);
+      await reporter.flush(3000);
+      await collector.close();
+      traces(reporter, 5, `GET:/down-${round}`);
+      await reporter.flush(300);
+      collector = await startGrpcCollector({ port });
+    }
+    traces(reporter, 5, 'GET:/final');
+    await reporter.flush(10_000);
+    await collector.waitForSegments(5, 10_000);
+    const ops = new Set(collector.segments.map((s) => s.spans[0]!.operationName));
+    // Segments queued while it was down arrive after it returns.
+    expect(ops.has('GET:/final')).toBe(true);
+    expect(ops.has('GET:/down-2')).toBe(true);
+    expect(reporter.stats.dropped).toBe(0);
+  });
+});
+
+describe('bounded memory with the collector down', () => {
+  it('holds at most maxQueueSize segments while 200,000 are reported', async () => {
+    const port = await closedPort();
+    const reporter = reporterFor(`127.0.0.1:${port}`, { sendTimeoutMs: 500 });
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    let peakQueue = 0;
+    for (let i = 0; i < 20; i++) {
+      traces(reporter, 10_000);
+      peakQueue = Math.max(peakQueue, reporter.stats.queued);
+      await wait(0);
+    }
+    global.gc?.();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(peakQueue).toBeLessThanOrEqual(10_000);
+    expect(reporter.stats.dropped).toBeGreaterThanOrEqual(190_000);
+    // 10,000 queued segments of ~200 bytes are ~2 MB; 200,000 kept would be far more.
+    expect(grown).toBeLessThan(64 * 1024 * 1024);
+  }, 30_000);
+});
+
+describe('HTTP reporter faults', () => {
+  let server: http.Server;
+  let base: string;
+  let answer = 200;
+  const received: SegmentObject[][] = [];
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        if (answer === 200) received.push(JSON.parse(body) as SegmentObject[]);
+        res.writeHead(answer, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  it('retries 503 and 429, drops 400, delivers after recovery', async () => {
+    const reporter = reporterFor(base, { protocol: 'http' });
+    answer = 503;
+    traces(reporter, 2);
+    await reporter.flush(1000);
+    expect(reporter.stats).toMatchObject({ queued: 2, dropped: 0 });
+    answer = 429;
+    await reporter.flush(1000);
+    expect(reporter.stats).toMatchObject({ queued: 2, dropped: 0 });
+    answer = 400;
+    await reporter.flush(1000);
+    expect(reporter.stats).toMatchObject({ queued: 0, dropped: 2 });
+    answer = 200;
+    traces(reporter, 3, 'GET:/ok');
+    await reporter.flush(1000);
+    expect(received.at(-1)!.map((s) => s.spans[0]!.operationName)).toEqual(['GET:/ok', 'GET:/ok', 'GET:/ok']);
+  });
+
+  it('retries a refused connection without throwing', async () => {
+    const port = await closedPort();
+    const reporter = reporterFor(`127.0.0.1:${port}`, { protocol: 'http' });
+    traces(reporter, 2);
+    await reporter.flush(1000);
+    expect(reporter.stats).toMatchObject({ queued: 2, dropped: 0 });
+    expect(reporter.stats.failedSends).toBeGreaterThanOrEqual(1);
+  });
+});
