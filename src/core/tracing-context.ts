@@ -224,7 +224,7 @@ export class TracingContext implements SpanOwner {
     for (const [k, v] of snapshot.correlation ?? EMPTY_MAP) this.setCorrelation(k, v);
     const active = this.activeSpan();
     if (active) {
-      if (active.refs.length < 500) active.refs.push(ref);
+      active.addRef(ref);
     } else if (this.spans.length === 0) {
       this.pending = { ref, sampled: snapshot.sampled };
       if (this.endpointOverride === undefined && snapshot.endpoint) this.endpointOverride = snapshot.endpoint;
@@ -298,13 +298,13 @@ export class TracingContext implements SpanOwner {
       } else if (pending) {
         this.traceId = pending.ref.traceId;
         this.sampled = pending.sampled;
-        span.refs.push(pending.ref);
+        span.addRef(pending.ref);
         this.pending = undefined;
       } else {
         this.sampled = this.host.sample(name);
       }
     }
-    if (ref) span.refs.push(ref);
+    if (ref) span.addRef(ref);
     this.spans.push(span);
     this.open.push(span);
     return span;
