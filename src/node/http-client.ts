@@ -130,9 +130,12 @@ function normalise(
   } else return undefined;
 
   const protocol = opts?.protocol ?? url?.protocol ?? defaultProtocol;
-  const rawHost = opts?.hostname ?? (opts?.host ? String(opts.host).replace(/:\d+$/, '') : undefined) ?? url?.hostname ?? 'localhost';
+  // Node's own precedence: hostname, then host (a bare name or address, never with a port:
+  // `::1` is an address, not host `:` port 1), then the URL.
+  const rawHost = opts?.hostname || opts?.host || url?.hostname || 'localhost';
   const hostname = rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost;
-  const port = String(opts?.port ?? (url?.port || '') ?? '') || (protocol === 'https:' ? '443' : '80');
+  const defaultPort = (opts as { defaultPort?: unknown } | undefined)?.defaultPort ?? (opts?.agent as { defaultPort?: unknown } | undefined)?.defaultPort;
+  const port = String(opts?.port || url?.port || defaultPort || (protocol === 'https:' ? '443' : '80'));
   const path = opts?.path ?? (url ? url.pathname + url.search : '/');
   const method = (opts?.method ?? 'GET').toUpperCase();
   const headers = opts?.headers as OutgoingHttpHeaders | readonly string[] | undefined;
