@@ -44,8 +44,9 @@ function frame(msg: Uint8Array, flag = 0): Buffer {
   return b;
 }
 
-const post = (url: string, body: BodyInit, type: string | undefined, extra: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', body, headers: { ...(type ? { 'content-type': type } : {}), ...extra } });
+// Bytes are copied into a plain ArrayBuffer-backed view, which is what fetch's types take.
+const post = (url: string, body: BodyInit | Uint8Array, type: string | undefined, extra: Record<string, string> = {}) =>
+  fetch(url, { method: 'POST', body: body instanceof Uint8Array ? new Uint8Array(body) : body, headers: { ...(type ? { 'content-type': type } : {}), ...extra } });
 
 describe('ingest handler: gRPC-web', () => {
   const sink = new InMemoryReporter();
