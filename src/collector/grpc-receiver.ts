@@ -101,10 +101,10 @@ export function addReceivers(server: grpc.Server, store: TraceStore, token?: str
   server.addService(
     { collect: def('/skywalking.v3.MeterReportService/collect', true), collectBatch: def('/skywalking.v3.MeterReportService/collectBatch', true) },
     {
-      collect: stream((msg) => (decodeMessage('MeterData', msg), store.counts.meters++)),
+      collect: stream((msg) => store.addMeters([decodeMessage('MeterData', msg)])),
       collectBatch: stream((msg) => {
-        const c = decodeMessage('MeterDataCollection', msg) as { meterData?: unknown[] };
-        store.counts.meters += c.meterData?.length ?? 0;
+        const c = decodeMessage('MeterDataCollection', msg) as { meterData?: Array<Record<string, unknown>> };
+        store.addMeters(c.meterData ?? []);
       }),
     },
   );

@@ -91,6 +91,7 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
   }
   if (path === '/api/stats') return json(res, 200, { ...store.counts, traces: store.traces.size, instances: store.instances.size });
   if (path === '/api/logs') return json(res, 200, store.logs);
+  if (path === '/api/meters') return json(res, 200, store.meters);
   if (path === '/api/browser/errors') return json(res, 200, store.browserErrors);
   json(res, 404, { error: `unknown path ${path}` });
 }

@@ -68,6 +68,8 @@ export class TraceStore {
   readonly browserErrors: Array<Record<string, unknown>> = [];
   /** The latest `LogData` records from LogReportService (at most {@link KEPT_ITEMS}). */
   readonly logs: Array<Record<string, unknown>> = [];
+  /** The latest `MeterData` records from MeterReportService (at most {@link KEPT_ITEMS}). */
+  readonly meters: Array<Record<string, unknown>> = [];
   private readonly maxTraces: number;
   private readonly maxSegments: number;
   private listeners = new Set<() => void>();
@@ -124,6 +126,12 @@ export class TraceStore {
   addLog(record: Record<string, unknown>): void {
     this.counts.logs++;
     keepLatest(this.logs, record);
+  }
+
+  /** Records `MeterData` records (MeterReportService `collect` and `collectBatch`). */
+  addMeters(records: Array<Record<string, unknown>>): void {
+    this.counts.meters += records.length;
+    for (const r of records) keepLatest(this.meters, r);
   }
 
   /** Records ManagementService data. */
@@ -190,14 +198,17 @@ export class TraceStore {
     let end = 0;
     let spans = 0;
     let error = false;
-    // Services in causal order: by the earliest start of any of their segments.
-    const firstSeen = new Map<string, number>();
+    // Services in causal order: by the earliest start of any of their segments, then by how
+    // many references away from the root that segment is (clocks tie within a millisecond).
+    const firstSeen = new Map<string, [number, number]>();
+    const depth = segmentDepths(trace.segments);
     let endpoint = '';
     let rootStart = Infinity;
     for (const seg of trace.segments) {
       const first = seg.spans[0]?.startTime ?? Infinity;
+      const d = depth.get(seg.traceSegmentId) ?? 0;
       const prev = firstSeen.get(seg.service);
-      if (prev === undefined || first < prev) firstSeen.set(seg.service, first);
+      if (!prev || first < prev[0] || (first === prev[0] && d < prev[1])) firstSeen.set(seg.service, [first, d]);
       for (const s of seg.spans) {
         spans++;
         if (s.startTime < start) start = s.startTime;
@@ -205,13 +216,13 @@ export class TraceStore {
         if (s.isError) error = true;
       }
       const root = seg.spans[0];
-      const isRoot = root && !seg.spans.some((s) => s.refs.some((r) => trace.segments.some((o) => o.traceSegmentId === r.parentTraceSegmentId)));
+      const isRoot = root && depth.get(seg.traceSegmentId) === 0;
       if (root && isRoot && root.startTime < rootStart) {
         rootStart = root.startTime;
         endpoint = root.operationName;
       }
     }
-    const services = [...firstSeen].sort((a, b) => a[1] - b[1]).map(([name]) => name);
+    const services = [...firstSeen].sort((a, b) => a[1][0] - b[1][0] || a[1][1] - b[1][1]).map(([name]) => name);
     return {
       traceId: trace.traceId,
       services,
@@ -230,4 +241,26 @@ export class TraceStore {
     const all = [...this.traces.values()].reverse().slice(0, limit);
     return all.map((t) => this.summary(t));
   }
+}
+
+/** How many references lead from each segment up to a segment without a received parent. */
+function segmentDepths(segments: SegmentObject[]): Map<string, number> {
+  const byId = new Map(segments.map((s) => [s.traceSegmentId, s]));
+  const depths = new Map<string, number>();
+  const depthOf = (seg: SegmentObject, seen: Set<string>): number => {
+    const known = depths.get(seg.traceSegmentId);
+    if (known !== undefined) return known;
+    let d = 0;
+    seen.add(seg.traceSegmentId);
+    for (const span of seg.spans)
+      for (const ref of span.refs) {
+        const parent = byId.get(ref.parentTraceSegmentId);
+        // A reference cycle (bad data) must not recurse forever.
+        if (parent && !seen.has(parent.traceSegmentId)) d = Math.max(d, depthOf(parent, seen) + 1);
+      }
+    depths.set(seg.traceSegmentId, d);
+    return d;
+  };
+  for (const seg of segments) depthOf(seg, new Set());
+  return depths;
 }

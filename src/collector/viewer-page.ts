@@ -103,8 +103,10 @@ function tree(segments){
     else for(const r of n.span.refs){p=nodes.get(key(r.parentTraceSegmentId,r.parentSpanId));if(p){n.ref=r;break}}
     if(p&&p.seg!==n.seg)n.hop=true;
     (p?p.children:roots).push(n)}
-  const out=[];const walk=(n,d)=>{out.push([n,d]);n.children.sort((a,b)=>a.span.startTime-b.span.startTime||a.span.spanId-b.span.spanId).forEach(c=>walk(c,d+1))};
-  roots.sort((a,b)=>a.span.startTime-b.span.startTime).forEach(r=>walk(r,0));return out}
+  const out=[],seen=new Set();const walk=(n,d)=>{if(seen.has(n))return;seen.add(n);out.push([n,d]);n.children.sort((a,b)=>a.span.startTime-b.span.startTime||a.span.spanId-b.span.spanId).forEach(c=>walk(c,d+1))};
+  roots.sort((a,b)=>a.span.startTime-b.span.startTime).forEach(r=>walk(r,0));
+  // References that form a cycle (bad data) leave spans unreachable from any root: show them anyway.
+  for(const n of nodes.values())walk(n,0);return out}
 function spanProblems(n){return (current.problems||[]).filter(p=>p.segmentId===n.seg.traceSegmentId&&p.spanId===n.span.spanId).map(p=>p.message)}
 function render(){
   if(!current)return;const rows=tree(current.segments);const sum=current.summary;

@@ -138,6 +138,14 @@ describe('trace viewer', () => {
     expect(await page.locator('.grid .warn').count()).toBe(1);
     await page.screenshot({ path: 'test-results/collector-viewer-problems.png' });
 
+    // Segments whose references form a cycle are still drawn, every span once.
+    const cyclic = JSON.parse(JSON.stringify(makeTrace('cyclic'))) as SegmentObject[];
+    cyclic[1]!.spans[0]!.refs.push({ ...cyclic[0]!.spans[0]!.refs[0]!, parentTraceSegmentId: cyclic[0]!.traceSegmentId, parentSpanId: 0 });
+    c.store.addSegments(cyclic);
+    await page.goto(`${c.httpUrl}/#${cyclic[0]!.traceId}`);
+    await page.waitForSelector('.problems');
+    expect(await page.locator('.grid .row:not(.head)').count()).toBe(3);
+
     // A trace reported now shows up without a reload.
     const fresh = makeTrace('late-arrival');
     c.store.addSegments(fresh);
