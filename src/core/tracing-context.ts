@@ -61,7 +61,9 @@ export class TracingContext implements SpanOwner {
   private sampled: boolean | undefined;
   private skip = false;
   private sizeLimited = false;
-  private firstEntryName: string | undefined;
+  // The span, not its name: a router renaming it (`GET:/users/:id`) renames the endpoint
+  // sent in sw8 field 7 too, as Java's primary endpoint does.
+  private firstEntry: Span | undefined;
   private endpointOverride: string | undefined;
   private pending: { ref: SegmentReference; sampled: boolean } | undefined;
   private correlationMap: Map<string, string> | undefined;
@@ -131,7 +133,7 @@ export class TracingContext implements SpanOwner {
     const sendTime = x?.sendTime;
     const span = this.create('Entry', operationName, parent, '', x?.ref, x?.sampled);
     if (span.isRecording) {
-      if (this.firstEntryName === undefined) this.firstEntryName = span.operationName;
+      this.firstEntry ??= span;
       if (sendTime !== undefined) {
         const latency = span.startTime - sendTime;
         if (latency >= 0) span.tag('transmission.latency', String(latency));
@@ -256,7 +258,7 @@ export class TracingContext implements SpanOwner {
   }
 
   private endpoint(): string {
-    return this.firstEntryName ?? this.endpointOverride ?? this.spans[0]?.operationName ?? '';
+    return this.firstEntry?.operationName ?? this.endpointOverride ?? this.spans[0]?.operationName ?? '';
   }
 
   private create(

@@ -4,6 +4,7 @@ import type { Span, Tracer } from '../core/index.js';
 import { parentFor, traceStorage } from './context.js';
 import { hostPort, pathOf, redactedUrl } from './http-utils.js';
 import type { ResolvedOptions } from './options.js';
+import { applyRoute } from './routes.js';
 import { isSuppressed } from './suppress.js';
 
 // The shape of undici's request object in its diagnostics messages (Node 20: undici 6).
@@ -36,6 +37,7 @@ export function instrumentFetch(tracer: Tracer, options: ResolvedOptions): () =>
       const { context, parent } = parentFor(tracer, store);
       const injectable = options.propagateTo(url) ? { inject: (k: string, v: string) => setHeader(request, k, v) } : undefined;
       if (injectable) removePropagation(request);
+      if (injectable) applyRoute(context);
       const span = context.createExitSpan(pathOf(request.path) || '/', parent, peer, injectable);
       span.setComponent(ComponentId.HttpClient).setLayer('Http');
       span.tag('http.method', request.method);

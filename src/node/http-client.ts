@@ -8,6 +8,7 @@ import { parentFor, traceStorage } from './context.js';
 import { hostPort, pathOf, redactedUrl } from './http-utils.js';
 import type { ResolvedOptions } from './options.js';
 import { patchMethod } from './patch.js';
+import { applyRoute } from './routes.js';
 import { isSuppressed } from './suppress.js';
 
 type RequestFn = (...args: unknown[]) => ClientRequest;
@@ -59,6 +60,7 @@ function wrapRequest(original: RequestFn, defaultProtocol: string, tracer: Trace
       const copy = copyHeaders(headers);
       const url = new URL(`${target.protocol}//${peer}${target.path.startsWith('/') ? '' : '/'}${target.path}`);
       const injectable: Injectable | undefined = options.propagateTo(url) ? { inject: (k, v) => setHeader(copy, k, v) } : undefined;
+      if (injectable) applyRoute(context);
       span = context.createExitSpan(pathOf(target.path) || '/', parent, peer, injectable);
       span.setComponent(ComponentId.HttpClient).setLayer('Http');
       span.tag('http.method', target.method);

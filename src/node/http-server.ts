@@ -2,12 +2,12 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ComponentId, diag } from '../core/index.js';
-import type { Span, Tracer } from '../core/index.js';
+import type { Span, Tracer, TracingContext } from '../core/index.js';
 import { traceStorage } from './context.js';
 import { clientAddress, hasSuffix, headerExtractable, pathOf, redactedUrl } from './http-utils.js';
 import type { ResolvedOptions } from './options.js';
 import { isOwnPath } from './own-paths.js';
-import { routeOf, watchFastifyRoutes } from './routes.js';
+import { applyRoute, trackEntry, watchFastifyRoutes } from './routes.js';
 import { isSuppressed } from './suppress.js';
 import { patchMethod, type AnyFunction } from './patch.js';
 
@@ -37,7 +37,8 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
         const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
         span.tag('http.method', method);
         span.tag('url', redactedUrl((tls ? 'https://' : 'http://') + (req.headers.host ?? 'localhost'), rawUrl));
-        watchResponse(span, req, res, options.errorStatusThreshold);
+        trackEntry(context, span, req);
+        watchResponse(span, context, res, options.errorStatusThreshold);
       } catch (err) {
         diag.once('error', 'http-server-start', 'tracing an incoming request failed; request served untraced', err);
         return original.call(this, event, ...args);
@@ -54,7 +55,7 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
   };
 }
 
-function watchResponse(span: Span, req: IncomingMessage, res: ServerResponse, threshold: number): void {
+function watchResponse(span: Span, context: TracingContext, res: ServerResponse, threshold: number): void {
   let done = false;
   const finish = (aborted: boolean) => {
     if (done) return;
@@ -64,7 +65,8 @@ function watchResponse(span: Span, req: IncomingMessage, res: ServerResponse, th
       if (res.headersSent || !aborted) span.tag('http.status_code', String(status));
       if (status >= threshold) span.error();
       if (aborted) span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'the connection closed before the response finished' });
-      renameToRoute(span, req);
+      // Named after the route template once a router matched, so endpoints stay low-cardinality.
+      applyRoute(context);
     } catch {
       // Never let bookkeeping break the response path.
     }
@@ -72,11 +74,4 @@ function watchResponse(span: Span, req: IncomingMessage, res: ServerResponse, th
   };
   // 'close' follows 'finish' on every response, and comes alone when the client hangs up.
   res.once('close', () => finish(!res.writableFinished));
-}
-
-// Named after the route template (`GET:/users/:id`) once a router matched, so endpoints
-// stay low-cardinality.
-function renameToRoute(span: Span, req: IncomingMessage): void {
-  const route = routeOf(req);
-  if (route) span.setOperationName((req.method ?? 'GET') + ':' + route);
 }

@@ -48,7 +48,7 @@ const echo = (req: http.IncomingMessage, res: http.ServerResponse) => {
   for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'sw8') sw8.push(req.rawHeaders[i + 1]!);
   if (req.url?.startsWith('/status/')) res.statusCode = Number(req.url.slice(8, 11));
   res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ sw8, path: req.url, headers: req.headers } satisfies Echo));
+  res.end(JSON.stringify({ sw8, path: req.url ?? '', headers: req.headers } satisfies Echo));
 };
 
 const listen = (s: http.Server | https.Server, host = '127.0.0.1') =>

@@ -66,6 +66,24 @@ describe('route templates', () => {
     expect(seg.spans[0]!.tags).toContainEqual({ key: 'http.status_code', value: '200' });
   });
 
+  it('sends the route template as the parent endpoint of downstream calls', async () => {
+    const down = await listen(http.createServer((_req, res) => void res.end('ok')));
+    const app = express();
+    app.get('/orders/:id', async (_req, res) => void res.send(await (await fetch(`${down}/stock`)).text()));
+    const url = await listen(http.createServer(app));
+    const fa = Fastify();
+    fa.get('/carts/:id', async () => (await fetch(`${down}/cart-stock`)).text());
+    await fa.listen({ port: 0, host: '127.0.0.1' });
+    servers.push({ close: () => fa.close() });
+    expect(await (await fetch(`${url}/orders/9`)).text()).toBe('ok');
+    expect(await (await fetch(`http://127.0.0.1:${(fa.server.address() as AddressInfo).port}/carts/5`)).text()).toBe('ok');
+    for (const [route, downstream] of [['GET:/orders/:id', 'GET:/stock'], ['GET:/carts/:id', 'GET:/cart-stock']]) {
+      const caller = await waitFor(() => entry(route!));
+      const callee = await waitFor(() => entry(downstream!));
+      expect(callee.spans[0]!.refs[0]).toMatchObject({ parentTraceSegmentId: caller.traceSegmentId, parentEndpoint: route });
+    }
+  });
+
   it('names Fastify requests by route', async () => {
     const app = Fastify();
     app.get('/items/:sku', async () => ({ ok: true }));
