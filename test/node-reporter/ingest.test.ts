@@ -241,6 +241,25 @@ describe('ingest handler: frameworks and forwarding', () => {
   });
 });
 
+describe('ingest handler after body parsers', () => {
+  it('uses a body express.json() or express.raw() already consumed instead of hanging', async () => {
+    const sink = new InMemoryReporter();
+    const ingest = createIngestHandler({ reporter: sink, ratePerSecond: 0 });
+    const app = express();
+    app.use(express.json());
+    app.use(express.raw({ type: 'application/grpc-web+proto' }));
+    app.use(ingest);
+    const url = (await serve(app)) + '/skywalking';
+    const [a, b] = browserSegments(2);
+    const signal = AbortSignal.timeout(3000);
+    const r1 = await fetch(url + '/v3/segments', { method: 'POST', body: JSON.stringify([a]), headers: { 'content-type': 'application/json' }, signal });
+    expect(r1.status).toBe(200);
+    const r2 = await fetch(url + COLLECT_IN_SYNC, { method: 'POST', body: new Uint8Array(frame(encodeSegmentCollection([b!]))), headers: { 'content-type': 'application/grpc-web+proto' }, signal });
+    expect(r2.headers.get('grpc-status')).toBe('0');
+    expect(sink.segments).toEqual([a, b]);
+  });
+});
+
 describe('rate limiter', () => {
   it('keeps a bounded table of clients', () => {
     const limiter = new RateLimiter(1, 100);

@@ -72,13 +72,13 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
     return reportRoute(sub) ? sub : undefined;
   };
 
-  const process = async (req: IncomingMessage, res: ServerResponse, sub: string): Promise<void> => {
+  const process = async (req: IncomingMessage, res: ServerResponse, sub: string, parsed?: unknown): Promise<void> => {
     const route = reportRoute(sub)!;
     const contentType = String(req.headers['content-type'] ?? '');
     try {
       if (req.method !== 'POST') throw new ReportError(405, `${sub} takes POST`);
       if (!limiter.take(safeKey(clientKey, req))) throw new ReportError(429, 'too many reports from this client');
-      const body = await readBody(req, maxBody);
+      const body = await bodyOf(req, maxBody, parsed);
       const got = decodeReport(route, sub, contentType, body);
       if (got.kind === 'segments') forward(got.segments);
       else if (got.kind === 'browser') {
@@ -128,10 +128,11 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
   }) as IngestHandler;
 
   handler.koa = () => async (ctx, next) => {
+    // koa-bodyparser keeps a parsed body on ctx.request.body.
     const sub = owns(ctx.req);
     if (!sub) return next();
     ctx.respond = false;
-    await process(ctx.req, ctx.res, sub);
+    await process(ctx.req, ctx.res, sub, (ctx as { request?: { body?: unknown } }).request?.body);
   };
   handler.fastify = () => (request, reply, done) => {
     const sub = owns(request.raw);
@@ -162,4 +163,21 @@ function longString(s: SegmentObject, max: number): string | undefined {
       if (r.parentEndpoint.length > max || r.networkAddressUsedAtPeer.length > max || r.parentService.length > max || r.parentServiceInstance.length > max) return 'a reference field';
   }
   return undefined;
+}
+
+/**
+ * The raw body, or a body a parser mounted earlier already consumed: Express's
+ * `req.body` (Buffer, string or parsed JSON) or Koa's `ctx.request.body`. Waiting for a
+ * consumed stream would hang the request.
+ */
+async function bodyOf(req: IncomingMessage, limit: number, parsed: unknown): Promise<Buffer> {
+  if (!req.readableEnded) return readBody(req, limit);
+  const value = parsed ?? (req as { body?: unknown }).body;
+  let body: Buffer;
+  if (Buffer.isBuffer(value)) body = value;
+  else if (typeof value === 'string') body = Buffer.from(value);
+  else if (Array.isArray(value) || (value !== null && typeof value === 'object' && Object.keys(value).length > 0)) body = Buffer.from(JSON.stringify(value));
+  else throw new ReportError(400, 'the request body was consumed before the ingest handler; mount it before body parsers');
+  if (body.length > limit) throw new ReportError(413, `body over the ${limit}-byte limit`);
+  return body;
 }
