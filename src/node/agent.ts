@@ -1,11 +1,11 @@
-import { diag, RateLimitingSampler, RatioSampler, setDiagLogger, Tracer } from '../core/index.js';
+import { diag, NoopReporter, RateLimitingSampler, RatioSampler, setDiagLogger, Tracer } from '../core/index.js';
 import type { Reporter, Sampler, Span, TracingContext } from '../core/index.js';
 import { parentFor, traceStorage } from './context.js';
 import { instrumentFetch } from './fetch.js';
 import { instrumentHttpClient } from './http-client.js';
 import { instrumentHttpServer } from './http-server.js';
 import type { NodeAgentOptions, ResolvedOptions } from './options.js';
-import { resolveOptions } from './options.js';
+import { logLevelOf, resolveOptions } from './options.js';
 import { createNodeReporter } from './reporter/index.js';
 
 /** The running Node agent. */
@@ -43,23 +43,26 @@ export function currentAgent(): NodeAgent | undefined {
  */
 export function start(options: NodeAgentOptions = {}): NodeAgent {
   if (running) return running;
+  // Diagnostics first, so what resolveOptions says about bad options is seen.
+  setDiagLogger(options.logger, logLevelOf(options, process.env));
   const resolved = resolveOptions(options, process.env);
-  setDiagLogger(undefined, resolved.logLevel);
-  const reporter =
-    resolved.reporter ??
-    createNodeReporter({
-      service: resolved.service,
-      serviceInstance: resolved.serviceInstance,
-      collector: resolved.collector,
-      protocol: resolved.protocol,
-      authentication: resolved.authentication,
-      secure: resolved.secure,
-      tls: resolved.tls,
-      instanceProperties: resolved.instanceProperties,
-      maxQueueSize: resolved.maxBufferSize,
-      flushIntervalMs: resolved.flushIntervalMs,
-      grpcClient: resolved.grpcClient,
-    });
+  // The kill switch means nothing is traced and nothing is sent: no connection to OAP either.
+  const reporter: Reporter = !resolved.enabled
+    ? new NoopReporter()
+    : (resolved.reporter ??
+      createNodeReporter({
+        service: resolved.service,
+        serviceInstance: resolved.serviceInstance,
+        collector: resolved.collector,
+        protocol: resolved.protocol,
+        authentication: resolved.authentication,
+        secure: resolved.secure,
+        tls: resolved.tls,
+        instanceProperties: resolved.instanceProperties,
+        maxQueueSize: resolved.maxBufferSize,
+        flushIntervalMs: resolved.flushIntervalMs,
+        grpcClient: resolved.grpcClient,
+      }));
   const tracer = new Tracer({
     service: resolved.service,
     serviceInstance: resolved.serviceInstance,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
-import type { DiagLevel, Limits, Reporter } from '../core/index.js';
+import type { DiagLevel, DiagLogger, Limits, Reporter } from '../core/index.js';
 import { diag, parseDiagLevel } from '../core/index.js';
 
 /** Options of {@link start}. Every one can also come from the environment (names in brackets); explicit options win. */
@@ -44,6 +44,8 @@ export interface NodeAgentOptions {
   limits?: Partial<Limits>;
   /** Diagnostics level: none, error, warn, info, debug [SW_AGENT_LOGGING_LEVEL]. Default warn. */
   logLevel?: DiagLevel;
+  /** Where diagnostics go. Default: the console (`[skywalking-tracing]` prefix). */
+  logger?: DiagLogger;
   /** Most segments queued while the collector is slow or down [SW_AGENT_MAX_BUFFER_SIZE]. Default 10000. */
   maxBufferSize?: number;
   /** How long segments wait to be batched, ms [SW_AGENT_FLUSH_INTERVAL]. Default 1000. */
@@ -148,7 +150,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
 
   const globs = list(user.ignorePaths) ?? list(env.SW_TRACE_IGNORE_PATH) ?? [];
   const globRes = globs.map(globToRegExp);
-  const logLevel = (typeof user.logLevel === 'string' ? parseDiagLevel(user.logLevel) : undefined) ?? parseDiagLevel(env.SW_AGENT_LOGGING_LEVEL) ?? 'warn';
+  const logLevel = logLevelOf(user, env);
 
   return {
     service,
@@ -182,6 +184,11 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
       fetch: user.instrument?.fetch !== false,
     },
   };
+}
+
+/** The diagnostics level: the option, else SW_AGENT_LOGGING_LEVEL, else `warn`. */
+export function logLevelOf(user: NodeAgentOptions, env: Env): DiagLevel {
+  return (typeof user.logLevel === 'string' ? parseDiagLevel(user.logLevel) : undefined) ?? parseDiagLevel(env.SW_AGENT_LOGGING_LEVEL) ?? 'warn';
 }
 
 /** `*` matches within a path segment, `**` across segments, `?` one character. */
