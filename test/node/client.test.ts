@@ -154,6 +154,18 @@ describe('http and https clients', () => {
     expect(tag(ex[0]!, 'url')).toBe(`http://127.0.0.1:${plainPort}/a?q=1`);
   });
 
+  it('never puts credentials of the URL into the url tag', async () => {
+    let body!: Echo;
+    const seg = await traced('creds', async () => {
+      body = await call((cb) => http.request(`http://alice:pw1@127.0.0.1:${plainPort}/c1?token=t`, cb));
+      await (await fetch(`http://127.0.0.1:${plainPort}/c2?secret=s`, { headers: { authorization: 'Basic xyz' } })).text();
+    });
+    expect(body.headers.authorization).toBe(`Basic ${Buffer.from('alice:pw1').toString('base64')}`);
+    const urls = exits(seg).map((s) => tag(s, 'url'));
+    expect(urls).toEqual([`http://127.0.0.1:${plainPort}/c1?token=***`, `http://127.0.0.1:${plainPort}/c2?secret=***`]);
+    expect(JSON.stringify(seg)).not.toMatch(/alice|pw1|xyz/);
+  });
+
   it('replaces a caller sw8 in a copy and leaves the caller objects untouched', async () => {
     const headers = { sw8: 'old', 'x-a': '1', 'SW8-Correlation': 'stale' };
     const snapshot = JSON.stringify(headers);
