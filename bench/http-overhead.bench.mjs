@@ -1,41 +1,73 @@
 // HTTP overhead of tracing, same app, interleaved runs, autocannon with 10 connections:
 // no agent, this agent, skywalking-backend-js and OpenTelemetry (sdk-trace-node +
 // instrumentation-http + BatchSpanProcessor + OTLP/proto), each really exporting to a local
-// sink that counts what arrives. Plain and with one downstream call. Then RSS under load
-// with the collector down. Needs `npm run build`. Loopback only; bounded durations.
+// sink that counts what arrives (a run that loses data is void). Plain and with one
+// downstream call. Then RSS under load with the collector down. Needs `npm run build`.
+// Loopback only; every wait is bounded and children die with this process.
+//
+// Environment: BENCH_DURATION (s, default 8), BENCH_WARMUP (s, 2), BENCH_ROUNDS (2),
+// BENCH_RSS_DURATION (s, 15), BENCH_VARIANTS (comma list of variant ids, default
+// none,ours,swjs,otel; extras: ours-noreport, als), BENCH_MODES (plain,downstream),
+// BENCH_RSS=0 skips the RSS part.
 import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 8);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const env = process.env;
+const DURATION = Number(env.BENCH_DURATION ?? 8);
+const WARMUP = Number(env.BENCH_WARMUP ?? 2);
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 2);
+const RSS_DURATION = Number(env.BENCH_RSS_DURATION ?? 15);
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 const children = new Set();
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
+process.on('exit', killAll);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+// Hard stop: a hung child or sink must not keep `npm run bench` alive.
+setTimeout(() => {
+  console.error('http-overhead: gave up after 15 minutes');
+  process.exit(1);
+}, 15 * 60_000).unref();
 
-function start(file, env = {}) {
-  const child = fork(here(file), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const withTimeout = (p, ms, what) =>
+  Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`timeout: ${what}`)))]);
+
+function start(file, extraEnv = {}) {
+  const child = fork(here(file), [], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
 }
-const ask = (child, msg, key) =>
-  new Promise((resolve) => {
-    const on = (m) => {
-      if (m && key in m) {
-        child.off('message', on);
-        resolve(m);
-      }
-    };
+/** Sends `msg` and resolves with the first answer carrying `key`. */
+const ask = (child, msg, key, ms = 10_000) => {
+  let on;
+  const answer = new Promise((resolve) => {
+    on = (m) => m && typeof m === 'object' && key in m && resolve(m);
     child.on('message', on);
     child.send(msg);
   });
-const ready = (child) => new Promise((resolve, reject) => { child.once('message', (m) => resolve(m.port)); child.once('exit', (c) => reject(new Error('exited ' + c))); });
-const stop = (child) => new Promise((r) => { if (child.exitCode !== null) return r(); child.once('exit', r); child.kill('SIGKILL'); });
+  return withTimeout(answer, ms, `${key} from child`).finally(() => child.off('message', on));
+};
+const ready = (child) =>
+  withTimeout(
+    new Promise((resolve, reject) => {
+      child.once('message', (m) => resolve(m.port));
+      child.once('exit', (c) => reject(new Error('child exited with ' + c)));
+    }),
+    20_000,
+    'child start',
+  );
+const stop = (child) =>
+  new Promise((r) => {
+    if (child.exitCode !== null || child.signalCode !== null) return r();
+    child.once('exit', r);
+    child.kill('SIGKILL');
+  });
 const load = (url, duration) => autocannon({ url, connections: 10, duration, pipelining: 1 });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function closedPort() {
   const s = net.createServer().listen(0, '127.0.0.1');
@@ -45,97 +77,193 @@ async function closedPort() {
   return p;
 }
 
+const built = existsSync(here('../dist/esm/node/index.js'));
+if (!built) console.error('http-overhead: dist/ missing (run `npm run build`); skipping skywalking-tracing');
+
 const swSink = start('./apps/sw-sink.mjs');
 const otlpSink = start('./apps/otlp-sink.mjs');
 const down = start('./apps/downstream.mjs');
 const [swPort, otlpPort, downPort] = await Promise.all([ready(swSink), ready(otlpSink), ready(down)]);
+const sw = { sink: swSink, addr: `127.0.0.1:${swPort}` };
+const otlp = { sink: otlpSink, addr: `127.0.0.1:${otlpPort}` };
 
-const VARIANTS = [
-  { name: 'no agent', variant: 'none' },
-  { name: 'skywalking-tracing', variant: 'ours', sink: swSink, addr: `127.0.0.1:${swPort}`, perReq: () => 1 },
-  { name: 'skywalking-backend-js', variant: 'swjs', sink: swSink, addr: `127.0.0.1:${swPort}`, perReq: () => 1 },
-  { name: 'OpenTelemetry', variant: 'otel', sink: otlpSink, addr: `127.0.0.1:${otlpPort}`, perReq: (mode) => (mode === 'downstream' ? 2 : 1) },
+// perReq: what the sink should receive per served request. SkyWalking: one segment (the
+// exit span lives in the entry's segment). OpenTelemetry: one span per span (server, client).
+const ALL = [
+  { id: 'none', name: 'no agent' },
+  { id: 'ours', name: 'skywalking-tracing', ...sw, perReq: () => 1, needsBuild: true },
+  { id: 'swjs', name: 'skywalking-backend-js', ...sw, perReq: () => 1 },
+  { id: 'otel', name: 'OpenTelemetry', ...otlp, perReq: (mode) => (mode === 'downstream' ? 2 : 1) },
+  { id: 'ours-noreport', name: 'skywalking-tracing, no export', needsBuild: true },
+  { id: 'als', name: 'AsyncLocalStorage only' },
 ];
-const MODES = ['plain', 'downstream'];
+const wanted = (env.BENCH_VARIANTS ?? 'none,ours,swjs,otel').split(',').map((s) => s.trim());
+if (!wanted.includes('none')) wanted.unshift('none');
+const VARIANTS = ALL.filter((v) => wanted.includes(v.id) && (built || !v.needsBuild));
+const MODES = (env.BENCH_MODES ?? 'plain,downstream').split(',').map((s) => s.trim());
 
-async function measure(v, mode) {
-  const app = start('./apps/app.mjs', { VARIANT: v.variant, SINK: v.addr ?? '', DOWNSTREAM: mode === 'downstream' ? `http://127.0.0.1:${downPort}` : '' });
-  const port = await ready(app);
-  const url = `http://127.0.0.1:${port}/api`;
-  await load(url, 2);
-  if (v.sink) {
-    await ask(app, 'flush', 'flushed');
-    await sleep(300);
-    v.sink.send('reset');
+/**
+ * Polls the sink until it holds `want` items, or nothing moved for 2 s (the rest is lost),
+ * or 15 s passed. Returns the last count.
+ */
+async function waitFor(sink, want) {
+  let received = -1;
+  let still = 0;
+  for (let i = 0; i < 60 && still < 8; i++) {
+    const n = (await ask(sink, 'count', 'count')).count;
+    still = n === received ? still + 1 : 0;
+    received = n;
+    if (received >= want) break;
+    await sleep(250);
   }
-  const c0 = await ask(app, 'cpu', 'cpu');
-  const r = await load(url, DURATION);
-  const c1 = await ask(app, 'cpu', 'cpu');
-  let received;
-  if (v.sink) {
-    await ask(app, 'flush', 'flushed');
-    const want = r.requests.total * v.perReq(mode);
-    for (let i = 0; i < 30; i++) {
-      received = (await ask(v.sink, 'count', 'count')).count;
-      if (received >= want * 0.98) break;
-      await sleep(200);
-    }
-  }
-  await stop(app);
-  const requests = r.requests.total;
-  return { rps: requests / DURATION, cpuPerReq: (c1.cpu - c0.cpu) / requests, requests, received, errors: r.errors + r.non2xx };
+  return received;
 }
 
+async function measure(v, mode) {
+  const app = start('./apps/app.mjs', {
+    VARIANT: v.id,
+    SINK: v.addr ?? '',
+    DOWNSTREAM: mode === 'downstream' ? `http://127.0.0.1:${downPort}` : '',
+  });
+  try {
+    const port = await ready(app);
+    const url = `http://127.0.0.1:${port}/api`;
+    await load(url, WARMUP);
+    if (v.sink) {
+      // Whatever the warm-up produced is delivered before counting starts.
+      const { served } = await ask(app, 'cpu', 'cpu');
+      await ask(app, 'flush', 'flushed', 15_000);
+      await waitFor(v.sink, served * v.perReq(mode));
+      await ask(v.sink, 'reset', 'count');
+    }
+    const c0 = await ask(app, 'cpu', 'cpu');
+    const r = await load(url, DURATION);
+    const c1 = await ask(app, 'cpu', 'cpu');
+    // Requests the server handled in the window (autocannon's count misses those in flight).
+    const requests = c1.served - c0.served;
+    let received;
+    let agentStats;
+    if (v.sink) {
+      agentStats = (await ask(app, 'flush', 'flushed', 15_000)).stats;
+      const want = requests * v.perReq(mode);
+      received = await waitFor(v.sink, want);
+    }
+    return {
+      clientRps: r.requests.total / DURATION,
+      rps: requests / DURATION,
+      cpuPerReq: (c1.cpu - c0.cpu) / requests,
+      requests,
+      expected: v.sink ? requests * v.perReq(mode) : undefined,
+      received,
+      errors: r.errors + r.non2xx,
+      agentStats,
+    };
+  } finally {
+    await stop(app);
+  }
+}
+
+const runs = [];
 const results = {};
 for (let round = 0; round < ROUNDS; round++) {
   for (const mode of MODES) {
     for (const v of VARIANTS) {
       const m = await measure(v, mode);
-      const key = `${mode}|${v.name}`;
-      (results[key] ??= []).push(m);
-      process.stderr.write(`round ${round + 1} ${mode} ${v.name}: ${m.rps.toFixed(0)} req/s, ${m.cpuPerReq.toFixed(1)} µs CPU/req` + (m.received !== undefined ? `, received ${m.received}/${m.requests * v.perReq(mode)}` : '') + '\n');
+      runs.push({ round: round + 1, mode, agent: v.name, ...m });
+      (results[`${mode}|${v.id}`] ??= []).push(m);
+      process.stderr.write(
+        `round ${round + 1} ${mode} ${v.name}: ${m.rps.toFixed(0)} req/s, ${m.cpuPerReq.toFixed(1)} µs CPU/req` +
+          (m.received !== undefined ? `, received ${m.received}/${m.expected}` : '') +
+          (m.errors ? `, ${m.errors} errors` : '') +
+          '\n',
+      );
     }
   }
 }
 
+const avg = (list, f) => list.reduce((a, x) => a + f(x), 0) / list.length;
 const rows = [];
 for (const mode of MODES) {
-  const base = results[`${mode}|no agent`];
-  const avg = (list, f) => list.reduce((a, x) => a + f(x), 0) / list.length;
+  const base = results[`${mode}|none`];
   const baseRps = avg(base, (x) => x.rps);
   const baseCpu = avg(base, (x) => x.cpuPerReq);
   for (const v of VARIANTS) {
-    const list = results[`${mode}|${v.name}`];
+    const list = results[`${mode}|${v.id}`];
     const rps = avg(list, (x) => x.rps);
     const cpu = avg(list, (x) => x.cpuPerReq);
-    const delivered = v.sink ? avg(list, (x) => x.received / (x.requests * v.perReq(mode))) : 1;
-    rows.push({ mode, agent: v.name, rps: Math.round(rps), ratio: rps / baseRps, cpuPerReq: cpu, addedCpu: cpu - baseCpu, delivered, void: delivered < 0.95 });
+    const received = v.sink ? list.reduce((a, x) => a + x.received, 0) : undefined;
+    const expected = v.sink ? list.reduce((a, x) => a + x.expected, 0) : undefined;
+    // Void when any single run lost more than 5 %: its CPU figure would be for less work.
+    const worst = v.sink ? Math.min(...list.map((x) => x.received / x.expected)) : 1;
+    rows.push({
+      mode,
+      agent: v.name,
+      rps: Math.round(rps),
+      ratio: rps / baseRps,
+      cpuPerReq: cpu,
+      addedCpu: cpu - baseCpu,
+      received,
+      expected,
+      delivered: v.sink ? received / expected : undefined,
+      void: worst < 0.95,
+      errors: list.reduce((a, x) => a + x.errors, 0),
+    });
   }
 }
 
-console.log('| mode | agent | req/s | vs no agent | CPU µs/req | added µs/req | exported |');
-console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows)
-  console.log(`| ${r.mode} | ${r.agent} | ${r.rps} | ${(r.ratio * 100).toFixed(0)}% | ${r.cpuPerReq.toFixed(1)} | ${r.agent === 'no agent' ? '—' : r.addedCpu.toFixed(1)} | ${r.agent === 'no agent' ? '—' : (r.delivered * 100).toFixed(0) + '%' + (r.void ? ' (VOID)' : '')} |`);
-
-// RSS under load with the collector down.
-const dead = `127.0.0.1:${await closedPort()}`;
-const rss = [];
-for (const v of VARIANTS.filter((x) => x.variant === 'ours' || x.variant === 'swjs')) {
-  const app = start('./apps/app.mjs', { VARIANT: v.variant, SINK: dead });
-  const port = await ready(app);
-  const samples = [];
-  const timer = setInterval(async () => samples.push((await ask(app, 'cpu', 'cpu')).rss), 1000);
-  await load(`http://127.0.0.1:${port}/api`, Number(process.env.BENCH_RSS_DURATION ?? 15));
-  clearInterval(timer);
-  const end = (await ask(app, 'cpu', 'cpu')).rss;
-  await stop(app);
-  const mb = (b) => (b / 1048576).toFixed(0);
-  rss.push({ agent: v.name, start: samples[0], peak: Math.max(...samples, end), end });
-  console.log(`RSS with the collector down, ${v.name}: start ${mb(samples[0])} MB, peak ${mb(Math.max(...samples, end))} MB, end ${mb(end)} MB`);
+for (const mode of MODES) {
+  console.log(`\n### ${mode === 'plain' ? 'Plain JSON answer' : 'One downstream HTTP call per request'}\n`);
+  console.log(`| agent | req/s | vs no agent | server CPU µs/req | added µs/req | exported (received / expected) |`);
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows.filter((x) => x.mode === mode)) {
+    const base = r.agent === 'no agent';
+    const got = r.received === undefined ? '—' : `${r.received} / ${r.expected}${r.void ? ' **VOID**' : ''}`;
+    console.log(
+      `| ${r.agent} | ${r.rps} | ${(r.ratio * 100).toFixed(0)}% | ${r.cpuPerReq.toFixed(1)} | ${base ? '—' : r.addedCpu.toFixed(1)} | ${got} |`,
+    );
+  }
 }
 
+// RSS under load with the collector down: segments pile up, the queue bound must hold.
+const rss = [];
+if (env.BENCH_RSS !== '0') {
+  const dead = `127.0.0.1:${await closedPort()}`;
+  const mb = (b) => (b / 1048576).toFixed(0);
+  console.log(`\n### RSS under load (${RSS_DURATION} s) with the collector down\n`);
+  console.log('| agent | start MB | peak MB | end MB | req/s |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const v of ALL.filter((x) => (x.id === 'ours' && built) || x.id === 'swjs')) {
+    const app = start('./apps/app.mjs', { VARIANT: v.id, SINK: dead });
+    try {
+      const port = await ready(app);
+      const first = (await ask(app, 'cpu', 'cpu')).rss;
+      const samples = [first];
+      const timer = setInterval(() => ask(app, 'cpu', 'cpu').then((m) => samples.push(m.rss), () => {}), 1000);
+      const r = await load(`http://127.0.0.1:${port}/api`, RSS_DURATION);
+      clearInterval(timer);
+      const end = (await ask(app, 'cpu', 'cpu')).rss;
+      const peak = Math.max(...samples, end);
+      rss.push({ agent: v.name, start: first, peak, end, samples, rps: r.requests.total / RSS_DURATION });
+      console.log(`| ${v.name} | ${mb(first)} | ${mb(peak)} | ${mb(end)} | ${(r.requests.total / RSS_DURATION).toFixed(0)} |`);
+    } finally {
+      await stop(app);
+    }
+  }
+}
+
+const machine = {
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model,
+  memoryGB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  loadAverageAtEnd: os.loadavg(),
+};
 mkdirSync(here('./results'), { recursive: true });
-writeFileSync(here('./results/http-overhead.json'), JSON.stringify({ date: new Date().toISOString(), duration: DURATION, rounds: ROUNDS, rows, rss }, null, 2));
+writeFileSync(
+  here('./results/http-overhead.json'),
+  JSON.stringify({ date: new Date().toISOString(), machine, duration: DURATION, warmup: WARMUP, rounds: ROUNDS, connections: 10, rows, rss, runs }, null, 2) + '\n',
+);
+console.log('\n(results written to bench/results/http-overhead.json)');
 for (const c of [swSink, otlpSink, down]) c.kill();
 process.exit(0);

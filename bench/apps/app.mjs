@@ -18,7 +18,9 @@ if (VARIANT === 'ours') {
   start({ service: 'bench-ours', serviceInstance: 'b1', reporter: new NoopReporter(), flushOnExit: false });
 } else if (VARIANT === 'swjs') {
   const agent = require('skywalking-backend-js').default;
-  agent.start({ serviceName: 'bench-swjs', serviceInstance: 'b1', collectorAddress: SINK, logLevel: 'error' });
+  // Its default buffer (1000 segments, drained once a second) drops most segments at this
+  // load; a larger buffer makes it export everything, like the other agents.
+  agent.start({ serviceName: 'bench-swjs', serviceInstance: 'b1', collectorAddress: SINK, maxBufferSize: 100_000 });
   flush = () => agent.flush?.() ?? Promise.resolve();
 } else if (VARIANT === 'otel') {
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
@@ -46,7 +48,9 @@ const http = require('node:http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
 const downstream = DOWNSTREAM ? new URL(DOWNSTREAM) : undefined;
 
+let served = 0;
 const server = http.createServer(wrap((req, res) => {
+  served++;
   if (!downstream) {
     res.setHeader('content-type', 'application/json');
     res.end('{"ok":true}');
@@ -69,7 +73,7 @@ server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }
 process.on('message', async (m) => {
   if (m === 'cpu') {
     const u = process.cpuUsage();
-    process.send({ cpu: u.user + u.system, rss: process.memoryUsage().rss });
+    process.send({ cpu: u.user + u.system, served, rss: process.memoryUsage().rss });
   } else if (m === 'exit') {
     process.exit(0);
   } else if (m === 'flush') {

@@ -58,5 +58,8 @@ const server = createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
 process.on('message', (m) => {
   if (m === 'count') process.send({ count: spans });
-  if (m === 'reset') spans = 0;
+  if (m === 'reset') {
+    spans = 0;
+    process.send({ count: 0 });
+  }
 });

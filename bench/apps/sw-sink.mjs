@@ -23,5 +23,8 @@ server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p
 });
 process.on('message', (m) => {
   if (m === 'count') process.send({ count: segments });
-  if (m === 'reset') segments = 0;
+  if (m === 'reset') {
+    segments = 0;
+    process.send({ count: 0 });
+  }
 });
