@@ -5,8 +5,17 @@ import type { DiagLevel, DiagLogger } from '../core/diag.js';
 
 const noop = (): void => {};
 
-/** Silent diagnostics. */
-export const diag = { error: noop, warn: noop, info: noop, debug: noop, once: noop };
+/**
+ * Silent diagnostics. One empty arrow per method, not a shared `noop`: terser then drops
+ * every call together with its message text (it keeps calls through a shared alias).
+ */
+export const diag = {
+  error: (..._: unknown[]): void => {},
+  warn: (..._: unknown[]): void => {},
+  info: (..._: unknown[]): void => {},
+  debug: (..._: unknown[]): void => {},
+  once: (..._: unknown[]): void => {},
+};
 
 /** Unused in the script tag; present so imports resolve. */
 export const consoleDiagLogger: DiagLogger = { error: noop, warn: noop, info: noop, debug: noop };
