@@ -2,6 +2,9 @@
 // runtime is larger than the whole browser budget; this is a few hundred bytes.
 
 const utf8 = new TextEncoder();
+// Shared by every writer: results of all of them are carved from it.
+let slab = new Uint8Array(0);
+let slabUsed = 0;
 
 /**
  * Appends protobuf fields to a growable buffer. Keys are single bytes (every field
@@ -19,9 +22,19 @@ export class ProtoWriter {
     this.pos = 0;
   }
 
-  /** A copy of the bytes written so far. */
+  /**
+   * The bytes written so far, copied into a view on a shared 64 KiB slab: allocating a
+   * small Uint8Array per segment costs more than encoding it (in Node especially). A slab
+   * is freed once every view on it is dropped; a result over 64 KiB gets its own.
+   */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const n = this.pos;
+    if (slabUsed + n > slab.length) {
+      slab = new Uint8Array(Math.max(65536, n));
+      slabUsed = 0;
+    }
+    slab.set(this.buf.subarray(0, n), slabUsed);
+    return slab.subarray(slabUsed, (slabUsed += n));
   }
 
   private ensure(n: number): void {

@@ -3,35 +3,9 @@ import { REF_TYPE_NUMBER, SPAN_LAYER_NUMBER, SPAN_TYPE_NUMBER } from '../segment
 import { ProtoWriter } from './proto-writer.js';
 import * as T from './wire-tags.js';
 
-/**
- * A writer whose results are views into shared 64 KiB slabs: allocating a small
- * Uint8Array per segment costs more than a view (and in Node more than the encoding
- * itself). A slab is freed once every view on it is dropped.
- */
-class SlabProtoWriter extends ProtoWriter {
-  private slab = new Uint8Array(0);
-  private used = 0;
-
-  override finish(): Uint8Array {
-    const n = this.pos;
-    if (n > 8192) return super.finish();
-    if (this.used + n > this.slab.length) {
-      this.slab = new Uint8Array(65536);
-      this.used = 0;
-    }
-    const start = this.used;
-    const slab = this.slab;
-    const buf = this.buf;
-    // A loop beats set(subarray()) for the few hundred bytes of a typical segment.
-    for (let i = 0; i < n; i++) slab[start + i] = buf[i]!;
-    this.used = start + n;
-    return slab.subarray(start, start + n);
-  }
-}
-
 // One writer reused by every call: encoding is synchronous, and reuse avoids an
 // allocation per segment on the traced path.
-const shared = new SlabProtoWriter(4096);
+const shared = new ProtoWriter(4096);
 
 function pairs(w: ProtoWriter, key: number, list: readonly KeyStringValuePair[]): void {
   for (let i = 0; i < list.length; i++) {
