@@ -77,6 +77,10 @@ function wrapRequest(original: RequestFn, defaultProtocol: string, tracer: Trace
   };
 }
 
+// Listening must not change what the app sees. Node discards a response nobody listens
+// to and throws an 'error' nobody listens to; our listeners would otherwise keep the
+// socket busy with an unread body, or swallow the error. So we do both ourselves when
+// ours is the only listener.
 function watch(span: Span, req: ClientRequest, threshold: number): void {
   let done = false;
   const end = () => {
@@ -84,17 +88,30 @@ function watch(span: Span, req: ClientRequest, threshold: number): void {
     done = true;
     span.end();
   };
-  try {
-    req.once('response', (res: IncomingMessage) => {
+  const onResponse = (res: IncomingMessage) => {
+    const alone = req.listenerCount('response') <= 1;
+    req.removeListener('response', onResponse);
+    try {
       const status = res.statusCode ?? 0;
       span.tag('http.status_code', String(status));
       if (status >= threshold) span.error();
-      end();
-    });
-    req.once('error', (err) => {
+    } catch {
+      // bookkeeping only
+    }
+    end();
+    if (alone) res.resume();
+  };
+  const onError = (err: unknown) => {
+    if (!done) {
       span.error(err);
       end();
-    });
+    }
+    if (req.listenerCount('error') <= 1) throw err;
+  };
+  try {
+    // First in line, so the app's own once-listeners are still counted when it runs.
+    req.prependListener('response', onResponse);
+    req.on('error', onError);
     req.once('timeout', () => {
       span.error().log({ event: 'error', 'error.kind': 'Timeout', message: 'request timed out' });
     });

@@ -12,6 +12,7 @@ let agent: NodeAgent;
 let url: string;
 let server: http.Server;
 let closedPort: number;
+let arrived: () => void = () => {};
 
 const waitFor = async <T>(fn: () => T | undefined): Promise<T> => {
   const until = Date.now() + 5000;
@@ -35,7 +36,11 @@ beforeAll(async () => {
   await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
   const slowPort = (slow.address() as AddressInfo).port;
   server = http.createServer((req, res) => {
-    if (req.url === '/hang') return void setTimeout(() => res.end('late'), 300);
+    if (req.url === '/hang') {
+      arrived();
+      // Answers only after the client is long gone.
+      return void setTimeout(() => res.end('late'), 2000).unref();
+    }
     if (req.url === '/calls') {
       const results: string[] = [];
       const r1 = http.get({ host: '127.0.0.1', port: closedPort, path: '/refused' });
@@ -59,8 +64,11 @@ afterAll(async () => {
 
 it('ends the entry span of a request whose client hung up, as an error', async () => {
   const ac = new AbortController();
-  setTimeout(() => ac.abort(), 50);
-  await fetch(url + '/hang', { signal: ac.signal }).catch(() => {});
+  const there = new Promise<void>((r) => (arrived = r));
+  const done = fetch(url + '/hang', { signal: ac.signal }).catch(() => {});
+  await there;
+  ac.abort();
+  await done;
   const seg = await waitFor(() => reporter.segments.find((s) => s.spans[0]!.operationName === 'GET:/hang'));
   expect(seg.spans[0]!.isError).toBe(true);
   expect(seg.spans[0]!.logs[0]!.data).toContainEqual({ key: 'error.kind', value: 'Aborted' });

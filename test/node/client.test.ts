@@ -154,6 +154,28 @@ describe('http and https clients', () => {
     expect(tag(ex[0]!, 'url')).toBe(`http://127.0.0.1:${plainPort}/a?q=1`);
   });
 
+  it('leaves Node semantics alone: unread responses are discarded, unhandled errors still throw', async () => {
+    const pool = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    let second!: Echo;
+    const seg = await traced('semantics', async () => {
+      // Nobody listens for this response: Node discards it, so the only socket frees up.
+      http.request({ host: '127.0.0.1', port: plainPort, path: '/unread', agent: pool }).end();
+      second = await call((cb) => http.request({ host: '127.0.0.1', port: plainPort, path: '/next', agent: pool }, cb));
+      const req = http.request({ host: '127.0.0.1', port: closedPort, path: '/x' });
+      expect(() => req.emit('error', new Error('nobody listens'))).toThrow('nobody listens');
+      req.on('error', () => {});
+      expect(() => req.emit('error', new Error('handled'))).not.toThrow();
+      req.destroy();
+    });
+    pool.destroy();
+    expect(second.path).toBe('/next');
+    expect(exits(seg).map((s) => [s.operationName, s.isError])).toEqual([
+      ['/unread', false],
+      ['/next', false],
+      ['/x', true],
+    ]);
+  });
+
   it('never puts credentials of the URL into the url tag', async () => {
     let body!: Echo;
     const seg = await traced('creds', async () => {
