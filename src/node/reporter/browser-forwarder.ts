@@ -1,6 +1,6 @@
-import * as grpc from '@grpc/grpc-js';
 import { diag } from '../../core/index.js';
 import { encodeMessage } from '../../server/index.js';
+import type { GrpcCaller } from './grpc-caller.js';
 
 /** How each OAP browser REST path maps onto BrowserPerfService. */
 const ROUTES: Record<string, { method: string; type: string; stream: boolean }> = {
@@ -13,7 +13,6 @@ const ROUTES: Record<string, { method: string; type: string; stream: boolean }> 
 };
 
 const MAX_IN_FLIGHT = 16;
-const toBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 /**
  * Forwards browser perf data and error logs (OAP's JSON shapes, as the ingest handler
@@ -24,17 +23,14 @@ export class BrowserForwarder {
   dropped = 0;
   private inFlight = 0;
 
-  constructor(
-    private readonly client: grpc.Client,
-    private readonly metadata: () => grpc.Metadata,
-  ) {}
+  constructor(private readonly caller: GrpcCaller) {}
 
   forward(path: string, items: unknown[]): void {
     const route = ROUTES[path];
     if (!route || items.length === 0) return;
-    let messages: Buffer[];
+    let messages: Uint8Array[];
     try {
-      messages = items.map((item) => toBuffer(encodeMessage(route.type, item as Record<string, unknown>)));
+      messages = items.map((item) => encodeMessage(route.type, item as Record<string, unknown>));
     } catch (err) {
       this.dropped += items.length;
       diag.once('warn', 'browser-forward-encode', `browser data for ${path} does not fit ${route.type}; dropped`, err);
@@ -47,27 +43,14 @@ export class BrowserForwarder {
         continue;
       }
       this.inFlight++;
-      const done = (err: grpc.ServiceError | null) => {
-        this.inFlight--;
-        if (err) {
+      this.caller.call(`/skywalking.v3.BrowserPerfService/${route.method}`, batch, { timeoutMs: 10_000, stream: route.stream }).then(
+        () => void this.inFlight--,
+        (err: unknown) => {
+          this.inFlight--;
           this.dropped += batch.length;
-          diag.once('warn', 'browser-forward', `forwarding browser data to OAP failed: ${err.message}`);
-        }
-      };
-      const options = { deadline: Date.now() + 10_000 };
-      const full = `/skywalking.v3.BrowserPerfService/${route.method}`;
-      try {
-        if (route.stream) {
-          const call = this.client.makeClientStreamRequest(full, (b: Buffer) => b, (b: Buffer) => b, this.metadata(), options, done);
-          call.on('error', () => {});
-          for (const m of batch) call.write(m);
-          call.end();
-        } else {
-          this.client.makeUnaryRequest(full, (b: Buffer) => b, (b: Buffer) => b, batch[0]!, this.metadata(), options, done);
-        }
-      } catch (err) {
-        done(err as grpc.ServiceError);
-      }
+          diag.once('warn', 'browser-forward', `forwarding browser data to OAP failed: ${(err as Error)?.message ?? err}`);
+        },
+      );
     }
   }
 }

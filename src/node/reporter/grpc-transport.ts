@@ -1,65 +1,66 @@
 import * as grpc from '@grpc/grpc-js';
 import type { BatchTransport, SendOptions } from '../../core/index.js';
-import { TransportError } from '../../core/index.js';
+import { statusError, type GrpcCaller } from './grpc-caller.js';
 
 const COLLECT = '/skywalking.v3.TraceSegmentReportService/collect';
 
-// Segments are already SegmentObject bytes; the response (Commands) is not needed:
-// OAP always answers trace calls with an empty one.
+// Messages are already serialised; the response (Commands) is not needed.
 const passBytes = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const ignoreResponse = (b: Buffer): Buffer => b;
 
-const RETRYABLE = new Set([
-  grpc.status.UNAVAILABLE,
-  grpc.status.DEADLINE_EXCEEDED,
-  grpc.status.RESOURCE_EXHAUSTED,
-  grpc.status.ABORTED,
-  grpc.status.INTERNAL,
-  grpc.status.UNKNOWN,
-  grpc.status.CANCELLED,
-]);
-
-/** gRPC status → TransportError: auth and argument errors are final, the rest retry. */
-export function toTransportError(err: grpc.ServiceError | Error): TransportError {
-  const code = (err as grpc.ServiceError).code;
-  const name = typeof code === 'number' ? (grpc.status[code] ?? String(code)) : 'error';
-  const hint =
-    code === grpc.status.PERMISSION_DENIED || code === grpc.status.UNAUTHENTICATED
-      ? ' (check the authentication token: OAP compares it exactly)'
-      : '';
-  return new TransportError(`${name}: ${(err as grpc.ServiceError).details || err.message}${hint}`, typeof code !== 'number' || RETRYABLE.has(code), { cause: err });
-}
-
 /**
- * Sends each batch as one client-streaming `TraceSegmentReportService/collect` call:
- * write every segment, half-close, wait for OAP's answer. One call per batch, and the
- * BatchReporter keeps one batch in flight, so calls never pile up while OAP is down.
+ * gRPC calls through @grpc/grpc-js. Note that grpc-js keeps the process alive while a
+ * call is in flight (until its deadline); the node:http2 caller does not.
  */
-export class GrpcSegmentTransport implements BatchTransport<Uint8Array> {
+export class GrpcJsCaller implements GrpcCaller {
   constructor(
     private readonly client: grpc.Client,
     private readonly metadata: () => grpc.Metadata,
   ) {}
 
-  send(batch: Uint8Array[], options: SendOptions): Promise<void> {
+  call(path: string, messages: readonly Uint8Array[], options: { timeoutMs: number; stream: boolean }): Promise<void> {
     return new Promise((resolve, reject) => {
+      const done = (err: grpc.ServiceError | null) => (err ? reject(statusError(err.code, err.details || err.message, err)) : resolve());
+      const callOptions = { deadline: Date.now() + options.timeoutMs };
       try {
-        const call = this.client.makeClientStreamRequest(
-          COLLECT,
-          passBytes,
-          ignoreResponse,
-          this.metadata(),
-          { deadline: Date.now() + options.timeoutMs },
-          (err) => (err ? reject(toTransportError(err)) : resolve()),
-        );
+        if (!options.stream && messages.length === 1) {
+          this.client.makeUnaryRequest(path, passBytes, ignoreResponse, messages[0]!, this.metadata(), callOptions, done);
+          return;
+        }
+        const call = this.client.makeClientStreamRequest(path, passBytes, ignoreResponse, this.metadata(), callOptions, done);
         call.on('error', () => {
           // Reported through the callback; a listener keeps the stream from throwing.
         });
-        for (const segment of batch) call.write(segment);
+        for (const m of messages) call.write(m);
         call.end();
       } catch (err) {
-        reject(new TransportError(`gRPC call failed to start: ${(err as Error).message}`, true, { cause: err }));
+        reject(statusError(14, `call failed to start: ${(err as Error).message}`, err));
       }
     });
+  }
+
+  close(): void {
+    try {
+      this.client.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/**
+ * Sends each batch as one client-streaming `TraceSegmentReportService/collect` call:
+ * every segment, half-close, wait for OAP's answer. The BatchReporter keeps one batch in
+ * flight while OAP fails, so calls never pile up in the client while it is down.
+ */
+export class GrpcSegmentTransport implements BatchTransport<Uint8Array> {
+  constructor(private readonly caller: GrpcCaller) {}
+
+  send(batch: Uint8Array[], options: SendOptions): Promise<void> {
+    return this.caller.call(COLLECT, batch, { timeoutMs: options.timeoutMs, stream: true });
+  }
+
+  close(): void {
+    this.caller.close();
   }
 }

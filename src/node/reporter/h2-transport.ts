@@ -1,15 +1,9 @@
 import http2 from 'node:http2';
-import type { BatchTransport, SendOptions } from '../../core/index.js';
-import { TransportError } from '../../core/index.js';
+import type { TransportError } from '../../core/index.js';
+import { statusError, type GrpcCaller } from './grpc-caller.js';
 
-const PATH = '/skywalking.v3.TraceSegmentReportService/collect';
-// gRPC status codes worth retrying: CANCELLED, UNKNOWN, DEADLINE_EXCEEDED,
-// RESOURCE_EXHAUSTED, ABORTED, INTERNAL, UNAVAILABLE.
-const RETRYABLE = new Set([1, 2, 4, 8, 10, 13, 14]);
-const NAMES: Record<number, string> = { 1: 'CANCELLED', 2: 'UNKNOWN', 3: 'INVALID_ARGUMENT', 4: 'DEADLINE_EXCEEDED', 7: 'PERMISSION_DENIED', 8: 'RESOURCE_EXHAUSTED', 12: 'UNIMPLEMENTED', 13: 'INTERNAL', 14: 'UNAVAILABLE', 16: 'UNAUTHENTICATED' };
-
-/** Options of {@link Http2SegmentTransport}. */
-export interface Http2TransportOptions {
+/** Options of {@link Http2Caller}. */
+export interface Http2CallerOptions {
   /** `host:port`. */
   address: string;
   secure: boolean;
@@ -19,27 +13,29 @@ export interface Http2TransportOptions {
 }
 
 /**
- * The client-streaming `TraceSegmentReportService/collect` call, spoken directly over
- * node:http2: a batch's segments are framed (1 flag byte, 4-byte length, message) and
- * written as one buffer, then the status is read from the trailers. The same bytes on
- * the wire as a grpc-js stream, without grpc-js's per-message machinery, which costs more
- * than building the segment. One session, reopened after errors; unref'd while idle.
+ * gRPC calls spoken directly over node:http2: the request messages are framed (1 flag
+ * byte, 4-byte length, message) and written as one buffer, then the status is read from
+ * the trailers. The same bytes on the wire as a grpc-js call, without grpc-js's
+ * per-message machinery, which costs more than building a segment.
+ *
+ * One session, replaced after errors. It stays unref'd even while calls are in flight, so
+ * a hanging collector never keeps the process alive; whoever must wait for a send (an
+ * awaited `flush`) holds its own ref'd deadline timer.
  */
-export class Http2SegmentTransport implements BatchTransport<Uint8Array> {
+export class Http2Caller implements GrpcCaller {
   private session: http2.ClientHttp2Session | undefined;
   private readonly authority: string;
-  private active = 0;
 
-  constructor(private readonly options: Http2TransportOptions) {
+  constructor(private readonly options: Http2CallerOptions) {
     this.authority = `${options.secure ? 'https' : 'http'}://${options.address}`;
   }
 
-  send(batch: Uint8Array[], options: SendOptions): Promise<void> {
+  call(path: string, messages: readonly Uint8Array[], options: { timeoutMs: number }): Promise<void> {
     let total = 0;
-    for (const m of batch) total += 5 + m.length;
+    for (const m of messages) total += 5 + m.length;
     const body = Buffer.allocUnsafe(total);
     let p = 0;
-    for (const m of batch) {
+    for (const m of messages) {
       body[p] = 0;
       body.writeUInt32BE(m.length, p + 1);
       body.set(m, p + 5);
@@ -47,64 +43,58 @@ export class Http2SegmentTransport implements BatchTransport<Uint8Array> {
     }
     return new Promise((resolve, reject) => {
       let done = false;
+      let stream: http2.ClientHttp2Stream | undefined;
       const finish = (err?: TransportError) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
-        // Idle sessions must not keep the process alive.
-        if (--this.active === 0) this.session?.unref();
         if (err) reject(err);
         else resolve();
       };
       const timer = setTimeout(() => {
         stream?.close(http2.constants.NGHTTP2_CANCEL);
-        finish(new TransportError(`DEADLINE_EXCEEDED after ${options.timeoutMs} ms`, true));
+        finish(statusError(4, `no answer within ${options.timeoutMs} ms`));
       }, options.timeoutMs);
       timer.unref();
-      let stream: http2.ClientHttp2Stream | undefined;
-      this.active++;
       try {
-        const session = this.connect();
-        session.ref();
         const headers: http2.OutgoingHttpHeaders = {
           ':method': 'POST',
-          ':path': PATH,
+          ':path': path,
           'content-type': 'application/grpc+proto',
           te: 'trailers',
           'grpc-timeout': `${Math.max(1, Math.ceil(options.timeoutMs))}m`,
           'user-agent': 'skywalking-tracing',
         };
         if (this.options.authentication) headers.authentication = this.options.authentication;
-        stream = session.request(headers, { endStream: false });
-        let status: string | undefined;
+        stream = this.connect().request(headers, { endStream: false });
+        let status: number | undefined;
         let message = '';
         stream.on('response', (h) => {
           // A trailers-only answer (e.g. PERMISSION_DENIED) carries the status here.
           if (h['grpc-status'] !== undefined) {
-            status = String(h['grpc-status']);
+            status = Number(h['grpc-status']);
             message = String(h['grpc-message'] ?? '');
           } else if (h[':status'] !== 200) {
-            status = '14';
+            status = 14;
             message = `HTTP ${h[':status']}`;
           }
         });
         stream.on('trailers', (t) => {
-          status = String(t['grpc-status'] ?? status ?? '2');
+          status = t['grpc-status'] !== undefined ? Number(t['grpc-status']) : (status ?? 2);
           message = String(t['grpc-message'] ?? message);
         });
         stream.on('data', () => {
-          // The Commands message: OAP always answers trace streams with an empty one.
+          // The Commands message: OAP answers these calls with an empty one.
         });
         stream.on('close', () => {
-          const code = status === undefined ? 14 : Number(status);
+          const code = status ?? 14;
           if (code === 0) return finish();
-          const hint = code === 7 || code === 16 ? ' (check the authentication token: OAP compares it exactly)' : '';
-          finish(new TransportError(`${NAMES[code] ?? code}: ${decodeURIComponent(message) || 'stream closed'}${hint}`, RETRYABLE.has(code)));
+          finish(statusError(code, safeDecode(message) || 'stream closed'));
         });
-        stream.on('error', (err) => finish(new TransportError(`UNAVAILABLE: ${err.message}`, true, { cause: err })));
+        stream.on('error', (err) => finish(statusError(14, err.message, err)));
         stream.end(body);
       } catch (err) {
-        finish(new TransportError(`UNAVAILABLE: ${(err as Error).message}`, true, { cause: err }));
+        finish(statusError(14, (err as Error).message, err));
       }
     });
   }
@@ -124,18 +114,23 @@ export class Http2SegmentTransport implements BatchTransport<Uint8Array> {
       key: tls?.key,
       settings: { enablePush: false },
     });
-    session.on('error', () => {
-      // Each stream reports its own failure; a broken session is replaced on next use.
+    const forget = () => {
       if (this.session === session) this.session = undefined;
-    });
-    session.on('goaway', () => {
-      if (this.session === session) this.session = undefined;
-    });
-    session.on('close', () => {
-      if (this.session === session) this.session = undefined;
-    });
+    };
+    // Each stream reports its own failure; a broken session is replaced on next use.
+    session.on('error', forget);
+    session.on('goaway', forget);
+    session.on('close', forget);
     session.unref();
     this.session = session;
     return session;
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }

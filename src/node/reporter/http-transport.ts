@@ -77,6 +77,8 @@ export class HttpSegmentTransport implements BatchTransport<string> {
             else reject(new TransportError(`HTTP ${status} from ${url.href}`, status === 429 || status === 408 || status >= 500));
           },
         );
+        // A hanging OAP must not keep the process alive; an awaited flush holds its own ref.
+        req.on('socket', (socket) => socket.unref());
         req.on('timeout', () => req.destroy(new Error('timeout')));
         req.on('error', (err) => reject(new TransportError(err.message, true, { cause: err })));
         req.end(body);

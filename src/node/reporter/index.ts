@@ -5,8 +5,9 @@ import { BatchReporter } from '../../core/index.js';
 import { encodeSegmentWith } from '../../core/encode/segment-codec.js';
 import { SlabWriter } from './slab-writer.js';
 import { channelCredentials, loadPem, type PemSource } from './credentials.js';
-import { GrpcSegmentTransport } from './grpc-transport.js';
-import { Http2SegmentTransport } from './h2-transport.js';
+import type { GrpcCaller } from './grpc-caller.js';
+import { GrpcJsCaller, GrpcSegmentTransport } from './grpc-transport.js';
+import { Http2Caller } from './h2-transport.js';
 import { HttpSegmentTransport } from './http-transport.js';
 import { ManagementClient } from './management.js';
 import { BrowserForwarder } from './browser-forwarder.js';
@@ -107,48 +108,31 @@ export function createNodeReporter(options: NodeReporterOptions): NodeReporter {
 }
 
 class GrpcReporter implements NodeReporter {
-  private readonly client: grpc.Client;
+  private readonly caller: GrpcCaller;
   private readonly batches: BatchReporter<Uint8Array>;
   private readonly management: ManagementClient | undefined;
   private readonly browser: BrowserForwarder;
   private readonly writer = new SlabWriter(4096);
 
   constructor(options: NodeReporterOptions, common: QueueSettings) {
-    this.client = new grpc.Client(options.collector, channelCredentials(options.secure === true, options.tls), {
-      'grpc.max_send_message_length': 50 * 1024 * 1024,
-      // Our own batching retries whole batches; grpc-js's per-call retry buffering would
-      // copy and track every streamed segment for nothing.
-      'grpc.enable_retries': 0,
-      'grpc.keepalive_time_ms': 60_000,
-      'grpc.keepalive_timeout_ms': 20_000,
-      'grpc.initial_reconnect_backoff_ms': 1000,
-      'grpc.max_reconnect_backoff_ms': 30_000,
-    });
     const token = options.authentication;
-    const metadata = () => {
-      const m = new grpc.Metadata();
-      if (token) m.set('authentication', token);
-      m.set('agent-version', 'skywalking-tracing');
-      return m;
-    };
+    this.caller = options.grpcClient === 'grpc-js' ? grpcJsCaller(options) : new Http2Caller({
+      address: options.collector,
+      secure: options.secure === true || options.tls !== undefined,
+      authentication: token,
+      tls: { ca: loadPem(options.tls?.ca, 'ca'), cert: loadPem(options.tls?.cert, 'cert'), key: loadPem(options.tls?.key, 'key') },
+    });
+    // Segments, management and browser data share one connection.
     this.batches = new BatchReporter<Uint8Array>({
       ...common,
       name: 'gRPC reporter',
-      transport:
-        options.grpcClient === 'grpc-js'
-          ? new GrpcSegmentTransport(this.client, metadata)
-          : new Http2SegmentTransport({
-              address: options.collector,
-              secure: options.secure === true || options.tls !== undefined,
-              authentication: token,
-              tls: { ca: loadPem(options.tls?.ca, 'ca'), cert: loadPem(options.tls?.cert, 'cert'), key: loadPem(options.tls?.key, 'key') },
-            }),
+      transport: new GrpcSegmentTransport(this.caller),
       encode: (segment) => encodeSegmentWith(this.writer, segment),
       sizeOf: (b) => b.length,
     });
-    this.browser = new BrowserForwarder(this.client, metadata);
+    this.browser = new BrowserForwarder(this.caller);
     if (options.management !== false) {
-      this.management = new ManagementClient(this.client, metadata, {
+      this.management = new ManagementClient(this.caller, {
         service: options.service,
         serviceInstance: options.serviceInstance,
         properties: options.instanceProperties,
@@ -176,11 +160,28 @@ class GrpcReporter implements NodeReporter {
 
   async shutdown(timeoutMs?: number): Promise<void> {
     this.management?.stop();
+    // Closes the transport, and with it the connection management and browser data share.
     await this.batches.shutdown(timeoutMs);
-    try {
-      this.client.close();
-    } catch {
-      // already closed
-    }
+    this.caller.close();
   }
+}
+
+function grpcJsCaller(options: NodeReporterOptions): GrpcJsCaller {
+  const client = new grpc.Client(options.collector, channelCredentials(options.secure === true, options.tls), {
+    'grpc.max_send_message_length': 50 * 1024 * 1024,
+    // Our own batching retries whole batches; grpc-js's per-call retry buffering would
+    // copy and track every streamed segment for nothing.
+    'grpc.enable_retries': 0,
+    'grpc.keepalive_time_ms': 60_000,
+    'grpc.keepalive_timeout_ms': 20_000,
+    'grpc.initial_reconnect_backoff_ms': 1000,
+    'grpc.max_reconnect_backoff_ms': 30_000,
+  });
+  const token = options.authentication;
+  return new GrpcJsCaller(client, () => {
+    const m = new grpc.Metadata();
+    if (token) m.set('authentication', token);
+    m.set('agent-version', 'skywalking-tracing');
+    return m;
+  });
 }

@@ -1,7 +1,7 @@
 import { networkInterfaces, hostname, type } from 'node:os';
-import * as grpc from '@grpc/grpc-js';
 import { diag } from '../../core/index.js';
 import { ProtoWriter } from '../../core/encode/proto-writer.js';
+import type { GrpcCaller } from './grpc-caller.js';
 
 const PROPERTIES = '/skywalking.v3.ManagementService/reportInstanceProperties';
 const KEEP_ALIVE = '/skywalking.v3.ManagementService/keepAlive';
@@ -54,8 +54,6 @@ export function encodeInstancePing(service: string, instance: string): Uint8Arra
   return w.finish();
 }
 
-const toBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-
 /**
  * ManagementService: instance properties at start and every 10th beat, keepAlive on the
  * others (the Java agent's cadence). Best effort: failures are logged once per outage.
@@ -67,8 +65,7 @@ export class ManagementClient {
   private inFlight = false;
 
   constructor(
-    private readonly client: grpc.Client,
-    private readonly metadata: () => grpc.Metadata,
+    private readonly caller: GrpcCaller,
     private readonly options: ManagementOptions,
   ) {}
 
@@ -92,27 +89,18 @@ export class ManagementClient {
       ? encodeInstanceProperties(service, serviceInstance, instanceProperties(this.options.properties))
       : encodeInstancePing(service, serviceInstance);
     this.inFlight = true;
-    try {
-      this.client.makeUnaryRequest(
-        properties ? PROPERTIES : KEEP_ALIVE,
-        toBuffer,
-        (b: Buffer) => b,
-        body,
-        this.metadata(),
-        { deadline: Date.now() + 10_000 },
-        (err) => {
-          this.inFlight = false;
-          if (err) {
-            // Properties must reach OAP at least once: retry them on the next beat.
-            if (properties) this.tick = 0;
-            if (!this.failing) diag.warn(`ManagementService ${properties ? 'reportInstanceProperties' : 'keepAlive'} failed: ${err.message}`);
-            this.failing = true;
-          } else this.failing = false;
-        },
-      );
-    } catch (err) {
-      this.inFlight = false;
-      diag.once('error', 'management-call', 'ManagementService call could not start', err);
-    }
+    this.caller.call(properties ? PROPERTIES : KEEP_ALIVE, [body], { timeoutMs: 10_000, stream: false }).then(
+      () => {
+        this.inFlight = false;
+        this.failing = false;
+      },
+      (err: unknown) => {
+        this.inFlight = false;
+        // Properties must reach OAP at least once: retry them on the next beat.
+        if (properties) this.tick = 0;
+        if (!this.failing) diag.warn(`ManagementService ${properties ? 'reportInstanceProperties' : 'keepAlive'} failed: ${(err as Error)?.message ?? err}`);
+        this.failing = true;
+      },
+    );
   }
 }

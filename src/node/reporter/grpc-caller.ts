@@ -1,0 +1,36 @@
+import { TransportError } from '../../core/index.js';
+
+/**
+ * One gRPC call to OAP, whatever client library carries it: `messages` are serialised
+ * request messages (one for a unary call, any number for a client stream); resolves on
+ * status OK, rejects with a {@link TransportError} otherwise. The response (always an
+ * empty `Commands` from OAP) is ignored.
+ */
+export interface GrpcCaller {
+  call(path: string, messages: readonly Uint8Array[], options: { timeoutMs: number; stream: boolean }): Promise<void>;
+  close(): void;
+}
+
+// Worth retrying: CANCELLED, UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED,
+// INTERNAL, UNAVAILABLE. Auth, argument and unimplemented errors will not get better.
+const RETRYABLE = new Set([1, 2, 4, 8, 10, 13, 14]);
+const NAMES: Record<number, string> = {
+  1: 'CANCELLED',
+  2: 'UNKNOWN',
+  3: 'INVALID_ARGUMENT',
+  4: 'DEADLINE_EXCEEDED',
+  5: 'NOT_FOUND',
+  7: 'PERMISSION_DENIED',
+  8: 'RESOURCE_EXHAUSTED',
+  10: 'ABORTED',
+  12: 'UNIMPLEMENTED',
+  13: 'INTERNAL',
+  14: 'UNAVAILABLE',
+  16: 'UNAUTHENTICATED',
+};
+
+/** A gRPC status as a TransportError: auth and argument errors are final, the rest retry. */
+export function statusError(code: number, message: string, cause?: unknown): TransportError {
+  const hint = code === 7 || code === 16 ? ' (check the authentication token: OAP compares it exactly)' : '';
+  return new TransportError(`${NAMES[code] ?? `status ${code}`}: ${message || 'no message'}${hint}`, RETRYABLE.has(code), cause === undefined ? undefined : { cause });
+}

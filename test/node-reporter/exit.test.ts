@@ -1,0 +1,113 @@
+// A process whose collector is refusing or hanging exits when its own work is done: the
+// reporter's timers and connections never keep it alive, and nothing is thrown. The child
+// runs the reporter from source (bundled here to CommonJS with esbuild), so this needs no build.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'sw-exit-'));
+const bundle = join(dir, 'app.cjs');
+
+// The child: reports segments every few ms for a while, awaits a flush with a short
+// deadline (as an app's shutdown code would), then simply ends.
+const APP = `
+import { createNodeReporter, Tracer } from ${JSON.stringify(join(root, 'src/node/index.ts'))};
+process.on('unhandledRejection', (e) => { console.log('UNHANDLED', e); process.exitCode = 3; });
+process.on('uncaughtException', (e) => { console.log('UNCAUGHT', e); process.exitCode = 4; });
+const reporter = createNodeReporter({
+  service: 'svc', serviceInstance: 'i', collector: process.env.COLLECTOR,
+  protocol: process.env.PROTOCOL, grpcClient: process.env.CLIENT,
+  flushIntervalMs: 5, sendTimeoutMs: Number(process.env.SEND_TIMEOUT), keepAliveIntervalMs: 50,
+});
+const tracer = new Tracer({ service: 'svc', serviceInstance: 'i', reporter });
+(async () => {
+  for (let i = 0; i < 20; i++) {
+    tracer.createTracingContext().createEntrySpan('GET:/x' + i).end();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  await reporter.flush(300);
+  console.log('done', JSON.stringify(reporter.stats));
+})();
+`;
+
+let refusedPort = 0;
+let hanging: net.Server;
+let hangingPort = 0;
+
+beforeAll(async () => {
+  writeFileSync(join(dir, 'entry.mjs'), APP);
+  await build({ entryPoints: [join(dir, 'entry.mjs')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, packages: 'external', logLevel: 'silent', absWorkingDir: root });
+  const s = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => s.once('listening', r));
+  refusedPort = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  // Accepts connections, reads, never answers: a collector stuck in GC or a black-holing proxy.
+  const sockets = new Set<net.Socket>();
+  hanging = net.createServer((sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+    sock.resume();
+  });
+  hanging.on('close', () => sockets.forEach((s) => s.destroy()));
+  await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', () => r()));
+  hangingPort = (hanging.address() as AddressInfo).port;
+  (hanging as unknown as { sockets: Set<net.Socket> }).sockets = sockets;
+});
+afterAll(async () => {
+  (hanging as unknown as { sockets: Set<net.Socket> }).sockets.forEach((s) => s.destroy());
+  await new Promise((r) => hanging.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function runChild(env: Record<string, string>): Promise<{ code: number | null; out: string; ms: number }> {
+  const t0 = Date.now();
+  // The CommonJS bundle resolves its packages (@grpc/grpc-js, protobufjs) through NODE_PATH.
+  const child = spawn(process.execPath, [bundle], { cwd: root, env: { ...process.env, NODE_PATH: join(root, 'node_modules'), ...env } });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const code = await new Promise<number | null>((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    child.on('exit', (c) => {
+      clearTimeout(kill);
+      resolve(c);
+    });
+  });
+  return { code, out, ms: Date.now() - t0 };
+}
+
+describe('process exit with a broken collector', () => {
+  const cases: Array<[string, Record<string, string>]> = [
+    ['gRPC (http2), refusing', { CLIENT: 'http2', PROTOCOL: 'grpc', COLLECTOR: 'refused' }],
+    ['gRPC (http2), hanging', { CLIENT: 'http2', PROTOCOL: 'grpc', COLLECTOR: 'hanging' }],
+    ['gRPC (grpc-js), refusing', { CLIENT: 'grpc-js', PROTOCOL: 'grpc', COLLECTOR: 'refused' }],
+    ['HTTP, refusing', { CLIENT: 'http2', PROTOCOL: 'http', COLLECTOR: 'refused' }],
+    ['HTTP, hanging', { CLIENT: 'http2', PROTOCOL: 'http', COLLECTOR: 'hanging' }],
+  ];
+  it.each(cases)('%s: exits on its own, cleanly, long before the 30 s send deadline', async (_name, env) => {
+    const port = env.COLLECTOR === 'refused' ? refusedPort : hangingPort;
+    const { code, out, ms } = await runChild({ ...env, COLLECTOR: `127.0.0.1:${port}`, SEND_TIMEOUT: '30000' });
+    expect(out).toContain('done');
+    expect(out).not.toMatch(/UNHANDLED|UNCAUGHT/);
+    expect(code).toBe(0);
+    // Sends are still pending against the 30 s deadline: only unref'd handles remain.
+    expect(ms).toBeLessThan(15_000);
+  }, 30_000);
+});
+
+// grpc-js holds a ref on the event loop while a call is in flight, up to the call's
+// deadline: with grpcClient 'grpc-js' a hanging collector delays exit by at most sendTimeoutMs.
+it('grpc-js client, hanging: exits once the send deadline passes', async () => {
+  const { code, out, ms } = await runChild({ CLIENT: 'grpc-js', PROTOCOL: 'grpc', COLLECTOR: `127.0.0.1:${hangingPort}`, SEND_TIMEOUT: '2000' });
+  expect(out).toContain('done');
+  expect(out).not.toMatch(/UNHANDLED|UNCAUGHT/);
+  expect(code).toBe(0);
+  expect(ms).toBeLessThan(20_000);
+}, 30_000);
