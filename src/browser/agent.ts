@@ -5,7 +5,7 @@ import { BaseTracer } from '../core/tracer.js';
 import type { Reporter, Span, TracingContext } from '../core/index.js';
 import { patchFetch } from './fetch.js';
 import { listenForPageHide } from './lifecycle.js';
-import { grpcWebTransport, httpTransport } from './transport.js';
+import { GRPC_WEB_PATH, grpcWebTransport, HTTP_PATH, httpTransport } from './transport.js';
 import { allowTest, peerOf, tagUrl, type PropagateTo } from './url.js';
 import { patchXhr } from './xhr.js';
 
@@ -21,7 +21,7 @@ export interface BrowserAgentOptions {
   protocol?: 'grpc-web' | 'http';
   /** Other origins that receive sw8 (they must allow the header in CORS): origins, RegExps or a predicate. */
   propagateTo?: PropagateTo;
-  /** The browser endpoint name (sw8 field 7). Default `location.pathname` (never the query). */
+  /** The browser endpoint name (sw8 field 7). Default `location.pathname` at each request (never the query), so SPA routes show. */
   pagePath?: string;
   /** Fraction of page requests traced, 0..1. Default 1. */
   sampleRate?: number;
@@ -31,6 +31,8 @@ export interface BrowserAgentOptions {
   flushIntervalMs?: number;
   /** Most segments queued. Default 500. */
   maxQueueSize?: number;
+  /** Most bytes queued (encoded). Default 2 MiB. */
+  maxQueueBytes?: number;
   /** false disables the agent. Default true. */
   enabled?: boolean;
   /** Reporter override (e.g. an InMemoryReporter in tests). */
@@ -73,12 +75,16 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   if (!options || !options.service) throw new TypeError('start({ service }) needs a service name');
   const loc = globalThis.location;
   const origin = loc?.origin ?? 'http://localhost';
-  const pagePath = options.pagePath || loc?.pathname || '/';
+  const page = () => options.pagePath || globalThis.location?.pathname || '/';
   const base = new URL(options.collector || origin, origin).href.replace(/\/+$/, '');
+  // Captured before patching: the agent's own reports are never traced.
   const nativeFetch = globalThis.fetch.bind(globalThis);
+  const http = options.protocol === 'http';
+  // The report endpoint itself is never traced (with the default collector it is on the page's own origin).
+  const self = base + (http ? HTTP_PATH : GRPC_WEB_PATH);
   const reporter: Reporter & { drainFinal?(n: number): void } =
     options.reporter ??
-    (options.protocol === 'http'
+    (http
       ? new BatchReporter<string>({ transport: httpTransport(nativeFetch, base), encode: (s) => JSON.stringify(s), sizeOf: (s) => s.length, ...queue(options) })
       : new BatchReporter<Uint8Array>({ transport: grpcWebTransport(nativeFetch, base), encode: encodeSegment, sizeOf: (b) => b.length, ...queue(options) }));
   const tracer = new BaseTracer({
@@ -95,18 +101,23 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
 
   const hooks: RequestHooks = {
     begin(method, url, setHeader) {
-      if (url.href.startsWith(base + '/') || ignore.some((p) => (typeof p === 'string' ? url.href.includes(p) : p.test(url.href)))) return undefined;
+      if (url.origin + url.pathname === self || ignore.some((p) => (typeof p === 'string' ? url.href.includes(p) : p.test(url.href)))) return undefined;
       const top = stack[stack.length - 1];
       const inSpan = top && !top.context.isFinished;
+      const pagePath = page();
       const context = inSpan ? top.context : tracer.createTracingContext({ endpoint: pagePath });
       const span = context.createExitSpan(inSpan ? url.pathname : pagePath, inSpan ? top.span : null, peerOf(url), allowed(url) ? { inject: setHeader } : null);
       span.setComponent(ComponentId.Ajax).setLayer('Http').tag('http.method', method).tag('url', tagUrl(url));
       return span;
     },
     end(span, status, error) {
-      if (status) span.tag('http.status_code', String(status));
-      if (error !== undefined || status === 0 || status >= 400) span.error(error);
-      span.end();
+      try {
+        if (status) span.tag('http.status_code', String(status));
+        if (error !== undefined || status >= 400) span.error(error);
+        span.end();
+      } catch {
+        // Never reaches the page: this runs in the page's own promise chains.
+      }
     },
   };
 
@@ -133,7 +144,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     withSpan(operationName, fn) {
       const top = stack[stack.length - 1];
       const inSpan = top && !top.context.isFinished;
-      const context = inSpan ? top.context : tracer.createTracingContext({ endpoint: pagePath });
+      const context = inSpan ? top.context : tracer.createTracingContext({ endpoint: page() });
       const span = context.createLocalSpan(operationName, inSpan ? top.span : null);
       return runIn(context, span, () => {
         let result;
@@ -162,5 +173,5 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
 }
 
 function queue(o: BrowserAgentOptions) {
-  return { flushIntervalMs: o.flushIntervalMs ?? 3000, maxQueueSize: o.maxQueueSize ?? 500, maxQueueBytes: 2 << 20, maxBatchBytes: 60_000, name: 'skywalking' };
+  return { flushIntervalMs: o.flushIntervalMs ?? 3000, maxQueueSize: o.maxQueueSize ?? 500, maxQueueBytes: o.maxQueueBytes ?? 2 << 20, maxBatchBytes: 60_000 };
 }

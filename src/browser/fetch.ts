@@ -30,6 +30,7 @@ export function patchFetch(hooks: RequestHooks): () => void {
     if (span) {
       const s = span;
       p.then(
+        // An opaque (no-cors) answer has status 0 and is not a failure.
         (res) => hooks.end(s, res.status),
         (err: unknown) => hooks.end(s, 0, err),
       );

@@ -1,16 +1,31 @@
 import type { BatchTransport, SendOptions } from '../core/index.js';
 import { TransportError, encodeSegmentCollection } from '../core/index.js';
+import { frame, grpcStatus } from './grpc-web.js';
 
 type Fetch = typeof fetch;
 
+/** Where gRPC-web reports go, under the collector URL. */
+export const GRPC_WEB_PATH = '/skywalking.v3.TraceSegmentReportService/collectInSync';
+/** Where HTTP (JSON) reports go, under the collector URL: OAP's own path. */
+export const HTTP_PATH = '/v3/segments';
+
 const RETRY_STATUS = [408, 429, 502, 503, 504];
-// gRPC codes worth retrying: UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, UNAVAILABLE.
-const RETRY_GRPC = [2, 4, 8, 10, 14];
+// gRPC codes worth retrying: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, UNAVAILABLE.
+// Not UNKNOWN (2, also a missing status): a server that never answers gRPC-web would be
+// retried forever.
+const RETRY_GRPC = [4, 8, 10, 14];
 
 async function post(fetchFn: Fetch, url: string, body: BodyInit, headers: Record<string, string>, options: SendOptions): Promise<Response> {
   let res: Response;
   try {
-    res = await fetchFn(url, { method: 'POST', body, headers, keepalive: options.final, credentials: 'same-origin', redirect: 'error' });
+    res = await fetchFn(url, {
+      method: 'POST',
+      body,
+      headers,
+      keepalive: options.final,
+      // A hanging collector must not hold the request (and its memory) forever.
+      signal: options.final ? undefined : AbortSignal.timeout?.(options.timeoutMs),
+    });
   } catch (err) {
     throw new TransportError('network error', true, { cause: err });
   }
@@ -23,19 +38,15 @@ async function post(fetchFn: Fetch, url: string, body: BodyInit, headers: Record
  * from the trailer frame (flag 0x80), or from the headers for a trailers-only answer.
  */
 export function grpcWebTransport(fetchFn: Fetch, base: string): BatchTransport<Uint8Array> {
-  const url = base + '/skywalking.v3.TraceSegmentReportService/collectInSync';
+  const url = base + GRPC_WEB_PATH;
   return {
     async send(batch, options) {
-      const msg = encodeSegmentCollection(batch);
-      const body = new Uint8Array(5 + msg.length);
-      new DataView(body.buffer).setUint32(1, msg.length);
-      body.set(msg, 5);
+      const body = frame(encodeSegmentCollection(batch));
       const res = await post(fetchFn, url, body, { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }, options);
+      // The page is going away: nobody would act on the answer.
       if (options.final) return;
-      // Trailers-only answers carry the status in headers; normal ones in the trailer
-      // frame, the only place in the body where this text can appear (Commands is empty).
-      const status = res.headers.get('grpc-status') ?? /grpc-status:\s*(\d+)/.exec(new TextDecoder().decode(await res.arrayBuffer()))?.[1];
-      const code = Number(status ?? 2);
+      // No status anywhere is UNKNOWN (2), as the official client treats it.
+      const code = grpcStatus(new Uint8Array(await res.arrayBuffer()), res.headers.get('grpc-status')) ?? 2;
       if (code !== 0) throw new TransportError('grpc-status ' + code, RETRY_GRPC.includes(code));
     },
   };
@@ -43,7 +54,7 @@ export function grpcWebTransport(fetchFn: Fetch, base: string): BatchTransport<U
 
 /** HTTP: OAP's `POST /v3/segments` with a JSON array. Items are JSON strings. */
 export function httpTransport(fetchFn: Fetch, base: string): BatchTransport<string> {
-  const url = base + '/v3/segments';
+  const url = base + HTTP_PATH;
   return {
     async send(batch, options) {
       await post(fetchFn, url, '[' + batch.join(',') + ']', { 'content-type': 'application/json' }, options);

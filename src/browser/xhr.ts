@@ -42,7 +42,8 @@ export function patchXhr(hooks: RequestHooks): () => void {
       if (!injected) for (const [k, v] of s.held ?? []) setRequestHeader.call(this, k, v);
       if (span) {
         const sp = span;
-        this.addEventListener('loadend', () => hooks.end(sp, this.status), { once: true });
+        // Status 0 at loadend: a network error, an abort or a timeout.
+        this.addEventListener('loadend', () => hooks.end(sp, this.status, this.status ? undefined : 'request failed'), { once: true });
       }
     }
     return send.call(this, body);
