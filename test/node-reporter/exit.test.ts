@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGrpcCollector } from '../helpers/grpc-collector.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sw-exit-'));
@@ -24,7 +25,7 @@ process.on('uncaughtException', (e) => { console.log('UNCAUGHT', e); process.exi
 const reporter = createNodeReporter({
   service: 'svc', serviceInstance: 'i', collector: process.env.COLLECTOR,
   protocol: process.env.PROTOCOL, grpcClient: process.env.CLIENT,
-  flushIntervalMs: 5, sendTimeoutMs: Number(process.env.SEND_TIMEOUT), keepAliveIntervalMs: 50,
+  flushIntervalMs: 5, sendTimeoutMs: Number(process.env.SEND_TIMEOUT), keepAliveIntervalMs: Number(process.env.KEEPALIVE_MS || 50),
 });
 const tracer = new Tracer({ service: 'svc', serviceInstance: 'i', reporter });
 (async () => {
@@ -32,7 +33,7 @@ const tracer = new Tracer({ service: 'svc', serviceInstance: 'i', reporter });
     tracer.createTracingContext().createEntrySpan('GET:/x' + i).end();
     await new Promise((r) => setTimeout(r, 10));
   }
-  await reporter.flush(300);
+  await reporter.flush(Number(process.env.FLUSH_MS || 300));
   console.log('done', JSON.stringify(reporter.stats));
 })();
 `;
@@ -103,11 +104,26 @@ describe('process exit with a broken collector', () => {
 });
 
 // grpc-js holds a ref on the event loop while a call is in flight, up to the call's
-// deadline: with grpcClient 'grpc-js' a hanging collector delays exit by at most sendTimeoutMs.
+// deadline: with grpcClient 'grpc-js' a hanging collector delays exit by up to sendTimeoutMs
+// (segment and management calls both use it).
 it('grpc-js client, hanging: exits once the send deadline passes', async () => {
-  const { code, out, ms } = await runChild({ CLIENT: 'grpc-js', PROTOCOL: 'grpc', COLLECTOR: `127.0.0.1:${hangingPort}`, SEND_TIMEOUT: '2000' });
+  const { code, out, ms } = await runChild({ CLIENT: 'grpc-js', PROTOCOL: 'grpc', COLLECTOR: `127.0.0.1:${hangingPort}`, SEND_TIMEOUT: '2000', KEEPALIVE_MS: '30000' });
   expect(out).toContain('done');
   expect(out).not.toMatch(/UNHANDLED|UNCAUGHT/);
   expect(code).toBe(0);
-  expect(ms).toBeLessThan(20_000);
+  expect(ms).toBeLessThan(9_000);
+}, 30_000);
+
+// Unref'd connections must not cut an awaited flush short: the flush's own deadline timer
+// keeps the process alive until the batch is answered.
+it.each(['http2', 'grpc-js'])('%s client, healthy collector: an awaited flush delivers before exit', async (client) => {
+  const collector = await startGrpcCollector();
+  try {
+    const { code, out } = await runChild({ CLIENT: client, PROTOCOL: 'grpc', COLLECTOR: collector.address, SEND_TIMEOUT: '10000', FLUSH_MS: '5000' });
+    expect(code).toBe(0);
+    expect(out).toContain('"sent":20');
+    expect(collector.segments.map((s) => s.spans[0]!.operationName)).toEqual(Array.from({ length: 20 }, (_, i) => `GET:/x${i}`));
+  } finally {
+    await collector.close();
+  }
 }, 30_000);

@@ -137,6 +137,7 @@ class GrpcReporter implements NodeReporter {
         serviceInstance: options.serviceInstance,
         properties: options.instanceProperties,
         intervalMs: options.keepAliveIntervalMs,
+        timeoutMs: common.sendTimeoutMs,
       });
       this.management.start();
     }

@@ -14,6 +14,8 @@ export interface ManagementOptions {
   properties?: Record<string, string>;
   /** Heartbeat period. Default 30,000 ms (the Java agent's). */
   intervalMs?: number;
+  /** Deadline of each call. Default 10,000 ms. */
+  timeoutMs?: number;
 }
 
 /** The standard instance properties: language, OS, host, process, every IPv4. */
@@ -89,7 +91,7 @@ export class ManagementClient {
       ? encodeInstanceProperties(service, serviceInstance, instanceProperties(this.options.properties))
       : encodeInstancePing(service, serviceInstance);
     this.inFlight = true;
-    this.caller.call(properties ? PROPERTIES : KEEP_ALIVE, [body], { timeoutMs: 10_000, stream: false }).then(
+    this.caller.call(properties ? PROPERTIES : KEEP_ALIVE, [body], { timeoutMs: this.options.timeoutMs ?? 10_000, stream: false }).then(
       () => {
         this.inFlight = false;
         this.failing = false;
