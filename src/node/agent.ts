@@ -42,7 +42,10 @@ export function currentAgent(): NodeAgent | undefined {
  * the running agent. Never throws for bad options: they get a diagnostic and a default.
  */
 export function start(options: NodeAgentOptions = {}): NodeAgent {
-  if (running) return running;
+  if (running) {
+    if (Object.keys(options).length > 0) diag.once('warn', 'start-twice', 'start() called while an agent is running (the preload, or an earlier start()): its options stay in force, these are ignored');
+    return running;
+  }
   // Diagnostics first, so what resolveOptions says about bad options is seen.
   setDiagLogger(options.logger, logLevelOf(options, process.env));
   const resolved = resolveOptions(options, process.env);

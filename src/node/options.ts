@@ -217,7 +217,10 @@ function compileTargets(targets: NodeAgentOptions['propagateTo']): (url: URL) =>
       }
     };
   }
-  if (!Array.isArray(targets)) return () => true;
+  if (!Array.isArray(targets)) {
+    if (targets !== undefined) diag.warn('propagateTo must be a list of hosts, origins and RegExps, or a function; sw8 goes everywhere');
+    return () => true;
+  }
   const hosts = new Set<string>();
   const origins = new Set<string>();
   const res: RegExp[] = [];
@@ -230,6 +233,7 @@ function compileTargets(targets: NodeAgentOptions['propagateTo']): (url: URL) =>
         diag.warn(`propagateTo: "${t}" is not a URL; ignored`);
       }
     } else if (typeof t === 'string') hosts.add(t.toLowerCase());
+    else diag.warn(`propagateTo: ${String(t)} is not a host, origin or RegExp; ignored`);
   }
   return (url) => origins.has(url.origin) || hosts.has(url.host) || hosts.has(url.hostname) || res.some((re) => re.test(url.href));
 }

@@ -34,6 +34,14 @@ describe('resolveOptions', () => {
     expect(o).toMatchObject({ sampleRate: 1, protocol: 'grpc', errorStatusThreshold: 400, maxBufferSize: 10_000 });
     expect(warnings.length).toBeGreaterThanOrEqual(4);
     expect(resolveOptions({}, {}).service).toBeTruthy();
+    warnings.length = 0;
+    setDiagLogger({ error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} }, 'warn');
+    const p = resolveOptions({ service: 's', propagateTo: 5 as never }, {});
+    const q = resolveOptions({ service: 's', propagateTo: ['ok.example', 7 as never] }, {});
+    setDiagLogger(undefined, 'none');
+    expect(p.propagateTo(new URL('http://any.example'))).toBe(true);
+    expect(q.propagateTo(new URL('http://ok.example'))).toBe(true);
+    expect(warnings.filter((w) => w.includes('propagateTo'))).toHaveLength(2);
   });
 
   it('limits sw8 to the configured destinations', () => {
