@@ -116,7 +116,14 @@ function watch(span: Span, req: ClientRequest, threshold: number): void {
       span.error().log({ event: 'error', 'error.kind': 'Timeout', message: 'request timed out' });
     });
     req.once('close', () => {
-      if (!done) span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'request closed before a response' });
+      if (done) return;
+      // An upgrade (WebSocket) or CONNECT answer sets req.res without a 'response' event;
+      // listening for 'upgrade' ourselves would stop Node from closing unwanted upgrades.
+      const res = (req as { res?: IncomingMessage | null }).res;
+      if (res) {
+        span.tag('http.status_code', String(res.statusCode ?? 0));
+        if ((res.statusCode ?? 0) >= threshold) span.error();
+      } else span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'request closed before a response' });
       end();
     });
   } catch {

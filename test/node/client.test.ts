@@ -176,6 +176,30 @@ describe('http and https clients', () => {
     ]);
   });
 
+  it('ends an upgrade (WebSocket-style) request with its 101, not as an abort', async () => {
+    const up = http.createServer();
+    up.on('upgrade', (_req, socket) => {
+      socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: demo\r\nConnection: Upgrade\r\n\r\n');
+    });
+    const port = await listen(up);
+    const seg = await traced('upgrade', async () => {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/ws', headers: { connection: 'Upgrade', upgrade: 'demo' } });
+        req.on('upgrade', (res, socket) => {
+          socket.destroy();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(101);
+    });
+    up.close();
+    const [exit] = await waitFor(() => exits(seg).length === 1 && exits(seg));
+    expect(exit).toMatchObject({ operationName: '/ws', isError: false });
+    expect(tag(exit!, 'http.status_code')).toBe('101');
+  });
+
   it('never puts credentials of the URL into the url tag', async () => {
     let body!: Echo;
     const seg = await traced('creds', async () => {
