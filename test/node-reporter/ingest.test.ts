@@ -157,6 +157,14 @@ describe('ingest handler: OAP JSON and limits', () => {
     expect(res.status).toBe(503);
   });
 
+  it('forwards through options.agent when no reporter is given', async () => {
+    const agentSink = new InMemoryReporter();
+    const url = await plain(createIngestHandler({ agent: { reporter: agentSink }, ratePerSecond: 0 }));
+    const segs = browserSegments();
+    expect((await post(url + '/skywalking/v3/segments', JSON.stringify(segs), 'application/json')).status).toBe(200);
+    expect(agentSink.segments).toEqual(segs);
+  });
+
   it('leaves other paths to the app, and only owns known report paths under its base', async () => {
     const url = await plain(createIngestHandler({ basePath: '/sw/', reporter: sink }));
     expect(await (await fetch(url + '/')).text()).toBe('app');

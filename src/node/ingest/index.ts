@@ -14,6 +14,8 @@ export interface IngestHandlerOptions {
   basePath?: string;
   /** Where segments go. Default: the running agent's reporter (from `start()`), read per request. */
   reporter?: Reporter;
+  /** An agent whose reporter receives the segments (used when `reporter` is not given). */
+  agent?: { readonly reporter: Reporter };
   /** Largest body accepted. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Most segments in one request. Default 200. */
@@ -82,7 +84,7 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
       const got = decodeReport(route, sub, contentType, body);
       if (got.kind === 'segments') forward(got.segments);
       else if (got.kind === 'browser') {
-        const reporter = (options.reporter ?? currentAgent()?.reporter) as NodeReporter | undefined;
+        const reporter = (options.reporter ?? options.agent?.reporter ?? currentAgent()?.reporter) as NodeReporter | undefined;
         if (options.onBrowserData) options.onBrowserData(sub, got.items);
         else if (reporter?.forwardBrowserData) reporter.forwardBrowserData(sub, got.items);
         else diag.once('info', 'ingest-browser', 'ingest handler: browser perf/error data dropped (the reporter cannot forward it; set onBrowserData)');
@@ -104,7 +106,7 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
       const long = longString(s, maxString);
       if (long) throw new ReportError(400, `${long} longer than ${maxString} characters`);
     }
-    const reporter = options.reporter ?? currentAgent()?.reporter;
+    const reporter = options.reporter ?? options.agent?.reporter ?? currentAgent()?.reporter;
     if (!reporter) throw new ReportError(503, 'no reporter: call start() first or pass options.reporter');
     for (const s of segments) reporter.report(s);
   };
