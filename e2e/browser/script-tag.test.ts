@@ -5,12 +5,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startCollector, type Collector } from '../src/collector/index.js';
-import type { SegmentObject } from '../src/core/index.js';
-import { decodeSw8 } from '../src/core/index.js';
-import { eventually, launchChromium } from './chromium.js';
+import { startCollector, type Collector } from '../../src/collector/index.js';
+import type { SegmentObject } from '../../src/core/index.js';
+import { decodeSw8 } from '../../src/core/index.js';
+import { eventually, launchChromium } from '../helpers/chromium.js';
 
-const BUNDLE = readFileSync(new URL('../dist/skywalking-tracing.iife.min.js', import.meta.url));
+const BUNDLE = readFileSync(new URL('../../dist/skywalking-tracing.iife.min.js', import.meta.url));
 
 interface Seen {
   method: string;
