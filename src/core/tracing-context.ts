@@ -315,7 +315,8 @@ export class TracingContext implements SpanOwner {
   private finish(): void {
     this.finished = true;
     const skip = this.skip;
-    const spans = this.spans.map((s) => s.toObject(skip));
+    // An unsampled segment is only counted: skip converting its spans.
+    const spans = this.isSampled ? this.spans.map((s) => s.toObject(skip)) : [];
     const segment: SegmentObject = {
       traceId: this.traceId,
       traceSegmentId: this.segmentId,
