@@ -48,6 +48,28 @@ describe.skipIf(!built)('preload', () => {
     expect(collector.properties.some((p) => p.service === 'esm-app')).toBe(true);
   });
 
+  it('leaves the app untouched with SW_AGENT_DISABLE=true', async () => {
+    const child = fork(fileURLToPath(new URL('../fixtures/node/app.mjs', import.meta.url)), [], {
+      execArgv: ['--import', 'skywalking-tracing/node/register'],
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, SW_AGENT_NAME: 'off-app', SW_AGENT_DISABLE: 'true', SW_AGENT_COLLECTOR_BACKEND_SERVICES: collector.address },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    try {
+      const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+        child.once('message', (m) => resolve(m as { port: number }));
+        child.once('exit', (c) => reject(new Error(`fixture exited ${c}`)));
+      });
+      expect(await (await fetch(`http://127.0.0.1:${port}/hello`)).text()).toBe('no-sw8');
+    } finally {
+      child.send('exit');
+      await new Promise((r) => child.once('exit', r));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(collector.segments.some((s) => s.service === 'off-app')).toBe(false);
+    expect(collector.properties.some((p) => p.service === 'off-app')).toBe(false);
+  });
+
   it('traces a CommonJS app and its fetch calls (--require)', async () => {
     expect(await run('app.cjs', '--require', 'cjs-app')).toBe('has-sw8');
     const seg = collector.segments.find((s) => s.service === 'cjs-app' && s.spans[0]!.operationName === 'GET:/hello')!;
