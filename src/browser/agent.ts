@@ -29,10 +29,8 @@ export interface BrowserAgentOptions {
   ignore?: Array<string | RegExp>;
   /** Batch delay, ms. Default 3000. */
   flushIntervalMs?: number;
-  /** Most segments queued. Default 500. */
+  /** Most segments queued (also at most 2 MiB encoded). Default 500. */
   maxQueueSize?: number;
-  /** Most bytes queued (encoded). Default 2 MiB. */
-  maxQueueBytes?: number;
   /** false disables the agent. Default true. */
   enabled?: boolean;
   /** Reporter override (e.g. an InMemoryReporter in tests). */
@@ -72,7 +70,7 @@ export function currentAgent(): BrowserAgent | undefined {
  */
 export function start(options: BrowserAgentOptions): BrowserAgent {
   if (running) return running;
-  if (!options || !options.service) throw new TypeError('start({ service }) needs a service name');
+  if (!options?.service) throw new TypeError('start() needs a service');
   const loc = globalThis.location;
   const origin = loc?.origin ?? 'http://localhost';
   const page = () => options.pagePath || globalThis.location?.pathname || '/';
@@ -85,8 +83,8 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   const reporter: Reporter & { drainFinal?(n: number): void } =
     options.reporter ??
     (http
-      ? new BatchReporter<string>({ transport: httpTransport(nativeFetch, base), encode: (s) => JSON.stringify(s), sizeOf: (s) => s.length, ...queue(options) })
-      : new BatchReporter<Uint8Array>({ transport: grpcWebTransport(nativeFetch, base), encode: encodeSegment, sizeOf: (b) => b.length, ...queue(options) }));
+      ? new BatchReporter<string>({ transport: httpTransport(nativeFetch, base), encode: (s) => JSON.stringify(s), ...queue(options) })
+      : new BatchReporter<Uint8Array>({ transport: grpcWebTransport(nativeFetch, base), encode: encodeSegment, ...queue(options) }));
   const tracer = new BaseTracer({
     service: options.service,
     serviceInstance: options.serviceInstance || 'latest',
@@ -99,14 +97,18 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   const stack: Array<{ context: TracingContext; span: Span }> = [];
   const contextOf = (span: Span) => (span as unknown as { owner?: TracingContext }).owner;
 
+  // The innermost span of withSpan/runInSpan, or a new segment for the page.
+  const current = (): [TracingContext, Span | null] => {
+    const top = stack[stack.length - 1];
+    return top && !top.context.isFinished ? [top.context, top.span] : [tracer.createTracingContext({ endpoint: page() }), null];
+  };
+
   const hooks: RequestHooks = {
     begin(method, url, setHeader) {
       if (url.origin + url.pathname === self || ignore.some((p) => (typeof p === 'string' ? url.href.includes(p) : p.test(url.href)))) return undefined;
-      const top = stack[stack.length - 1];
-      const inSpan = top && !top.context.isFinished;
-      const pagePath = page();
-      const context = inSpan ? top.context : tracer.createTracingContext({ endpoint: pagePath });
-      const span = context.createExitSpan(inSpan ? url.pathname : pagePath, inSpan ? top.span : null, peerOf(url), allowed(url) ? { inject: setHeader } : null);
+      const [context, parent] = current();
+      // In a user span, the request is named by its path; alone, by the page (as skywalking-client-js does).
+      const span = context.createExitSpan(parent ? url.pathname : page(), parent, peerOf(url), allowed(url) ? { inject: setHeader } : null);
       span.setComponent(ComponentId.Ajax).setLayer('Http').tag('http.method', method).tag('url', tagUrl(url));
       return span;
     },
@@ -142,10 +144,8 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
       await reporter.shutdown(timeoutMs).catch(() => {});
     },
     withSpan(operationName, fn) {
-      const top = stack[stack.length - 1];
-      const inSpan = top && !top.context.isFinished;
-      const context = inSpan ? top.context : tracer.createTracingContext({ endpoint: page() });
-      const span = context.createLocalSpan(operationName, inSpan ? top.span : null);
+      const [context, parent] = current();
+      const span = context.createLocalSpan(operationName, parent);
       return runIn(context, span, () => {
         let result;
         try {
@@ -172,6 +172,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   return agent;
 }
 
+// Both encodings measure by length: protobuf bytes, or JSON characters (close enough to bytes for a bound).
 function queue(o: BrowserAgentOptions) {
-  return { flushIntervalMs: o.flushIntervalMs ?? 3000, maxQueueSize: o.maxQueueSize ?? 500, maxQueueBytes: o.maxQueueBytes ?? 2 << 20, maxBatchBytes: 60_000 };
+  return { flushIntervalMs: o.flushIntervalMs ?? 3000, maxQueueSize: o.maxQueueSize ?? 500, maxQueueBytes: 2 << 20, maxBatchBytes: 60_000, sizeOf: (x: { length: number }) => x.length };
 }

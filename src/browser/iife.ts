@@ -19,7 +19,8 @@ if (d?.service) {
       service: d.service,
       serviceInstance: d.serviceInstance,
       collector: d.collector,
-      protocol: d.protocol === 'http' ? 'http' : 'grpc-web',
+      // Anything but 'http' means gRPC-web.
+      protocol: d.protocol as 'http' | undefined,
       propagateTo: d.propagateTo ? d.propagateTo.split(',').map((s) => s.trim()) : undefined,
       pagePath: d.pagePath,
     });
