@@ -221,3 +221,42 @@ describe('HTTP reporter faults', () => {
     expect(reporter.stats.failedSends).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('black-holed connection', () => {
+  it('abandons a connection that stopped answering and reconnects', async () => {
+    const collector = await startGrpcCollector();
+    cleanup.push(() => collector.close());
+    // A TCP proxy whose existing connections can be frozen (bytes swallowed both ways),
+    // as a NAT or load balancer that silently dropped the flow would.
+    let frozen = false;
+    const pairs: Array<{ frozen: boolean }> = [];
+    const proxy = net.createServer((client) => {
+      const state = { frozen: false };
+      pairs.push(state);
+      const upstream = net.connect(collector.port, '127.0.0.1');
+      client.on('data', (d) => void (!state.frozen && upstream.write(d)));
+      upstream.on('data', (d) => void (!state.frozen && client.write(d)));
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', end).on('close', end);
+      upstream.on('error', end).on('close', end);
+      state.frozen = frozen;
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise((r) => proxy.close(r)));
+    const reporter = reporterFor(`127.0.0.1:${(proxy.address() as AddressInfo).port}`, { sendTimeoutMs: 300 });
+    traces(reporter, 1, 'GET:/before');
+    await reporter.flush(3000);
+    expect(collector.segments).toHaveLength(1);
+    for (const p of pairs) p.frozen = true;
+    traces(reporter, 1, 'GET:/during');
+    await reporter.flush(1000);
+    expect(reporter.stats.queued).toBe(1);
+    // New connections pass again; the frozen one stays frozen.
+    await reporter.flush(3000);
+    expect(collector.segments.map((s) => s.spans[0]!.operationName)).toEqual(['GET:/before', 'GET:/during']);
+    expect(pairs.length).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -51,8 +51,15 @@ export class Http2Caller implements GrpcCaller {
         if (err) reject(err);
         else resolve();
       };
+      let session: http2.ClientHttp2Session | undefined;
       const timer = setTimeout(() => {
         stream?.close(http2.constants.NGHTTP2_CANCEL);
+        // The connection may be black-holed (a NAT or proxy dropped it silently): never
+        // reuse it, or every later call would hang the same way.
+        if (session && this.session === session) {
+          this.session = undefined;
+          session.destroy();
+        }
         finish(statusError(4, `no answer within ${options.timeoutMs} ms`));
       }, options.timeoutMs);
       timer.unref();
@@ -66,7 +73,8 @@ export class Http2Caller implements GrpcCaller {
           'user-agent': 'skywalking-tracing',
         };
         if (this.options.authentication) headers.authentication = this.options.authentication;
-        stream = this.connect().request(headers, { endStream: false });
+        session = this.connect();
+        stream = session.request(headers, { endStream: false });
         let status: number | undefined;
         let message = '';
         stream.on('response', (h) => {
