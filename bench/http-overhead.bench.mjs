@@ -8,7 +8,8 @@
 // Environment: BENCH_DURATION (s, default 8), BENCH_WARMUP (s, 2), BENCH_ROUNDS (2),
 // BENCH_RSS_DURATION (s, 15), BENCH_VARIANTS (comma list of variant ids, default
 // none,ours,swjs,otel; extras: ours-noreport, als), BENCH_MODES (plain,downstream),
-// BENCH_RSS=0 skips the RSS part.
+// BENCH_RSS=0 skips the RSS part. BENCH_RATE=<req/s> fixes the offered load. BENCH_AGENT_DIST=<other dist/esm> enables ours-alt and
+// ours-noreport-alt (the agent loaded from there) to compare a change in one interleaved run.
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -67,7 +68,13 @@ const stop = (child) =>
     child.once('exit', r);
     child.kill('SIGKILL');
   });
-const load = (url, duration) => autocannon({ url, connections: 10, duration, pipelining: 1 });
+// BENCH_RATE caps the offered load (requests/s over all connections): at a rate every
+// variant sustains, CPU per request compares equal work. At saturation the baseline's
+// per-request kernel cost shrinks (more requests per wake-up), which inflates the
+// "added" figure of any slower variant.
+const RATE = Number(env.BENCH_RATE ?? 0);
+const load = (url, duration) =>
+  autocannon({ url, connections: 10, duration, pipelining: 1, ...(RATE > 0 ? { overallRate: RATE } : {}) });
 
 async function closedPort() {
   const s = net.createServer().listen(0, '127.0.0.1');
@@ -77,6 +84,7 @@ async function closedPort() {
   return p;
 }
 
+const loadAtStart = os.loadavg();
 const built = existsSync(here('../dist/esm/node/index.js'));
 if (!built) console.error('http-overhead: dist/ missing (run `npm run build`); skipping skywalking-tracing');
 
@@ -96,6 +104,9 @@ const ALL = [
   { id: 'otel', name: 'OpenTelemetry', ...otlp, perReq: (mode) => (mode === 'downstream' ? 2 : 1) },
   { id: 'ours-noreport', name: 'skywalking-tracing, no export', needsBuild: true },
   { id: 'als', name: 'AsyncLocalStorage only' },
+  // Another build of the agent (BENCH_AGENT_DIST=/path/to/dist/esm), to measure a change.
+  { id: 'ours-alt', name: 'skywalking-tracing (BENCH_AGENT_DIST)', ...sw, perReq: () => 1 },
+  { id: 'ours-noreport-alt', name: 'skywalking-tracing, no export (BENCH_AGENT_DIST)' },
 ];
 const wanted = (env.BENCH_VARIANTS ?? 'none,ours,swjs,otel').split(',').map((s) => s.trim());
 if (!wanted.includes('none')) wanted.unshift('none');
@@ -107,16 +118,16 @@ const MODES = (env.BENCH_MODES ?? 'plain,downstream').split(',').map((s) => s.tr
  * or 15 s passed. Returns the last count.
  */
 async function waitFor(sink, want) {
-  let received = -1;
+  let last = { count: -1 };
   let still = 0;
   for (let i = 0; i < 60 && still < 8; i++) {
-    const n = (await ask(sink, 'count', 'count')).count;
-    still = n === received ? still + 1 : 0;
-    received = n;
-    if (received >= want) break;
+    const m = await ask(sink, 'count', 'count');
+    still = m.count === last.count ? still + 1 : 0;
+    last = m;
+    if (m.count >= want) break;
     await sleep(250);
   }
-  return received;
+  return last;
 }
 
 async function measure(v, mode) {
@@ -142,11 +153,12 @@ async function measure(v, mode) {
     // Requests the server handled in the window (autocannon's count misses those in flight).
     const requests = c1.served - c0.served;
     let received;
+    let duplicates;
     let agentStats;
     if (v.sink) {
       agentStats = (await ask(app, 'flush', 'flushed', 15_000)).stats;
       const want = requests * v.perReq(mode);
-      received = await waitFor(v.sink, want);
+      ({ count: received, duplicates } = await waitFor(v.sink, want));
     }
     return {
       clientRps: r.requests.total / DURATION,
@@ -155,6 +167,7 @@ async function measure(v, mode) {
       requests,
       expected: v.sink ? requests * v.perReq(mode) : undefined,
       received,
+      duplicates,
       errors: r.errors + r.non2xx,
       agentStats,
     };
@@ -174,6 +187,7 @@ for (let round = 0; round < ROUNDS; round++) {
       process.stderr.write(
         `round ${round + 1} ${mode} ${v.name}: ${m.rps.toFixed(0)} req/s, ${m.cpuPerReq.toFixed(1)} µs CPU/req` +
           (m.received !== undefined ? `, received ${m.received}/${m.expected}` : '') +
+          (m.duplicates ? ` (+${m.duplicates} sent twice)` : '') +
           (m.errors ? `, ${m.errors} errors` : '') +
           '\n',
       );
@@ -205,6 +219,7 @@ for (const mode of MODES) {
       received,
       expected,
       delivered: v.sink ? received / expected : undefined,
+      duplicates: v.sink ? list.reduce((a, x) => a + (x.duplicates ?? 0), 0) : undefined,
       void: worst < 0.95,
       errors: list.reduce((a, x) => a + x.errors, 0),
     });
@@ -217,7 +232,10 @@ for (const mode of MODES) {
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows.filter((x) => x.mode === mode)) {
     const base = r.agent === 'no agent';
-    const got = r.received === undefined ? '—' : `${r.received} / ${r.expected}${r.void ? ' **VOID**' : ''}`;
+    const got =
+      r.received === undefined
+        ? '—'
+        : `${r.received} / ${r.expected}${r.duplicates ? ` (+${r.duplicates} sent twice)` : ''}${r.void ? ' **VOID**' : ''}`;
     console.log(
       `| ${r.agent} | ${r.rps} | ${(r.ratio * 100).toFixed(0)}% | ${r.cpuPerReq.toFixed(1)} | ${base ? '—' : r.addedCpu.toFixed(1)} | ${got} |`,
     );
@@ -257,12 +275,13 @@ const machine = {
   memoryGB: Math.round(os.totalmem() / 2 ** 30),
   node: process.version,
   platform: `${os.platform()} ${os.release()}`,
+  loadAverageAtStart: loadAtStart,
   loadAverageAtEnd: os.loadavg(),
 };
 mkdirSync(here('./results'), { recursive: true });
 writeFileSync(
   here('./results/http-overhead.json'),
-  JSON.stringify({ date: new Date().toISOString(), machine, duration: DURATION, warmup: WARMUP, rounds: ROUNDS, connections: 10, rows, rss, runs }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), machine, duration: DURATION, warmup: WARMUP, rounds: ROUNDS, connections: 10, rate: RATE || undefined, rows, rss, runs }, null, 2) + '\n',
 );
 console.log('\n(results written to bench/results/http-overhead.json)');
 for (const c of [swSink, otlpSink, down]) c.kill();

@@ -1,20 +1,28 @@
-// The benchmarked service. VARIANT: none | ours | swjs | otel. DOWNSTREAM: URL to call once
-// per request (optional). SINK: collector address. Reports CPU time over IPC.
+// The benchmarked service. VARIANT: none | ours | ours-noreport | swjs | otel | als, or
+// ours-alt / ours-noreport-alt (agent from BENCH_AGENT_DIST). DOWNSTREAM: URL to call once
+// per request (optional). SINK: collector address. Reports CPU time and requests over IPC.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { VARIANT = 'none', DOWNSTREAM = '', SINK = '' } = process.env;
+const { DOWNSTREAM = '', SINK = '' } = process.env;
+// `<variant>-alt` loads the agent from BENCH_AGENT_DIST (another build's dist/esm), so a
+// change can be measured against the current build in the same interleaved run.
+const ALT = /-alt$/.test(process.env.VARIANT ?? '');
+const VARIANT = (process.env.VARIANT ?? 'none').replace(/-alt$/, '');
+const DIST = ALT && process.env.BENCH_AGENT_DIST
+  ? new URL('node/index.js', `file://${process.env.BENCH_AGENT_DIST.replace(/\/?$/, '/')}`).href
+  : '../../dist/esm/node/index.js';
 let flush = async () => {};
 let stats = () => undefined;
 
 if (VARIANT === 'ours') {
-  const { start } = await import('../../dist/esm/node/index.js');
+  const { start } = await import(DIST);
   const agent = start({ service: 'bench-ours', serviceInstance: 'b1', collector: SINK, flushOnExit: false, traceWithoutParent: false });
   flush = () => agent.flush(5000);
   stats = () => agent.reporter.stats;
 } else if (VARIANT === 'ours-noreport') {
   // Instrumentation only: segments are built and handed to a reporter that drops them.
-  const { start, NoopReporter } = await import('../../dist/esm/node/index.js');
+  const { start, NoopReporter } = await import(DIST);
   start({ service: 'bench-ours', serviceInstance: 'b1', reporter: new NoopReporter(), flushOnExit: false });
 } else if (VARIANT === 'swjs') {
   const agent = require('skywalking-backend-js').default;
@@ -73,7 +81,7 @@ server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }
 process.on('message', async (m) => {
   if (m === 'cpu') {
     const u = process.cpuUsage();
-    process.send({ cpu: u.user + u.system, served, rss: process.memoryUsage().rss });
+    process.send({ cpu: u.user + u.system, user: u.user, system: u.system, served, rss: process.memoryUsage().rss });
   } else if (m === 'exit') {
     process.exit(0);
   } else if (m === 'flush') {
