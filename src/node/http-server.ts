@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ComponentId, diag } from '../core/index.js';
 import type { Span, Tracer, TracingContext } from '../core/index.js';
-import { traceStorage } from './context.js';
+import { traceStorage, type ActiveTrace } from './context.js';
 import { clientAddress, hasSuffix, headerExtractable, pathOf, redactedUrl } from './http-utils.js';
 import type { ResolvedOptions } from './options.js';
 import { isOwnPath } from './own-paths.js';
@@ -11,17 +11,24 @@ import { applyRoute, trackEntry, watchFastifyRoutes } from './routes.js';
 import { isSuppressed } from './suppress.js';
 import { patchMethod, type AnyFunction } from './patch.js';
 
+// The trace of a traced request, on its IncomingMessage and ServerResponse.
+const TRACE = Symbol.for('skywalking-tracing.request-trace');
+type Traced = { [TRACE]?: ActiveTrace };
+
 /**
  * Traces every request an `http` or `https` server receives, whatever framework sits on
  * top: `Server.prototype.emit('request')` runs the app's handler inside the request's
- * trace. Returns the function that removes the patch.
+ * trace, and every event of that request and its response (body `data`/`end`, `finish`,
+ * `close`, which the HTTP parser fires outside the handler's async context) runs inside it
+ * too. Returns the function that removes the patches.
  */
 export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): () => void {
   const wrap = (original: AnyFunction) =>
-    function emit(this: unknown, event: unknown, ...args: unknown[]): boolean {
-      if (event !== 'request' || isSuppressed()) return original.call(this, event, ...args);
-      const req = args[0] as IncomingMessage;
-      const res = args[1] as ServerResponse;
+    // `arguments` is forwarded as is: no rest array on every server event, no closure per request.
+    function emit(this: unknown, event: unknown): boolean {
+      if (event !== 'request' || isSuppressed()) return original.apply(this, arguments as unknown as unknown[]) as boolean;
+      const req = arguments[1] as IncomingMessage;
+      const res = arguments[2] as ServerResponse;
       let span: Span;
       let context;
       try {
@@ -29,7 +36,7 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
         const path = pathOf(rawUrl);
         const method = req.method ?? 'GET';
         if (options.ignoreMethods.has(method) || hasSuffix(path, options.ignoreSuffixes) || options.ignorePath(path) || isOwnPath(path))
-          return original.call(this, event, ...args);
+          return original.apply(this, arguments as unknown as unknown[]) as boolean;
         context = tracer.createTracingContext();
         span = context.createEntrySpan(method + ':' + path, null, headerExtractable(req.headers));
         span.setComponent(ComponentId.HttpServer).setLayer('Http');
@@ -41,17 +48,41 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
         watchResponse(span, context, res, options.errorStatusThreshold);
       } catch (err) {
         diag.once('error', 'http-server-start', 'tracing an incoming request failed; request served untraced', err);
-        return original.call(this, event, ...args);
+        return original.apply(this, arguments as unknown as unknown[]) as boolean;
       }
-      return traceStorage.run({ context, span }, () => original.call(this, event, ...args));
+      const trace: ActiveTrace = { context, span };
+      // Events of this request and its response run inside the trace (see emitInTrace).
+      (req as Traced)[TRACE] = trace;
+      (res as Traced)[TRACE] = trace;
+      return traceStorage.run(trace, Reflect.apply, original, this, arguments) as boolean;
     };
-  const undoHttp = patchMethod(http.Server.prototype, 'emit', wrap);
-  const undoHttps = patchMethod(https.Server.prototype, 'emit', wrap);
-  const undoFastify = watchFastifyRoutes();
+  const undo = [
+    patchMethod(http.Server.prototype, 'emit', wrap),
+    patchMethod(https.Server.prototype, 'emit', wrap),
+    // https uses the same request and response classes.
+    patchMethod(http.IncomingMessage.prototype, 'emit', emitInTrace),
+    patchMethod(http.ServerResponse.prototype, 'emit', emitInTrace),
+    watchFastifyRoutes(),
+  ];
   return () => {
-    undoHttp();
-    undoHttps();
-    undoFastify();
+    for (const u of undo) u();
+  };
+}
+
+/**
+ * Runs the listeners of a traced request's (or response's) events inside the request's
+ * trace, as OpenTelemetry's `context.bind` on the emitters does, without a wrapper per
+ * listener or per request: one property read per event, and nothing more when the
+ * event already runs inside the request's segment. Client responses and untraced
+ * requests carry no trace and pass straight through.
+ */
+function emitInTrace(original: AnyFunction): AnyFunction {
+  return function emit(this: Traced): boolean {
+    const trace = this[TRACE];
+    // Already inside this request's segment (the handler, or a user span of it, emitting
+    // synchronously): keep the innermost span rather than falling back to the entry.
+    if (trace === undefined || traceStorage.getStore()?.context === trace.context) return original.apply(this, arguments as unknown as unknown[]) as boolean;
+    return traceStorage.run(trace, Reflect.apply, original, this, arguments) as boolean;
   };
 }
 

@@ -1,26 +1,16 @@
 // The agent's lifecycle and its incoming-request rules: one agent per process, kill switch,
 // ignore rules, peers, redaction, correlation, user spans and async context.
-import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentAgent, decodeCorrelation, encodeCorrelation, encodeSw8, InMemoryReporter, setDiagLogger, start } from '../../src/node/index.js';
 import type { NodeAgent, NodeAgentOptions, SegmentObject, SpanObject } from '../../src/node/index.js';
+import { sleep, waitFor } from './wait.js';
 
 const reporter = new InMemoryReporter();
 const servers: http.Server[] = [];
 let agent: NodeAgent | undefined;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(fn: () => T | undefined | false, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await sleep(10);
-  }
-}
 const entry = (op: string) => reporter.segments.find((s) => s.spans[0]!.operationName === op);
 const tag = (span: SpanObject, key: string) => span.tags.find((t) => t.key === key)?.value;
 
@@ -154,25 +144,40 @@ describe('incoming requests', () => {
 });
 
 describe('async context and user spans', () => {
-  it('parents spans made in timers, emitters, immediates and promises to the request', async () => {
+  it('parents spans made in timers, immediates, promises and body events to the request', async () => {
     const a = begin();
-    const bus = new EventEmitter();
-    bus.on('tick', (done: () => void) => void a.withSpan('from-emitter', () => done()));
-    const url = await serve(async (_q, res) => {
+    const url = await serve(async (req, res) => {
       await new Promise<void>((r) => setTimeout(() => a.withSpan('from-timer', () => r()), 5));
       await new Promise<void>((r) => setImmediate(() => a.withSpan('from-immediate', () => r())));
-      await new Promise<void>((r) => bus.emit('tick', r));
+      // The body's second chunk is sent only after the response headers arrive, so 'end'
+      // comes from the HTTP parser, outside the handler's async context.
+      res.writeHead(200);
+      res.flushHeaders();
+      await new Promise<void>((r) => {
+        req.resume();
+        req.on('end', () => void a.withSpan('from-body-end', () => r()));
+      });
       await a.withSpan('outer', async () => {
         await sleep(1);
         await a.withSpan('inner', () => sleep(1));
       });
       res.end('ok');
     });
-    await Promise.all([fetch(url + '/ctx/1'), fetch(url + '/ctx/2')]);
-    for (const name of ['GET:/ctx/1', 'GET:/ctx/2']) {
+    const post = (path: string) =>
+      new Promise<void>((resolve, reject) => {
+        const req = http.request(url + path, { method: 'POST' }, (res) => {
+          req.end('last chunk');
+          res.resume();
+          res.on('end', () => resolve());
+        });
+        req.on('error', reject);
+        req.write('first chunk');
+      });
+    await Promise.all([post('/ctx/1'), post('/ctx/2')]);
+    for (const name of ['POST:/ctx/1', 'POST:/ctx/2']) {
       const seg = (await waitFor(() => entry(name))) as SegmentObject;
       const byName = Object.fromEntries(seg.spans.map((s) => [s.operationName, s]));
-      for (const n of ['from-timer', 'from-immediate', 'from-emitter', 'outer']) expect(byName[n], n).toMatchObject({ parentSpanId: 0, spanType: 'Local' });
+      for (const n of ['from-timer', 'from-immediate', 'from-body-end', 'outer']) expect(byName[n], n).toMatchObject({ parentSpanId: 0, spanType: 'Local' });
       expect(byName.inner!.parentSpanId).toBe(byName.outer!.spanId);
       expect(seg.spans).toHaveLength(6);
     }

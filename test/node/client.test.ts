@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { decodeSw8, InMemoryReporter, runSuppressed, start } from '../../src/node/index.js';
 import type { NodeAgent, NodeAgentOptions, SegmentObject, SpanObject } from '../../src/node/index.js';
+import { sleep, waitFor } from './wait.js';
 
 interface Echo {
   sw8: string[];
@@ -31,16 +32,6 @@ let closedPort: number;
 let ca: Buffer;
 let tmp: string;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(fn: () => T | undefined | false, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await sleep(10);
-  }
-}
 
 // Answers with what arrived: every sw8 header line, the path, the headers.
 const echo = (req: http.IncomingMessage, res: http.ServerResponse) => {

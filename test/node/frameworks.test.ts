@@ -8,6 +8,7 @@ import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler, encodeSegmentCollection, InMemoryReporter, start, Tracer } from '../../src/node/index.js';
 import type { NodeAgent, SegmentObject } from '../../src/node/index.js';
+import { sleep, waitFor } from './wait.js';
 
 const reporter = new InMemoryReporter();
 const forwarded = new InMemoryReporter();
@@ -19,16 +20,6 @@ const listen = async (s: http.Server) => {
   servers.push(s);
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await sleep(10);
-  }
-}
 const entry = (op: string) => reporter.segments.find((s) => s.spans[0]!.operationName === op);
 
 function browserSegments(): SegmentObject[] {
