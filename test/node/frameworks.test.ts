@@ -127,6 +127,21 @@ describe('ingest handler', () => {
     expect(reporter.segments.filter((s) => s.spans[0]!.operationName.includes('skywalking'))).toEqual([]);
   });
 
+  it('leaves the app traced under its base path: only the report routes are the agent\'s own', async () => {
+    const atRoot = createIngestHandler({ basePath: '/', reporter: forwarded, ratePerSecond: 0 });
+    const underApi = createIngestHandler({ basePath: '/api', reporter: forwarded, ratePerSecond: 0 });
+    const url = await listen(http.createServer((req, res) => void (atRoot(req, res) || underApi(req, res) || res.end('app'))));
+    reporter.clear();
+    for (const path of ['/orders/1', '/api/orders/1', '/api/v3', '/v3/segmentsx']) expect(await (await fetch(url + path)).text()).toBe('app');
+    for (const path of ['/v3/segments', '/api/v3/segments']) {
+      const r = await fetch(url + path, { method: 'POST', body: JSON.stringify(browserSegments()), headers: { 'content-type': 'application/json' } });
+      expect(r.status, path).toBe(200);
+    }
+    for (const op of ['GET:/orders/1', 'GET:/api/orders/1', 'GET:/api/v3', 'GET:/v3/segmentsx']) await waitFor(() => entry(op));
+    await sleep(50);
+    expect(reporter.segments.map((s) => s.spans[0]!.operationName).filter((op) => op.includes('segments') && !op.endsWith('x'))).toEqual([]);
+  });
+
   it('rejects bad reports and rate-limits a noisy client', async () => {
     const own = createIngestHandler({ basePath: '/skywalking', reporter: forwarded, ratePerSecond: 5 });
     const url = await listen(http.createServer((req, res) => void (own(req, res) || res.end('app'))));

@@ -4,7 +4,7 @@ import type { Reporter, SegmentObject } from '../../core/index.js';
 import { diag } from '../../core/index.js';
 import { decodeReport, OAP_LIMITS, readBody, replyToReport, ReportError, reportRoute } from '../../server/index.js';
 import { currentAgent } from '../agent.js';
-import { addOwnPathPrefix } from '../own-paths.js';
+import { addOwnPaths } from '../own-paths.js';
 import type { NodeReporter } from '../reporter/index.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -59,8 +59,9 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
   const maxString = options.maxStringLength ?? 4096;
   const limiter = new RateLimiter(options.ratePerSecond ?? 20);
   const clientKey = options.clientKey ?? ((req: IncomingMessage) => req.socket?.remoteAddress ?? '');
-  // The browser's reports are the agent's own traffic: never traced as app requests.
-  addOwnPathPrefix(base + '/');
+  // The browser's reports are the agent's own traffic: never traced as app requests. Only
+  // the report routes themselves, so the app's paths under the same base stay traced.
+  addOwnPaths(base, (path) => path.startsWith(base) && reportRoute(path.slice(base.length)) !== undefined);
 
   // Express strips a mount path from req.url (app.use('/skywalking', handler)) and keeps
   // the full one in originalUrl; either form is accepted.
