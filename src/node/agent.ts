@@ -7,6 +7,7 @@ import { instrumentHttpServer } from './http-server.js';
 import type { NodeAgentOptions, ResolvedOptions } from './options.js';
 import { logLevelOf, resolveOptions } from './options.js';
 import { createNodeReporter } from './reporter/index.js';
+import { shared } from './shared.js';
 
 /** The running Node agent. */
 export interface NodeAgent {
@@ -29,43 +30,62 @@ export interface NodeAgent {
   activeContext(): TracingContext | undefined;
 }
 
-let running: NodeAgent | undefined;
-
-/** The agent started by {@link start}, if any. */
+/** The agent started by {@link start} (from this copy of the package or the other: ESM or CommonJS), if any. */
 export function currentAgent(): NodeAgent | undefined {
-  return running;
+  return shared.agent;
 }
 
 /**
  * Starts tracing this process: incoming and outgoing http/https and global fetch, reported
- * to OAP. Options fall back to SW_AGENT_* environment variables. Calling it again returns
- * the running agent. Never throws for bad options: they get a diagnostic and a default.
+ * to OAP. Options fall back to SW_AGENT_* environment variables. Calling it again (from
+ * this copy of the package or the other one: ESM or CommonJS) returns the running agent.
+ * Never throws: bad options get a diagnostic and a default, and an agent that cannot start
+ * is replaced by a disabled one (nothing traced, nothing sent) with an error diagnostic.
  */
-export function start(options: NodeAgentOptions = {}): NodeAgent {
+export function start(options?: NodeAgentOptions | null): NodeAgent {
+  const given = typeof options === 'object' && options !== null;
+  const user: NodeAgentOptions = given ? options : {};
+  const running = shared.agent;
   if (running) {
-    if (Object.keys(options).length > 0) diag.once('warn', 'start-twice', 'start() called while an agent is running (the preload, or an earlier start()): its options stay in force, these are ignored');
+    if (Object.keys(user).length > 0) {
+      // The running agent's diagnostics: this copy's logger may never have been configured.
+      (shared.diag ?? diag).once('warn', 'start-twice', 'start() called while an agent is running (the preload, or an earlier start()): its options stay in force, these are ignored');
+    }
     return running;
   }
-  // Diagnostics first, so what resolveOptions says about bad options is seen.
-  setDiagLogger(options.logger, logLevelOf(options, process.env));
-  const resolved = resolveOptions(options, process.env);
-  // The kill switch means nothing is traced and nothing is sent: no connection to OAP either.
-  const reporter: Reporter = !resolved.enabled
-    ? new NoopReporter()
-    : (resolved.reporter ??
-      createNodeReporter({
-        service: resolved.service,
-        serviceInstance: resolved.serviceInstance,
-        collector: resolved.collector,
-        protocol: resolved.protocol,
-        authentication: resolved.authentication,
-        secure: resolved.secure,
-        tls: resolved.tls,
-        instanceProperties: resolved.instanceProperties,
-        maxQueueSize: resolved.maxBufferSize,
-        flushIntervalMs: resolved.flushIntervalMs,
-        grpcClient: resolved.grpcClient,
-      }));
+  let resolved: ResolvedOptions | undefined;
+  try {
+    // Diagnostics first, so what resolveOptions says about bad options is seen.
+    setDiagLogger(user.logger, logLevelOf(user, process.env));
+    if (!given && options !== undefined) diag.warn(`start() takes an options object, not ${options === null ? 'null' : typeof options}; using the environment and defaults`);
+    resolved = resolveOptions(user, process.env);
+    // The kill switch means nothing is traced and nothing is sent: no connection to OAP either.
+    const reporter: Reporter = !resolved.enabled
+      ? new NoopReporter()
+      : (resolved.reporter ??
+        createNodeReporter({
+          service: resolved.service,
+          serviceInstance: resolved.serviceInstance,
+          collector: resolved.collector,
+          protocol: resolved.protocol,
+          authentication: resolved.authentication,
+          secure: resolved.secure,
+          tls: resolved.tls,
+          instanceProperties: resolved.instanceProperties,
+          maxQueueSize: resolved.maxBufferSize,
+          flushIntervalMs: resolved.flushIntervalMs,
+          grpcClient: resolved.grpcClient,
+        }));
+    return launch(resolved, reporter);
+  } catch (err) {
+    diag.error('the agent could not start; the app runs untraced (agent disabled)', err);
+    const off: ResolvedOptions = { ...(resolved ?? resolveOptions({ service: 'node-service', logLevel: 'none' }, {})), enabled: false };
+    return launch(off, new NoopReporter());
+  }
+}
+
+/** Builds the agent for resolved options: instrumentation (when enabled), exit hooks, the shared registration. */
+function launch(resolved: ResolvedOptions, reporter: Reporter): NodeAgent {
   const tracer = new Tracer({
     service: resolved.service,
     serviceInstance: resolved.serviceInstance,
@@ -106,7 +126,10 @@ export function start(options: NodeAgentOptions = {}): NodeAgent {
           }
         }
         removeExitHooks();
-        if (running === agent) running = undefined;
+        if (shared.agent === agent) {
+          shared.agent = undefined;
+          shared.diag = undefined;
+        }
         await reporter.shutdown(timeoutMs).catch(() => {});
       })();
       return stopping;
@@ -143,7 +166,8 @@ export function start(options: NodeAgentOptions = {}): NodeAgent {
     activeSpan: () => traceStorage.getStore()?.span,
     activeContext: () => traceStorage.getStore()?.context,
   };
-  running = agent;
+  shared.agent = agent;
+  shared.diag = diag;
   return agent;
 }
 

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Span, Tracer, TracingContext } from '../core/index.js';
+import { shared } from './shared.js';
 
 /** What the agent keeps per async flow: the segment and the span new spans hang under. */
 export interface ActiveTrace {
@@ -7,8 +7,11 @@ export interface ActiveTrace {
   readonly span: Span;
 }
 
-/** The async-context store: one per process, shared by every instrumentation. @internal */
-export const traceStorage = new AsyncLocalStorage<ActiveTrace>();
+/**
+ * The async-context store: one per process, shared by every instrumentation and by both
+ * the ESM and the CommonJS copy of this package (see shared.ts). @internal
+ */
+export const traceStorage = shared.traceStorage;
 
 /** The current flow's trace, if any. */
 export function activeTrace(): ActiveTrace | undefined {

@@ -1,8 +1,12 @@
+import { shared } from './shared.js';
+
 // Paths the agent itself serves (the ingest handler's report routes). Incoming requests to
 // them are the agent's own reporting traffic and are never traced. Only the exact report
 // routes count: a prefix would switch tracing off for the app's own paths under the same
 // base (basePath '/api' must leave /api/orders traced; basePath '/' must leave everything).
-const owners = new Map<string, (path: string) => boolean>();
+// Shared by the ESM and CommonJS copies: the handler may come from one, the server
+// instrumentation from the other.
+const owners = shared.ownPaths;
 
 /**
  * Registers `owns` (true for a path the agent serves) under `key`, replacing an earlier one
