@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { BatchTransport, SendOptions } from '../../core/index.js';
 import { TransportError } from '../../core/index.js';
 import { runSuppressed } from '../suppress.js';
+import type { BrowserCall } from './browser-forwarder.js';
 
 /**
  * POSTs batches as a JSON array to OAP's REST `/v3/segments`. Items are JSON strings
@@ -10,18 +11,17 @@ import { runSuppressed } from '../suppress.js';
  * agent's own requests are never traced.
  */
 export class HttpSegmentTransport implements BatchTransport<string> {
+  private readonly base: URL;
   private readonly url: URL;
   private readonly agent: http.Agent;
-  private browserInFlight = 0;
-  /** Browser items dropped: over the in-flight cap or refused by OAP. */
-  browserDropped = 0;
 
   constructor(
     base: string,
     private readonly headers: Record<string, string>,
     tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer },
   ) {
-    this.url = new URL('v3/segments', base.endsWith('/') ? base : base + '/');
+    this.base = new URL(base.endsWith('/') ? base : base + '/');
+    this.url = new URL('v3/segments', this.base);
     this.agent =
       this.url.protocol === 'https:'
         ? new https.Agent({ keepAlive: true, maxSockets: 2, ca: tls?.ca, cert: tls?.cert, key: tls?.key })
@@ -33,29 +33,24 @@ export class HttpSegmentTransport implements BatchTransport<string> {
   }
 
   /**
-   * Forwards browser data to OAP's REST path (`/browser/errorLogs`, …): arrays where OAP
-   * takes arrays, the single object where it takes one. Best effort; never rejects.
+   * The calls that carry browser data to OAP's REST path (`/browser/errorLogs`, …): arrays
+   * where OAP takes arrays, one call per object where it takes one.
    */
-  forwardBrowser(path: string, items: unknown[]): void {
-    if (!path.startsWith('/browser/') || items.length === 0) return;
+  browserPlan(path: string, items: unknown[]): BrowserCall[] {
+    if (!path.startsWith('/browser/')) return [];
     const single = path === '/browser/perfData' || path === '/browser/perfData/webVitals' || path === '/browser/errorLog';
-    const bodies = single ? items.map((i) => JSON.stringify(i)) : [JSON.stringify(items)];
-    const url = new URL(path.slice(1), this.url.href.replace(/v3\/segments$/, ''));
-    for (const body of bodies) {
-      // Bounded like the gRPC forwarder: a slow OAP must not pile up requests in the agent.
-      if (this.browserInFlight >= 16) {
-        this.browserDropped++;
-        continue;
-      }
-      this.browserInFlight++;
-      this.post(url, body, 10_000).then(
-        () => void this.browserInFlight--,
-        () => {
-          this.browserInFlight--;
-          this.browserDropped++;
-        },
-      );
-    }
+    const url = this.pathUrl(path);
+    if (single) return items.map((i) => ({ count: 1, send: () => this.post(url, JSON.stringify(i), 10_000) }));
+    return [{ count: items.length, send: () => this.post(url, JSON.stringify(items), 10_000) }];
+  }
+
+  /** POSTs `body` as JSON to `path` under the collector's base URL (management calls). */
+  postJson(path: string, body: unknown, timeoutMs: number): Promise<void> {
+    return this.post(this.pathUrl(path), JSON.stringify(body), timeoutMs);
+  }
+
+  private pathUrl(path: string): URL {
+    return new URL(path.slice(1), this.base);
   }
 
   private post(url: URL, body: string, timeoutMs: number): Promise<void> {

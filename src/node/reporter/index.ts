@@ -10,7 +10,7 @@ import { GrpcJsCaller, GrpcSegmentTransport } from './grpc-transport.js';
 import { Http2Caller } from './h2-transport.js';
 import { HttpSegmentTransport } from './http-transport.js';
 import { ManagementClient } from './management.js';
-import { BrowserForwarder } from './browser-forwarder.js';
+import { BrowserForwarder, grpcBrowserPlan, type BrowserForwardStats } from './browser-forwarder.js';
 
 /** Options of {@link createNodeReporter}. */
 export interface NodeReporterOptions {
@@ -70,6 +70,8 @@ export interface NodeReporter extends Reporter {
    * (`/browser/perfData`, `/browser/errorLogs`, …) to OAP. Best effort; never throws.
    */
   forwardBrowserData?(path: string, items: unknown[]): void;
+  /** Counters of {@link forwardBrowserData}: items forwarded and dropped. */
+  readonly browserStats?: BrowserForwardStats;
 }
 
 /** Creates the reporter `start()` uses: batched, bounded, retrying, never throwing. */
@@ -102,7 +104,11 @@ export function createNodeReporter(options: NodeReporterOptions): NodeReporter {
       encode: (segment: SegmentObject) => JSON.stringify(segment),
       sizeOf: (s) => s.length,
     });
-    return Object.assign(reporter, { forwardBrowserData: (path: string, items: unknown[]) => transport.forwardBrowser(path, items) });
+    const browser = new BrowserForwarder((path, items) => transport.browserPlan(path, items), common);
+    return Object.defineProperties(reporter, {
+      forwardBrowserData: { value: (path: string, items: unknown[]) => browser.forward(path, items) },
+      browserStats: { get: () => browser.stats },
+    }) as NodeReporter;
   }
   return new GrpcReporter(options, common);
 }
@@ -130,7 +136,7 @@ class GrpcReporter implements NodeReporter {
       encode: (segment) => encodeSegmentWith(this.writer, segment),
       sizeOf: (b) => b.length,
     });
-    this.browser = new BrowserForwarder(this.caller);
+    this.browser = new BrowserForwarder(grpcBrowserPlan(this.caller), common);
     if (options.management !== false) {
       this.management = new ManagementClient(this.caller, {
         service: options.service,
@@ -145,6 +151,10 @@ class GrpcReporter implements NodeReporter {
 
   get stats(): BatchReporterStats {
     return this.batches.stats;
+  }
+
+  get browserStats(): BrowserForwardStats {
+    return this.browser.stats;
   }
 
   report(segment: SegmentObject): void {
