@@ -18,6 +18,6 @@ export {
 } from './proto.js';
 export type { Command, InstanceReport } from './proto.js';
 export { normaliseSegment, parseSegmentsJson, SegmentFormatError } from './segments.js';
-export { validateSegment } from './validate.js';
-export { decodeReport, grpcWebMode, readBody, replyToReport, ReportError, reportRoute } from './receive.js';
-export type { Received, ReportRoute } from './receive.js';
+export { saneSpanTimes, validateSegment } from './validate.js';
+export { decodeContentEncoding, decodeReport, grpcWebMode, readBody, replyToReport, ReportError, reportRoute } from './receive.js';
+export type { Received, ReportRoute, ReportRouteOptions } from './receive.js';

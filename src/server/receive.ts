@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { SegmentObject } from '../core/index.js';
 import { encodeGrpcWebResponse, GrpcWebFormatError, parseGrpcWebFrames } from './grpc-web.js';
 import { decodeMessage, decodeSegmentCollection, decodeSegmentObject, EMPTY_COMMANDS } from './proto.js';
@@ -9,6 +11,7 @@ export type ReportRoute =
   | 'grpc-web:collectInSync'
   | 'grpc-web:reportInstanceProperties'
   | 'grpc-web:keepAlive'
+  | 'grpc-web:browser'
   | 'rest:segments'
   | 'rest:segment'
   | 'rest:reportProperties'
@@ -31,9 +34,39 @@ const ROUTES: Record<string, ReportRoute> = {
   '/browser/errorLogs': 'rest:browser',
 };
 
+// The unary BrowserPerfService methods, which gRPC-web can carry (protocol.md §4.4;
+// collectErrorLogs is a client stream, which it cannot), with the OAP REST path of the same data.
+const BROWSER_GRPC_WEB: Record<string, { type: string; restPath: string }> = {
+  '/skywalking.v3.BrowserPerfService/collectPerfData': { type: 'BrowserPerfData', restPath: '/browser/perfData' },
+  '/skywalking.v3.BrowserPerfService/collectWebVitalsPerfData': { type: 'BrowserWebVitalsPerfData', restPath: '/browser/perfData/webVitals' },
+  '/skywalking.v3.BrowserPerfService/collectResourcePerfData': { type: 'BrowserResourcePerfData', restPath: '/browser/perfData/resources' },
+  '/skywalking.v3.BrowserPerfService/collectWebInteractionsPerfData': { type: 'BrowserWebInteractionsPerfData', restPath: '/browser/perfData/webInteractions' },
+};
+
+// OAP's browser REST endpoints take one object or a JSON array, each its own way (protocol.md §3.2).
+const BROWSER_REST_SHAPE: Record<string, 'object' | 'array'> = {
+  '/browser/perfData': 'object',
+  '/browser/perfData/webVitals': 'object',
+  '/browser/perfData/resources': 'array',
+  '/browser/perfData/webInteractions': 'array',
+  '/browser/errorLog': 'object',
+  '/browser/errorLogs': 'array',
+};
+
+/** Options of {@link reportRoute}. */
+export interface ReportRouteOptions {
+  /**
+   * Also route the four unary BrowserPerfService methods over gRPC-web (`grpc-web:browser`;
+   * decoded as `{ kind: 'browser', path: <the OAP REST path of the same data> }`). Off by
+   * default, so that a handler that forwards by request path does not claim them.
+   */
+  browserGrpcWeb?: boolean;
+}
+
 /** The route of a path (already stripped of any mount base), or undefined. */
-export function reportRoute(path: string): ReportRoute | undefined {
-  return ROUTES[path];
+export function reportRoute(path: string, options: ReportRouteOptions = {}): ReportRoute | undefined {
+  if (options.browserGrpcWeb && Object.hasOwn(BROWSER_GRPC_WEB, path)) return 'grpc-web:browser';
+  return Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
 }
 
 /** A report that cannot be accepted; `status` is the HTTP status to answer with. */
@@ -70,7 +103,13 @@ export function decodeReport(route: ReportRoute, path: string, contentType: stri
       if (messages.length !== 1) throw new ReportError(400, `unary call: expected 1 message, got ${messages.length}`);
       const msg = messages[0]!;
       if (route === 'grpc-web:collectInSync') return { kind: 'segments', segments: decodeSegmentCollection(msg) };
-      return instance(decodeMessage(route === 'grpc-web:keepAlive' ? 'InstancePingPkg' : 'InstanceProperties', msg));
+      if (route === 'grpc-web:browser') {
+        const method = BROWSER_GRPC_WEB[path];
+        if (!method) throw new ReportError(404, `${path} is not a BrowserPerfService unary method`);
+        return { kind: 'browser', path: method.restPath, items: [decodeMessage(method.type, msg)] };
+      }
+      const ping = route === 'grpc-web:keepAlive';
+      return instance(decodeMessage(ping ? 'InstancePingPkg' : 'InstanceProperties', msg), !ping);
     }
     const json = /(^application\/json|\+json)/i.test(contentType);
     const text = () => body.toString('utf8');
@@ -86,12 +125,22 @@ export function decodeReport(route: ReportRoute, path: string, contentType: stri
       case 'rest:reportProperties':
       case 'rest:keepAlive': {
         if (!json) throw new ReportError(415, 'management endpoints take JSON');
-        return instance(JSON.parse(text()) as Record<string, unknown>);
+        const value = JSON.parse(text()) as unknown;
+        if (!isObject(value)) throw new ReportError(400, `${path} takes a JSON object`);
+        return instance(value, route === 'rest:reportProperties');
       }
       default: {
         if (!json) throw new ReportError(415, 'browser endpoints take JSON');
         const value = JSON.parse(text()) as unknown;
-        return { kind: 'browser', path, items: Array.isArray(value) ? value : [value] };
+        const shape = BROWSER_REST_SHAPE[path];
+        if (shape === 'array') {
+          if (!Array.isArray(value)) throw new ReportError(400, `${path} takes a JSON array of objects`);
+          const bad = value.findIndex((v) => !isObject(v));
+          if (bad >= 0) throw new ReportError(400, `${path}: item ${bad} is not an object`);
+          return { kind: 'browser', path, items: value };
+        }
+        if (!isObject(value)) throw new ReportError(400, `${path} takes a JSON object`);
+        return { kind: 'browser', path, items: [value] };
       }
     }
   } catch (err) {
@@ -102,9 +151,54 @@ export function decodeReport(route: ReportRoute, path: string, contentType: stri
   }
 }
 
-function instance(m: Record<string, unknown>): Received {
-  if (typeof m.service !== 'string' || typeof m.serviceInstance !== 'string') throw new ReportError(400, 'service and serviceInstance are required');
-  return { kind: 'instance', service: m.service, serviceInstance: m.serviceInstance, properties: m.properties as Array<{ key: string; value: string }> | undefined };
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// InstanceProperties / InstancePingPkg. A ping carries no properties (OAP ignores unknown
+// JSON keys, so a `properties` key on a ping is dropped rather than stored).
+function instance(m: Record<string, unknown>, withProperties: boolean): Received {
+  if (typeof m.service !== 'string' || !m.service || typeof m.serviceInstance !== 'string' || !m.serviceInstance)
+    throw new ReportError(400, 'service and serviceInstance must be non-empty strings');
+  if (!withProperties) return { kind: 'instance', service: m.service, serviceInstance: m.serviceInstance };
+  const raw = m.properties ?? [];
+  if (!Array.isArray(raw)) throw new ReportError(400, 'properties must be an array of { key, value } string pairs');
+  const properties = raw.map((p: unknown, i) => {
+    if (!isObject(p) || typeof p.key !== 'string' || (p.value !== undefined && p.value !== null && typeof p.value !== 'string'))
+      throw new ReportError(400, `properties[${i}] must be { key, value } with string values`);
+    return { key: p.key, value: typeof p.value === 'string' ? p.value : '' };
+  });
+  return { kind: 'instance', service: m.service, serviceInstance: m.serviceInstance, properties };
+}
+
+const inflateBody = {
+  gzip: promisify(gunzip),
+  'x-gzip': promisify(gunzip),
+  deflate: promisify(inflate),
+  br: promisify(brotliDecompress),
+} as const;
+
+/**
+ * Undoes a request's `Content-Encoding` (gzip, deflate, br; several are undone last first),
+ * as OAP's HTTP server does (protocol.md §3.1). The decoded body may be at most `limit`
+ * bytes (413 beyond, so a small bomb cannot fill memory); an unknown encoding gets 415 and a
+ * corrupt body 400.
+ */
+export async function decodeContentEncoding(body: Buffer, contentEncoding: string | undefined, limit: number): Promise<Buffer> {
+  const codings = (contentEncoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity');
+  let out = body;
+  for (const coding of codings.reverse()) {
+    const decode = Object.hasOwn(inflateBody, coding) ? inflateBody[coding as keyof typeof inflateBody] : undefined;
+    if (!decode) throw new ReportError(415, `content-encoding "${coding}" is not supported (gzip, deflate, br)`);
+    try {
+      out = await decode(out, { maxOutputLength: limit });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new ReportError(413, `decoded body over the ${limit}-byte limit`);
+      throw new ReportError(400, `body is not valid ${coding}: ${(err as Error).message}`);
+    }
+  }
+  return out;
 }
 
 /** Reads a request body up to `limit` bytes; rejects with a 413 ReportError beyond it. */
@@ -132,11 +226,16 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-const GRPC_FOR_HTTP: Record<number, number> = { 400: 3, 403: 7, 405: 12, 413: 8, 415: 3, 429: 8, 503: 14 };
+// HTTP status → gRPC status: 404 and 405 are UNIMPLEMENTED (12), as PROTOCOL-HTTP2 maps them.
+const GRPC_FOR_HTTP: Record<number, number> = { 400: 3, 403: 7, 404: 12, 405: 12, 413: 8, 415: 3, 429: 8, 503: 14 };
 
-/** Answers a report the way OAP or a gRPC-web server would: Commands and a trailer, or 2xx JSON; errors as 4xx or grpc-status. */
+/**
+ * Answers a report the way OAP or a gRPC-web server would: Commands and a trailer, or 2xx
+ * JSON; errors as 4xx or grpc-status. With no route (an unknown path), a gRPC-web content
+ * type still gets a gRPC-web answer, so gRPC-web clients read a status instead of a JSON body.
+ */
 export function replyToReport(res: ServerResponse, route: ReportRoute | undefined, contentType: string, error?: ReportError): void {
-  const mode = route?.startsWith('grpc-web:') ? grpcWebMode(contentType) : undefined;
+  const mode = !route || route.startsWith('grpc-web:') ? grpcWebMode(contentType) : undefined;
   if (mode && (!error || error.status !== 415)) {
     const status = error ? (GRPC_FOR_HTTP[error.status] ?? 2) : 0;
     res.writeHead(200, {

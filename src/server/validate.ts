@@ -5,6 +5,16 @@ const DAY = 24 * 3600 * 1000;
 // Earlier than 2000-01-01: a relative time or seconds instead of epoch milliseconds.
 const EPOCH_MS_FLOOR = 946_684_800_000;
 
+/**
+ * Whether a span's times can be drawn on a trace's time axis: epoch milliseconds after
+ * 2000-01-01, end not before start, neither more than a day after `now`. Spans that fail
+ * this are reported by {@link validateSegment} and left out of a trace's start and duration,
+ * so one bad clock cannot stretch the window of every other span.
+ */
+export function saneSpanTimes(span: { startTime: number; endTime: number }, now = Date.now()): boolean {
+  return span.startTime >= EPOCH_MS_FLOOR && span.endTime >= span.startTime && span.endTime <= now + DAY;
+}
+
 const REF_FIELDS = ['traceId', 'parentTraceSegmentId', 'parentService', 'parentServiceInstance', 'parentEndpoint', 'networkAddressUsedAtPeer'] as const;
 
 /**
@@ -44,6 +54,7 @@ export function validateSegment(seg: SegmentObject, now = Date.now()): string[] 
     else if (s.startTime < EPOCH_MS_FLOOR) problems.push(`${at}: start time ${s.startTime} is not epoch milliseconds`);
     else if (s.endTime < s.startTime) problems.push(`${at}: ends before it starts`);
     else if (s.startTime > now + DAY) problems.push(`${at}: starts more than a day in the future`);
+    else if (s.endTime > now + DAY) problems.push(`${at}: ends more than a day in the future`);
     for (const r of s.refs) problems.push(...refProblems(seg, at, r));
   });
   return problems;

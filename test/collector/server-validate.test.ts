@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SegmentObject } from '../../src/core/index.js';
-import { bodyFits, checkReportLimits, DEFAULT_MAX_BODY_BYTES, validateSegment } from '../../src/server/index.js';
+import { bodyFits, checkReportLimits, DEFAULT_MAX_BODY_BYTES, saneSpanTimes, validateSegment } from '../../src/server/index.js';
 import { clone, makeTrace } from './fixtures.js';
 
 const problems = (seg: SegmentObject) => validateSegment(seg).join('\n');
@@ -85,6 +85,19 @@ describe('validateSegment', () => {
     thread.spans[0]!.refs[0]!.networkAddressUsedAtPeer = '';
     thread.spans[0]!.refs[0]!.parentService = thread.service;
     expect(validateSegment(thread)).toEqual([]);
+  });
+});
+
+describe('saneSpanTimes', () => {
+  it('accepts epoch ms after 2000 that end after they start and not days ahead', () => {
+    const now = Date.UTC(2026, 0, 1);
+    expect(saneSpanTimes({ startTime: now - 10, endTime: now }, now)).toBe(true);
+    expect(saneSpanTimes({ startTime: now, endTime: now }, now)).toBe(true);
+    expect(saneSpanTimes({ startTime: Date.UTC(2000, 0, 1), endTime: Date.UTC(2000, 0, 1) + 1 }, now)).toBe(true);
+    expect(saneSpanTimes({ startTime: Date.UTC(1999, 11, 31), endTime: now }, now)).toBe(false);
+    expect(saneSpanTimes({ startTime: 12345, endTime: 12400 }, now)).toBe(false);
+    expect(saneSpanTimes({ startTime: now, endTime: now - 1 }, now)).toBe(false);
+    expect(saneSpanTimes({ startTime: now, endTime: now + 2 * 86_400_000 }, now)).toBe(false);
   });
 });
 
