@@ -9,7 +9,6 @@ import {
   EMPTY_COMMANDS,
 } from '../server/index.js';
 import type { InstanceReport } from '../server/index.js';
-import type { SegmentObject } from '../core/index.js';
 import type { TraceStore } from './store.js';
 
 const raw = (b: Buffer | Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -72,13 +71,22 @@ export function addReceivers(server: grpc.Server, store: TraceStore, token?: str
   };
   const instance = (decode: (b: Uint8Array) => InstanceReport, withProperties: boolean) => (msg: Buffer) => {
     const m = decode(msg);
+    // As on the HTTP port: an instance without names would be listed as garbage.
+    if (!m.service || !m.serviceInstance) throw new Error('service and serviceInstance must be non-empty');
     store.addInstance(m.service, m.serviceInstance, withProperties ? m.properties : undefined);
   };
 
   server.addService(
     { collect: def('/skywalking.v3.TraceSegmentReportService/collect', true), collectInSync: def('/skywalking.v3.TraceSegmentReportService/collectInSync', false) },
     {
-      collect: stream((msg) => store.addSegments([decodeSegmentObject(msg)] as SegmentObject[])),
+      // The same per-segment limit as collectInSync and the HTTP port; a stream has no
+      // per-request segment count (an agent keeps one stream open for many segments).
+      collect: stream((msg) => {
+        const segment = decodeSegmentObject(msg);
+        const over = checkReportLimits([segment]);
+        if (over) throw new Error(over);
+        store.addSegments([segment]);
+      }),
       collectInSync: unary((msg) => {
         const segments = decodeSegmentCollection(msg);
         const over = checkReportLimits(segments);
@@ -108,7 +116,7 @@ export function addReceivers(server: grpc.Server, store: TraceStore, token?: str
       }),
     },
   );
-  const perf = (type: string) => unary((msg) => (decodeMessage(type, msg), store.counts.browserPerf++));
+  const perf = (type: string) => unary((msg) => (decodeMessage(type, msg), store.addBrowserPerf(1)));
   server.addService(
     {
       collectPerfData: def('/skywalking.v3.BrowserPerfService/collectPerfData', false),

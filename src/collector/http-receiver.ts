@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkReportLimits, decodeReport, readBody, replyToReport, ReportError, reportRoute } from '../server/index.js';
+import { checkReportLimits, decodeContentEncoding, decodeReport, grpcWebMode, readBody, replyToReport, ReportError, reportRoute } from '../server/index.js';
 import type { TraceStore } from './store.js';
 import { VIEWER_HTML } from './viewer-page.js';
 
@@ -39,23 +39,22 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
     res.end();
     return;
   }
-  const route = reportRoute(path);
+  const route = reportRoute(path, { browserGrpcWeb: true });
+  const contentType = String(req.headers['content-type'] ?? '');
   if (route) {
     if (req.method !== 'POST') return json(res, 405, { error: `${path} takes POST` });
     for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
-    const contentType = String(req.headers['content-type'] ?? '');
     try {
-      const body = await readBody(req, maxBodyBytes);
+      const raw = await readBody(req, maxBodyBytes);
+      const body = await decodeContentEncoding(raw, req.headers['content-encoding'], maxBodyBytes);
       const got = decodeReport(route, path, contentType, body);
       if (got.kind === 'segments') {
         const over = checkReportLimits(got.segments);
         if (over) throw new ReportError(413, over);
         store.addSegments(got.segments);
-      }
-      else if (got.kind === 'instance') store.addInstance(got.service, got.serviceInstance, got.properties);
-      else if (got.path.startsWith('/browser/errorLog')) {
-        store.addBrowserErrors(got.items);
-      } else store.counts.browserPerf += got.items.length;
+      } else if (got.kind === 'instance') store.addInstance(got.service, got.serviceInstance, got.properties);
+      else if (got.path.startsWith('/browser/errorLog')) store.addBrowserErrors(got.items);
+      else store.addBrowserPerf(got.items.length);
       replyToReport(res, route, contentType);
     } catch (err) {
       store.counts.rejected++;
@@ -63,7 +62,15 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
     }
     return;
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: `${req.method} not allowed on ${path}` });
+  // A gRPC-web call to a method this collector does not serve: UNIMPLEMENTED, as a gRPC-web
+  // status (a JSON 404 would reach the client as an opaque HTTP error).
+  if (grpcWebMode(contentType)) {
+    req.resume();
+    for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
+    return replyToReport(res, undefined, contentType, new ReportError(404, `unknown method ${path}`));
+  }
+  if (!isApiPath(path)) return json(res, 404, { error: `unknown path ${path}` });
+  if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: `${path} takes GET` });
   if (path === '/' || path === '/index.html') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(VIEWER_HTML);
@@ -74,7 +81,12 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
     return json(res, 200, store.list(limit));
   }
   if (path.startsWith('/api/traces/')) {
-    const id = decodeURIComponent(path.slice('/api/traces/'.length));
+    let id: string;
+    try {
+      id = decodeURIComponent(path.slice('/api/traces/'.length));
+    } catch {
+      return json(res, 400, { error: `${path}: the trace id is not valid percent-encoding` });
+    }
     const trace = store.traces.get(id);
     if (!trace) return json(res, 404, { error: `no trace ${id}` });
     // Segments stay in OAP's JSON form; problems found per segment travel beside them.
@@ -89,9 +101,16 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
     }
     return json(res, 200, [...services.values()]);
   }
-  if (path === '/api/stats') return json(res, 200, { ...store.counts, traces: store.traces.size, instances: store.instances.size });
+  if (path === '/api/stats') return json(res, 200, { ...store.counts, traces: store.traces.size, instances: store.instances.size, bytes: store.bytes, maxBytes: store.maxBytes });
   if (path === '/api/logs') return json(res, 200, store.logs);
   if (path === '/api/meters') return json(res, 200, store.meters);
   if (path === '/api/browser/errors') return json(res, 200, store.browserErrors);
   json(res, 404, { error: `unknown path ${path}` });
+}
+
+const API_PATHS = new Set(['/', '/index.html', '/api/traces', '/api/services', '/api/stats', '/api/logs', '/api/meters', '/api/browser/errors']);
+
+/** The GET paths: the viewer and the JSON API. */
+function isApiPath(path: string): boolean {
+  return API_PATHS.has(path) || (path.startsWith('/api/traces/') && path.length > '/api/traces/'.length);
 }

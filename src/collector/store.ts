@@ -1,5 +1,5 @@
-import type { SegmentObject } from '../core/index.js';
-import { validateSegment } from '../server/index.js';
+import type { SegmentObject, SpanObject } from '../core/index.js';
+import { saneSpanTimes, validateSegment } from '../server/index.js';
 
 /** One trace as the collector holds it. */
 export interface StoredTrace {
@@ -8,14 +8,21 @@ export interface StoredTrace {
   /** Problems per segment id, from {@link validateSegment}. */
   segmentProblems: Map<string, string[]>;
   receivedAt: number;
+  /** Approximate bytes held for this trace (see {@link segmentBytes}). */
+  bytes: number;
 }
 
 /** The list view of a trace (`GET /api/traces`). */
 export interface TraceSummary {
   traceId: string;
   services: string[];
+  /** Operation name of the root segment's first span (for a browser trace: the page path). */
   endpoint: string;
+  /** Operation name of the first Entry span: the first service endpoint the trace reached ('' when none). */
+  entryEndpoint: string;
+  /** Epoch ms of the earliest sane span start ({@link saneSpanTimes}); 0 when no span has sane times. */
   start: number;
+  /** Milliseconds from `start` to the latest sane span end. */
   duration: number;
   spanCount: number;
   segmentCount: number;
@@ -54,6 +61,35 @@ export interface TraceStoreOptions {
   maxTraces?: number;
   /** Most segments kept per trace. Default 1000. */
   maxSegmentsPerTrace?: number;
+  /** Approximate bytes kept for all traces ({@link segmentBytes}); the oldest traces are evicted beyond it. Default 256 MiB. */
+  maxBytes?: number;
+}
+
+/** Default of {@link TraceStoreOptions.maxBytes}: 256 MiB. */
+export const DEFAULT_MAX_STORE_BYTES = 256 * 1024 * 1024;
+
+// Rough per-object costs of the decoded form in a JS heap (object header, fields, array slot).
+const SEGMENT_OVERHEAD = 200;
+const SPAN_OVERHEAD = 240;
+const PAIR_OVERHEAD = 80;
+const REF_OVERHEAD = 160;
+
+/**
+ * Approximate memory a stored segment takes: the lengths of its strings (2 bytes per UTF-16
+ * unit) plus a fixed overhead per segment, span, tag, log field and reference. Cheap (one
+ * pass, no serialisation) and monotone in the data, which is what a budget needs.
+ */
+export function segmentBytes(seg: SegmentObject): number {
+  const str = (s: string | undefined) => 2 * (s?.length ?? 0);
+  let n = SEGMENT_OVERHEAD + str(seg.traceId) + str(seg.traceSegmentId) + str(seg.service) + str(seg.serviceInstance);
+  for (const span of seg.spans) {
+    n += SPAN_OVERHEAD + str(span.operationName) + str(span.peer);
+    for (const t of span.tags) n += PAIR_OVERHEAD + str(t.key) + str(t.value);
+    for (const l of span.logs) for (const d of l.data) n += PAIR_OVERHEAD + str(d.key) + str(d.value);
+    for (const r of span.refs)
+      n += REF_OVERHEAD + str(r.traceId) + str(r.parentTraceSegmentId) + str(r.parentService) + str(r.parentServiceInstance) + str(r.parentEndpoint) + str(r.networkAddressUsedAtPeer);
+  }
+  return n;
 }
 
 /**
@@ -64,6 +100,8 @@ export class TraceStore {
   readonly traces = new Map<string, StoredTrace>();
   readonly instances = new Map<string, InstanceInfo>();
   readonly counts = { segments: 0, evictedTraces: 0, droppedSegments: 0, logs: 0, meters: 0, browserPerf: 0, browserErrors: 0, rejected: 0 };
+  /** Approximate bytes held by all stored traces ({@link segmentBytes}); at most `maxBytes`. */
+  bytes = 0;
   /** The latest browser error logs (at most {@link KEPT_ITEMS}). */
   readonly browserErrors: Array<Record<string, unknown>> = [];
   /** The latest `LogData` records from LogReportService (at most {@link KEPT_ITEMS}). */
@@ -72,11 +110,15 @@ export class TraceStore {
   readonly meters: Array<Record<string, unknown>> = [];
   private readonly maxTraces: number;
   private readonly maxSegments: number;
+  /** The byte budget ({@link TraceStoreOptions.maxBytes}). */
+  readonly maxBytes: number;
   private listeners = new Set<() => void>();
 
   constructor(options: TraceStoreOptions = {}) {
-    this.maxTraces = options.maxTraces ?? 2000;
+    // At least one, so that the trace being added is never the one evicted.
+    this.maxTraces = Math.max(1, options.maxTraces ?? 2000);
     this.maxSegments = options.maxSegmentsPerTrace ?? 1000;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_STORE_BYTES;
   }
 
   /** Calls `fn` after every change; returns the unsubscribe function. */
@@ -92,22 +134,42 @@ export class TraceStore {
 
   private addSegment(seg: SegmentObject): void {
     this.counts.segments++;
-    let trace = this.traces.get(seg.traceId);
-    if (!trace) {
-      trace = { traceId: seg.traceId, segments: [], segmentProblems: new Map(), receivedAt: Date.now() };
-      this.traces.set(seg.traceId, trace);
-      while (this.traces.size > this.maxTraces) {
-        const oldest = this.traces.keys().next().value as string;
-        this.traces.delete(oldest);
-        this.counts.evictedTraces++;
-      }
-    }
-    const at = trace.segments.findIndex((s) => s.traceSegmentId === seg.traceSegmentId);
-    if (at >= 0) trace.segments[at] = seg;
-    else if (trace.segments.length >= this.maxSegments) {
+    const size = segmentBytes(seg);
+    // A segment bigger than the whole budget could only be kept by emptying the store.
+    if (size > this.maxBytes) {
       this.counts.droppedSegments++;
       return;
-    } else trace.segments.push(seg);
+    }
+    let trace = this.traces.get(seg.traceId);
+    const at = trace ? trace.segments.findIndex((s) => s.traceSegmentId === seg.traceSegmentId) : -1;
+    if (trace && at < 0 && trace.segments.length >= this.maxSegments) {
+      this.counts.droppedSegments++;
+      return;
+    }
+    const replaced = trace && at >= 0 ? segmentBytes(trace.segments[at]!) : 0;
+    // Room by bytes: evict the oldest traces other than this one.
+    for (const [id, old] of this.traces) {
+      if (this.bytes - replaced + size <= this.maxBytes) break;
+      if (old === trace) continue;
+      this.evict(id, old);
+    }
+    if (this.bytes - replaced + size > this.maxBytes) {
+      // Only this trace is left and it is full: keep what it has.
+      this.counts.droppedSegments++;
+      return;
+    }
+    if (!trace) {
+      trace = { traceId: seg.traceId, segments: [], segmentProblems: new Map(), receivedAt: Date.now(), bytes: 0 };
+      this.traces.set(seg.traceId, trace);
+      while (this.traces.size > this.maxTraces) {
+        const [oldest, old] = this.traces.entries().next().value as [string, StoredTrace];
+        this.evict(oldest, old);
+      }
+    }
+    if (at >= 0) trace.segments[at] = seg;
+    else trace.segments.push(seg);
+    trace.bytes += size - replaced;
+    this.bytes += size - replaced;
     trace.segmentProblems.set(seg.traceSegmentId, validateSegment(seg));
     const key = `${seg.service}\u0000${seg.serviceInstance}`;
     const inst = this.instances.get(key);
@@ -115,11 +177,22 @@ export class TraceStore {
     else if (this.instances.size < 10_000) this.instances.set(key, { service: seg.service, serviceInstance: seg.serviceInstance, properties: {}, lastSeen: Date.now() });
   }
 
+  private evict(id: string, trace: StoredTrace): void {
+    this.traces.delete(id);
+    this.bytes -= trace.bytes;
+    this.counts.evictedTraces++;
+  }
+
   /** Records browser error logs (`BrowserErrorLog`, from gRPC or `/browser/errorLog(s)`). */
   addBrowserErrors(items: unknown[]): void {
     this.counts.browserErrors += items.length;
     for (const e of items) keepLatest(this.browserErrors, (e && typeof e === 'object' ? e : { value: e }) as Record<string, unknown>);
     for (const fn of this.listeners) fn();
+  }
+
+  /** Counts browser perf reports (BrowserPerfService perf methods or `/browser/perfData*`); only their number is kept. */
+  addBrowserPerf(count: number): void {
+    this.counts.browserPerf += count;
   }
 
   /** Records one `LogData` record (LogReportService). */
@@ -193,7 +266,11 @@ export class TraceStore {
     return out;
   }
 
-  summary(trace: StoredTrace): TraceSummary {
+  /**
+   * The list view of a trace. `start` and `duration` cover only spans with sane times
+   * ({@link saneSpanTimes}); with none, both are 0.
+   */
+  summary(trace: StoredTrace, now = Date.now()): TraceSummary {
     let start = Infinity;
     let end = 0;
     let spans = 0;
@@ -202,24 +279,36 @@ export class TraceStore {
     // many references away from the root that segment is (clocks tie within a millisecond).
     const firstSeen = new Map<string, [number, number]>();
     const depth = segmentDepths(trace.segments);
+    // A span with an insane start sorts last instead of first.
+    const startOf = (s: SpanObject | undefined) => (s && saneSpanTimes(s, now) ? s.startTime : Infinity);
     let endpoint = '';
     let rootStart = Infinity;
+    let entryEndpoint = '';
+    let entryAt: [number, number] = [Infinity, Infinity];
     for (const seg of trace.segments) {
-      const first = seg.spans[0]?.startTime ?? Infinity;
+      const first = startOf(seg.spans[0]);
       const d = depth.get(seg.traceSegmentId) ?? 0;
       const prev = firstSeen.get(seg.service);
       if (!prev || first < prev[0] || (first === prev[0] && d < prev[1])) firstSeen.set(seg.service, [first, d]);
       for (const s of seg.spans) {
         spans++;
-        if (s.startTime < start) start = s.startTime;
-        if (s.endTime > end) end = s.endTime;
+        // Only sane times make the window; the others are problems of their segment.
+        if (saneSpanTimes(s, now)) {
+          if (s.startTime < start) start = s.startTime;
+          if (s.endTime > end) end = s.endTime;
+        }
         if (s.isError) error = true;
       }
       const root = seg.spans[0];
-      const isRoot = root && depth.get(seg.traceSegmentId) === 0;
-      if (root && isRoot && root.startTime < rootStart) {
-        rootStart = root.startTime;
+      if (root && d === 0 && (!endpoint || first < rootStart)) {
+        rootStart = first;
         endpoint = root.operationName;
+      }
+      // The first endpoint of a service the trace reached: fewest hops from the root, then earliest.
+      const entry = seg.spans.find((s) => s.spanType === 'Entry');
+      if (entry && (d < entryAt[0] || (d === entryAt[0] && startOf(entry) < entryAt[1]))) {
+        entryAt = [d, startOf(entry)];
+        entryEndpoint = entry.operationName;
       }
     }
     const services = [...firstSeen].sort((a, b) => a[1][0] - b[1][0] || a[1][1] - b[1][1]).map(([name]) => name);
@@ -227,6 +316,7 @@ export class TraceStore {
       traceId: trace.traceId,
       services,
       endpoint,
+      entryEndpoint,
       start: Number.isFinite(start) ? start : 0,
       duration: Number.isFinite(start) ? end - start : 0,
       spanCount: spans,

@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCollector, type Collector } from '../../src/collector/index.js';
+import { CollectorListenError, startCollector, type Collector } from '../../src/collector/index.js';
 import { encodeSegment, encodeSegmentCollection } from '../../src/core/index.js';
-import { encodeGrpcWebResponse, parseGrpcWebFrames } from '../../src/server/index.js';
+import { DEFAULT_MAX_BODY_BYTES, encodeGrpcWebResponse, parseGrpcWebFrames } from '../../src/server/index.js';
 import { decodeAs, protoRoot } from '../helpers/proto.js';
 import { makeTrace } from './fixtures.js';
 
@@ -92,6 +92,8 @@ describe('collector receivers', () => {
     const truncated = await post('/skywalking.v3.TraceSegmentReportService/collectInSync', Buffer.from([0, 0, 0, 1, 0, 1]), 'application/grpc-web+proto');
     expect(truncated.headers.get('grpc-status')).toBe('3');
     expect((await fetch(c.httpUrl + '/nope')).status).toBe(404);
+    expect((await post('/nope', '{}', 'application/json')).status).toBe(404);
+    expect((await post('/api/traces', '{}', 'application/json')).status).toBe(405);
     expect((await fetch(c.httpUrl + '/v3/segments')).status).toBe(405);
     expect((await fetch(c.httpUrl + '/api/traces')).status).toBe(200);
   });
@@ -221,7 +223,7 @@ describe('collector edge cases', () => {
     const list = await (await fetch(c.httpUrl + '/api/traces')).json();
     expect(list[0].traceId).toBe(b[0]!.traceId);
     expect(list[1].traceId).toBe(a[0]!.traceId);
-    expect(Object.keys(list[0]).sort()).toEqual(['duration', 'endpoint', 'error', 'problems', 'segmentCount', 'services', 'spanCount', 'start', 'traceId']);
+    expect(Object.keys(list[0]).sort()).toEqual(['duration', 'endpoint', 'entryEndpoint', 'error', 'problems', 'segmentCount', 'services', 'spanCount', 'start', 'traceId']);
     expect(list[0].start).toBe(Math.min(...b.flatMap((s) => s.spans.map((x) => x.startTime))));
     expect((await fetch(`${c.httpUrl}/api/traces/nope`)).status).toBe(404);
   });
@@ -246,8 +248,196 @@ describe('collector edge cases', () => {
     }
   });
 
-  it('reports a busy port instead of hanging', async () => {
-    await expect(startCollector({ grpcPort: 0, httpPort: c.httpPort })).rejects.toThrow(/EADDRINUSE/);
-    await expect(startCollector({ grpcPort: c.grpcPort, httpPort: 0 })).rejects.toThrow();
+  it('reports a busy port by kind and number instead of hanging', async () => {
+    const http = await startCollector({ grpcPort: 0, httpPort: c.httpPort }).catch((e: unknown) => e);
+    expect(http).toBeInstanceOf(CollectorListenError);
+    expect(http).toMatchObject({ kind: 'http', port: c.httpPort, code: 'EADDRINUSE', message: `HTTP port 127.0.0.1:${c.httpPort} is already in use` });
+    const grpcErr = await startCollector({ grpcPort: c.grpcPort, httpPort: 0 }).catch((e: unknown) => e);
+    expect(grpcErr).toMatchObject({ kind: 'grpc', port: c.grpcPort, code: 'EADDRINUSE' });
+    // The failed starts released what they had bound, and this collector still serves.
+    expect((await fetch(c.httpUrl + '/api/stats')).status).toBe(200);
+  });
+});
+
+describe('collector HTTP edge cases', () => {
+  const grpcWebCall = (path: string, msg: Uint8Array, type = 'application/grpc-web+proto') => post(path, frame(msg), type);
+
+  it('answers gRPC-web calls to unknown methods with UNIMPLEMENTED in the gRPC-web way', async () => {
+    for (const type of ['application/grpc-web+proto', 'application/grpc-web-text']) {
+      const body = type.includes('text') ? frame(new Uint8Array(0)).toString('base64') : frame(new Uint8Array(0));
+      const res = await post('/skywalking.v3.NoSuchService/call', body, type);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('grpc-status')).toBe('12');
+      expect(res.headers.get('access-control-expose-headers')).toMatch(/grpc-status/);
+      const frames = parseGrpcWebFrames(Buffer.from(await res.arrayBuffer()), { text: type.includes('text') });
+      expect(frames.messages).toEqual([]);
+      expect(frames.trailer).toMatch(/^grpc-status:12\r\ngrpc-message:unknown%20method%20%2Fskywalking\.v3\.NoSuchService%2Fcall\r\n$/);
+    }
+    // collectErrorLogs is a client stream: gRPC-web cannot carry it, so it is not routed.
+    const stream = await grpcWebCall('/skywalking.v3.BrowserPerfService/collectErrorLogs', new Uint8Array(0));
+    expect(stream.headers.get('grpc-status')).toBe('12');
+  });
+
+  it('routes the four unary BrowserPerfService methods over gRPC-web', async () => {
+    const before = c.store.counts.browserPerf;
+    const methods: Array<[string, string, Record<string, unknown>]> = [
+      ['collectPerfData', 'BrowserPerfData', { service: 'web', serviceVersion: '1', pagePath: '/', fmpTime: 120 }],
+      ['collectWebVitalsPerfData', 'BrowserWebVitalsPerfData', { service: 'web', pagePath: '/', lcpTime: 900 }],
+      ['collectResourcePerfData', 'BrowserResourcePerfData', { service: 'web', pagePath: '/', name: 'app.js', duration: 12 }],
+      ['collectWebInteractionsPerfData', 'BrowserWebInteractionsPerfData', { service: 'web', pagePath: '/', inpTime: 40 }],
+    ];
+    for (const [method, type, value] of methods) {
+      const t = protoRoot.lookupType(`skywalking.v3.${type}`);
+      const res = await grpcWebCall(`/skywalking.v3.BrowserPerfService/${method}`, t.encode(t.fromObject(value)).finish());
+      expect(res.headers.get('grpc-status'), method).toBe('0');
+      expect(parseGrpcWebFrames(Buffer.from(await res.arrayBuffer()), false).trailer).toBe('grpc-status:0\r\n');
+    }
+    expect(c.store.counts.browserPerf - before).toBe(4);
+    const bad = await grpcWebCall('/skywalking.v3.BrowserPerfService/collectPerfData', Buffer.from([0x0a, 0xff]));
+    expect(bad.headers.get('grpc-status')).toBe('3');
+    expect(c.store.counts.browserPerf - before).toBe(4);
+  });
+
+  it('answers 400 to a trace id that is not valid percent-encoding', async () => {
+    const res = await fetch(c.httpUrl + '/api/traces/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/not valid percent-encoding/);
+    expect((await fetch(c.httpUrl + '/api/traces')).status).toBe(200);
+  });
+
+  it('requires the right shapes for management properties and browser data', async () => {
+    const props = (body: unknown) => post('/v3/management/reportProperties', JSON.stringify(body), 'application/json');
+    for (const bad of [
+      { service: 'shape', serviceInstance: 's1', properties: 'notarray' },
+      { service: 'shape', serviceInstance: 's1', properties: [{ key: 'a', value: 1 }] },
+      { service: 'shape', serviceInstance: 's1', properties: [null] },
+      { service: '', serviceInstance: 's1' },
+      { service: 'shape' },
+      ['not', 'an', 'object'],
+      null,
+    ]) {
+      const res = await props(bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect((await res.json()).error).toMatch(/properties|service|object/);
+    }
+    expect(c.store.instances.has('shape\u0000s1')).toBe(false);
+    expect((await props({ service: 'shape', serviceInstance: 's1', properties: [{ key: 'language', value: 'NodeJS' }, { key: 'ipv4', value: '10.0.0.1' }, { key: 'ipv4', value: '10.0.0.2' }] })).status).toBe(200);
+    expect(c.store.instances.get('shape\u0000s1')!.properties).toEqual({ language: ['NodeJS'], ipv4: ['10.0.0.1', '10.0.0.2'] });
+    // A keepAlive carries no properties: one in its body does not overwrite the stored ones.
+    expect((await post('/v3/management/keepAlive', JSON.stringify({ service: 'shape', serviceInstance: 's1', properties: 'x' }), 'application/json')).status).toBe(200);
+    expect(c.store.instances.get('shape\u0000s1')!.properties.language).toEqual(['NodeJS']);
+
+    const browser = (path: string, body: unknown) => post(path, JSON.stringify(body), 'application/json');
+    const errorsBefore = c.store.counts.browserErrors;
+    expect((await browser('/browser/errorLogs', null)).status).toBe(400);
+    expect((await browser('/browser/errorLogs', [null])).status).toBe(400);
+    expect((await browser('/browser/errorLogs', { message: 'not a list' })).status).toBe(400);
+    expect((await browser('/browser/errorLog', [{ message: 'a list' }])).status).toBe(400);
+    expect((await browser('/browser/perfData', 'text')).status).toBe(400);
+    expect((await browser('/browser/perfData/resources', {})).status).toBe(400);
+    expect(c.store.counts.browserErrors).toBe(errorsBefore);
+    expect((await browser('/browser/errorLog', { message: 'one' })).status).toBe(200);
+    expect((await browser('/browser/perfData/resources', [{ name: 'a.js' }, { name: 'b.css' }])).status).toBe(200);
+    expect(c.store.counts.browserErrors).toBe(errorsBefore + 1);
+  });
+
+  it('refuses management calls without names over gRPC', async () => {
+    const cl = new (grpc.makeGenericClientConstructor({}, 'x'))(c.grpcAddress, grpc.credentials.createInsecure());
+    const ping = protoRoot.lookupType('skywalking.v3.InstancePingPkg');
+    const call = (value: Record<string, unknown>) =>
+      new Promise<grpc.ServiceError | null>((resolve) =>
+        cl.makeUnaryRequest('/skywalking.v3.ManagementService/keepAlive', (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, ping.encode(ping.fromObject(value)).finish(), (err) => resolve(err)),
+      );
+    expect((await call({ serviceInstance: 'nameless' }))?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(await call({ service: 'named', serviceInstance: 'n1' })).toBeNull();
+    cl.close();
+    expect([...c.store.instances.values()].some((i) => i.serviceInstance === 'nameless')).toBe(false);
+    expect(c.store.instances.has('named\u0000n1')).toBe(true);
+  });
+
+  it('decodes gzip, deflate and br request bodies, within the body limit', async () => {
+    const { brotliCompressSync, deflateSync, gzipSync } = await import('node:zlib');
+    const encoders: Record<string, (b: Buffer) => Buffer> = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
+    for (const [encoding, encode] of Object.entries(encoders)) {
+      const segs = makeTrace(`zip-${encoding}`);
+      const res = await fetch(c.httpUrl + '/v3/segments', { method: 'POST', body: new Uint8Array(encode(Buffer.from(JSON.stringify(segs)))), headers: { 'content-type': 'application/json', 'content-encoding': encoding } });
+      expect(res.status, encoding).toBe(200);
+      expect(c.store.traces.get(segs[0]!.traceId)!.segments).toEqual(segs);
+    }
+    // gRPC-web bodies too (browsers may compress the whole body).
+    const web = makeTrace('zip-grpc-web');
+    const zipped = await fetch(c.httpUrl + '/skywalking.v3.TraceSegmentReportService/collectInSync', {
+      method: 'POST',
+      body: gzipSync(frame(encodeSegmentCollection(web))),
+      headers: { 'content-type': 'application/grpc-web+proto', 'content-encoding': 'gzip' },
+    });
+    expect(zipped.headers.get('grpc-status')).toBe('0');
+    expect(c.store.traces.has(web[0]!.traceId)).toBe(true);
+    // A small body that inflates beyond maxBodyBytes (64 KiB here) is refused, not inflated.
+    const bomb = gzipSync(Buffer.from(`[${' '.repeat(200 * 1024)}]`));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const over = await fetch(c.httpUrl + '/v3/segments', { method: 'POST', body: bomb, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect(over.status).toBe(413);
+    const corrupt = await fetch(c.httpUrl + '/v3/segments', { method: 'POST', body: Buffer.from('not gzip'), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    expect(corrupt.status).toBe(400);
+    const unknown = await fetch(c.httpUrl + '/v3/segments', { method: 'POST', body: '[]', headers: { 'content-type': 'application/json', 'content-encoding': 'zstd-nope' } });
+    expect(unknown.status).toBe(415);
+    expect((await fetch(c.httpUrl + '/api/stats')).status).toBe(200);
+  });
+
+  it('applies the per-segment span limit to the collect stream too', async () => {
+    const cl = new (grpc.makeGenericClientConstructor({}, 'x'))(c.grpcAddress, grpc.credentials.createInsecure());
+    const [big] = makeTrace('stream-big');
+    const span = big!.spans[0]!;
+    big!.spans = Array.from({ length: 10_001 }, (_, i) => ({ ...span, spanId: i, parentSpanId: i - 1 }));
+    const [small] = makeTrace('stream-small');
+    const err = await new Promise<grpc.ServiceError | null>((resolve) => {
+      const call = cl.makeClientStreamRequest('/skywalking.v3.TraceSegmentReportService/collect', (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, (e) => resolve(e));
+      call.write(encodeSegment(big!));
+      call.write(encodeSegment(small!));
+      call.end();
+    });
+    cl.close();
+    expect(err?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(err?.details).toMatch(/1 message\(s\) refused; first: segment 0 has 10001 spans, over the limit of 10000/);
+    expect(c.store.traces.has(big!.traceId)).toBe(false);
+    expect(c.store.traces.has(small!.traceId)).toBe(true);
+  });
+});
+
+describe('collector defaults', () => {
+  it('refuses a body over DEFAULT_MAX_BODY_BYTES with 413 and keeps serving', async () => {
+    const d = await startCollector({ grpcPort: 0, httpPort: 0 });
+    try {
+      expect(DEFAULT_MAX_BODY_BYTES).toBe(4 * 1024 * 1024);
+      const body = Buffer.alloc(5 * 1024 * 1024, 0x20);
+      const res = await fetch(d.httpUrl + '/v3/segments', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      expect(res.status).toBe(413);
+      expect((await res.json()).error).toBe(`body over the ${DEFAULT_MAX_BODY_BYTES}-byte limit`);
+      // Just under the limit is read (and then refused only because it is not a segment list).
+      const under = await fetch(d.httpUrl + '/v3/segments', { method: 'POST', body: `[${' '.repeat(DEFAULT_MAX_BODY_BYTES - 2)}]`, headers: { 'content-type': 'application/json' } });
+      expect(under.status).toBe(200);
+      const segs = makeTrace('after-413');
+      expect((await fetch(d.httpUrl + '/v3/segments', { method: 'POST', body: JSON.stringify(segs), headers: { 'content-type': 'application/json' } })).status).toBe(200);
+      expect(d.store.traces.get(segs[0]!.traceId)!.segments).toHaveLength(2);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('closes even while an agent keeps a collect stream open', async () => {
+    const d = await startCollector({ grpcPort: 0, httpPort: 0 });
+    const cl = new (grpc.makeGenericClientConstructor({}, 'x'))(d.grpcAddress, grpc.credentials.createInsecure());
+    const call = cl.makeClientStreamRequest('/skywalking.v3.TraceSegmentReportService/collect', (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, () => {});
+    call.on('error', () => {});
+    const [seg] = makeTrace('open-stream');
+    call.write(encodeSegment(seg!));
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => d.store.traces.has(seg!.traceId) && (clearInterval(t), resolve()), 20);
+    });
+    const t0 = Date.now();
+    await d.close();
+    expect(Date.now() - t0).toBeLessThan(4000);
+    cl.close();
   });
 });

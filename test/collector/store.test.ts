@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TraceStore } from '../../src/collector/index.js';
+import { DEFAULT_MAX_STORE_BYTES, segmentBytes, TraceStore } from '../../src/collector/index.js';
 import { clone, makeTrace } from './fixtures.js';
 
 describe('TraceStore', () => {
@@ -89,5 +89,89 @@ describe('TraceStore', () => {
     expect(store.meters.at(-1)).toEqual({ i: 509 });
     expect(store.counts).toMatchObject({ logs: 510, meters: 510, browserErrors: 1 });
     expect(store.browserErrors).toEqual([{ value: 'not an object' }]);
+  });
+
+  it('computes start and duration from spans with sane times only, and flags the others', () => {
+    const store = new TraceStore();
+    const segs = clone(makeTrace('clock'));
+    const good = segs.flatMap((x) => x.spans);
+    const start = Math.min(...good.map((x) => x.startTime));
+    const end = Math.max(...good.map((x) => x.endTime));
+    const [down, up] = segs as [(typeof segs)[0], (typeof segs)[0]];
+    // A third segment whose clock is broken in every way validation knows.
+    const bad = clone(down);
+    bad.traceSegmentId = 'bad-clock';
+    bad.spans[0]!.startTime = 12345; // not epoch ms
+    bad.spans[0]!.endTime = 12400;
+    const back = clone(up);
+    back.traceSegmentId = 'backwards';
+    back.spans[0]!.startTime = end + 50; // ends before it starts
+    back.spans[0]!.endTime = start - 50;
+    back.spans[1]!.startTime = start;
+    back.spans[1]!.endTime = Date.now() + 3 * 86_400_000; // ends days from now
+    store.addSegments([...segs, bad, back]);
+    const trace = store.traces.get(up.traceId)!;
+    const s = store.summary(trace);
+    expect(s.start).toBe(start);
+    expect(s.duration).toBe(end - start);
+    const problems = s.problems.join('\n');
+    expect(problems).toMatch(/span 0 "GET:\/b": start time 12345 is not epoch milliseconds/);
+    expect(problems).toMatch(/span 0 "GET:\/a": ends before it starts/);
+    expect(problems).toMatch(/span 1 "\/b": ends more than a day in the future/);
+    // The insane span does not make its service look first either.
+    expect(s.services).toEqual(['clock', 'clock-down']);
+    // With no sane span at all, the window is empty rather than absurd.
+    const only = new TraceStore();
+    only.addSegments([bad]);
+    expect(only.list()[0]).toMatchObject({ start: 0, duration: 0 });
+  });
+
+  it('lists the first entry endpoint beside the root endpoint', () => {
+    const store = new TraceStore();
+    const segs = makeTrace('entry');
+    store.addSegments(segs);
+    // makeTrace's root is an entry itself; the down service's entry is one hop further.
+    expect(store.list()[0]).toMatchObject({ endpoint: 'GET:/a', entryEndpoint: 'GET:/a' });
+    const exitOnly = clone(segs);
+    const root = exitOnly.find((x) => x.service === 'entry')!;
+    root.spans = [{ ...root.spans[1]!, spanId: 0, parentSpanId: -1 }];
+    const other = new TraceStore();
+    other.addSegments(exitOnly);
+    expect(other.list()[0]).toMatchObject({ endpoint: '/b', entryEndpoint: 'GET:/b' });
+  });
+
+  it('keeps stored traces within a byte budget, evicting the oldest', () => {
+    const one = makeTrace('b0');
+    const perTrace = one.reduce((n, x) => n + segmentBytes(x), 0);
+    expect(perTrace).toBeGreaterThan(500);
+    const store = new TraceStore({ maxBytes: perTrace * 3 + perTrace / 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t = makeTrace(`b${i}`); // names as long as b0's, so every trace has the same size
+      ids.push(t[0]!.traceId);
+      store.addSegments(t);
+      expect(store.bytes).toBeLessThanOrEqual(store.maxBytes);
+    }
+    expect([...store.traces.keys()]).toEqual(ids.slice(-3));
+    expect(store.counts.evictedTraces).toBe(7);
+    expect(store.bytes).toBe(perTrace * 3);
+    // Replacing a segment swaps its bytes rather than adding them.
+    const last = store.traces.get(ids[9]!)!;
+    store.addSegments([clone(last.segments[0]!)]);
+    expect(store.bytes).toBe(perTrace * 3);
+    // A segment bigger than the whole budget is dropped, and nothing is evicted for it.
+    const huge = clone(one[0]!);
+    huge.spans[0]!.operationName = 'x'.repeat(perTrace * 4);
+    store.addSegments([huge]);
+    expect(store.traces.size).toBe(3);
+    expect(store.counts.droppedSegments).toBe(1);
+    expect(new TraceStore().maxBytes).toBe(DEFAULT_MAX_STORE_BYTES);
+  });
+
+  it('estimates bytes from the strings a segment holds', () => {
+    const [seg] = clone(makeTrace('size'));
+    const base = segmentBytes(seg!);
+    seg!.spans[0]!.tags.push({ key: 'k', value: 'v'.repeat(1000) });
+    expect(segmentBytes(seg!) - base).toBeGreaterThanOrEqual(2002);
   });
 });
