@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createIngestHandler, start } from 'skywalking-tracing/node';
+import { listenForDemo } from './listen.mjs';
 
 const agent = start({
   service: 'demo-api',
@@ -48,6 +49,4 @@ const server = createServer(async (req, res) => {
   }
 });
 
-server.listen(Number(process.env.PORT ?? 8080), '127.0.0.1', () => {
-  process.send?.({ ready: true, port: server.address().port });
-});
+listenForDemo(server, Number(process.env.PORT ?? 8080));

@@ -1,6 +1,7 @@
 // The second Node service of the demo. It has no tracing code: it is started with
 // `node --import skywalking-tracing/node/register`, configured by SW_AGENT_* variables.
 import { createServer } from 'node:http';
+import { listenForDemo } from './listen.mjs';
 
 const port = Number(process.env.PORT ?? 8081);
 
@@ -22,6 +23,4 @@ const server = createServer(async (req, res) => {
   res.writeHead(404).end();
 });
 
-server.listen(port, '127.0.0.1', () => {
-  process.send?.({ ready: true, port: server.address().port });
-});
+listenForDemo(server, port);

@@ -1,8 +1,10 @@
 // The demo's scenario end to end: a click in Chromium → demo-api → demo-inventory, all
 // reported to the local collector (the browser through the API's ingest handler).
-import { mkdirSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SegmentObject } from '../src/core/index.js';
 import { eventually, launchChromium } from './chromium.js';
 // @ts-expect-error plain JS module without types
@@ -123,4 +125,134 @@ describe('demo: browser → Node → Node', () => {
     expect(bySvc(trace.segments, 'demo-web').spans[0]).toMatchObject({ isError: true });
     await page.close();
   });
+});
+
+// `npm run demo` as a user runs it: the real demo/run.mjs process, its signals and exit codes.
+interface RunningDemo {
+  proc: ChildProcess;
+  out: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+const started: ChildProcess[] = [];
+
+function runDemo(env: Record<string, string>): RunningDemo {
+  const proc = spawn(process.execPath, ['demo/run.mjs'], { env: { ...process.env, DEMO_PORT: '0', COLLECTOR_GRPC_PORT: '0', COLLECTOR_HTTP_PORT: '0', ...env } });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  started.push(proc);
+  return { proc, out: () => out, exit };
+}
+
+// A failed test must not leave a demo (and its services) running.
+afterEach(() => {
+  for (const proc of started.splice(0)) {
+    if (proc.exitCode !== null || proc.signalCode !== null) continue;
+    for (const pid of demoChildren(proc.pid!).values()) process.kill(pid, 'SIGKILL');
+    proc.kill('SIGKILL');
+  }
+});
+
+/** The demo's ports, read from what it printed. */
+async function printedPorts(d: RunningDemo): Promise<number[]> {
+  const text = await eventually(() => (/Ctrl-C to stop/.test(d.out()) ? d.out() : ''), 20_000);
+  const page = /Open the shop:\s+http:\/\/127\.0\.0\.1:(\d+)\//.exec(text)![1]!;
+  const viewer = /See the trace:\s+http:\/\/127\.0\.0\.1:(\d+)\//.exec(text)![1]!;
+  const grpc = /collector gRPC:\s+127\.0\.0\.1:(\d+)/.exec(text)![1]!;
+  const inventory = /inventory service:\s+http:\/\/127\.0\.0\.1:(\d+)\//.exec(text)![1]!;
+  return [page, viewer, grpc, inventory].map(Number);
+}
+
+/** The demo's service processes (Linux /proc), by script name. */
+function demoChildren(pid: number): Map<string, number> {
+  const list = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  return new Map(list.map((p) => [/(\w+)\.mjs/.exec(readFileSync(`/proc/${p}/cmdline`, 'utf8'))?.[1] ?? String(p), p]));
+}
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+function occupy(): Promise<Server> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+describe.skipIf(!existsSync('/proc/self/task'))('npm run demo (demo/run.mjs)', () => {
+  it('stops within seconds on Ctrl-C and frees every port', async () => {
+    const d = runDemo({});
+    const ports = await printedPorts(d);
+    const kids = demoChildren(d.proc.pid!);
+    expect([...kids.keys()].sort()).toEqual(['api', 'inventory']);
+    const sent = Date.now();
+    d.proc.kill('SIGINT');
+    const { code, at } = await d.exit;
+    expect(code).toBe(0);
+    expect(at - sent).toBeLessThan(5000);
+    for (const pid of kids.values()) expect(alive(pid), `child ${pid}`).toBe(false);
+    for (const p of ports) expect(await canListen(p), `port ${p}`).toBe(true);
+  }, 40_000);
+
+  it('reports a service killed by a signal, stops with a non-zero code, and Ctrl-C still works', async () => {
+    const d = runDemo({});
+    const ports = await printedPorts(d);
+    const kids = demoChildren(d.proc.pid!);
+    const sent = Date.now();
+    process.kill(kids.get('inventory')!, 'SIGKILL');
+    // Ctrl-C right after: a child gone by a signal (exitCode null) must not make it wait forever.
+    await new Promise((r) => setTimeout(r, 100));
+    if (d.proc.exitCode === null) d.proc.kill('SIGINT');
+    const { code, at } = await d.exit;
+    expect(code).not.toBe(0);
+    expect(at - sent).toBeLessThan(5000);
+    expect(d.out()).toMatch(/demo: demo-inventory exited \(signal SIGKILL\); stopping the demo/);
+    expect(alive(kids.get('api')!)).toBe(false);
+    for (const p of ports) expect(await canListen(p), `port ${p}`).toBe(true);
+  }, 40_000);
+
+  it('stops with a non-zero code when a service dies while it runs', async () => {
+    const d = runDemo({});
+    const ports = await printedPorts(d);
+    const kids = demoChildren(d.proc.pid!);
+    process.kill(kids.get('api')!, 'SIGTERM');
+    const { code } = await d.exit;
+    expect(code).toBe(1);
+    expect(d.out()).toMatch(/demo: demo-api exited \(signal SIGTERM\); stopping the demo\n/);
+    expect(alive(kids.get('inventory')!)).toBe(false);
+    for (const p of ports) expect(await canListen(p), `port ${p}`).toBe(true);
+  }, 40_000);
+
+  it('names a busy port and the variable that moves it, in one line, exit code 1', async () => {
+    const busy = await occupy();
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const cases: Array<[string, RegExp]> = [
+        ['DEMO_PORT', new RegExp(`^demo: demo-api cannot listen: port ${port} is in use; set DEMO_PORT to another port \\(0 picks a free one\\), e\\.g\\. DEMO_PORT=${port + 1} npm run demo\\n$`)],
+        ['COLLECTOR_GRPC_PORT', new RegExp(`^demo: collector gRPC: port ${port} is in use; set COLLECTOR_GRPC_PORT to another port`)],
+        ['COLLECTOR_HTTP_PORT', new RegExp(`^demo: collector HTTP: port ${port} is in use; set COLLECTOR_HTTP_PORT to another port`)],
+      ];
+      for (const [name, line] of cases) {
+        const d = runDemo({ [name]: String(port) });
+        const { code } = await d.exit;
+        expect(code, name).toBe(1);
+        expect(d.out(), name).toMatch(line);
+        expect(d.out().trim().split('\n'), name).toHaveLength(1);
+      }
+      const bad = runDemo({ DEMO_PORT: 'eighty' });
+      expect((await bad.exit).code).toBe(2);
+      expect(bad.out()).toBe('demo: DEMO_PORT=eighty is not a port number (0 picks a free port)\n');
+    } finally {
+      busy.close();
+    }
+  }, 60_000);
 });
