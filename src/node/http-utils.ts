@@ -1,8 +1,24 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Extractable } from '../core/index.js';
 
-// Query parameters whose values never reach a tag.
-const SENSITIVE = /^(?:.*[-_.])?(?:token|access_token|password|passwd|pwd|secret|key|api_key|apikey|signature|sig|auth|authorization|credential|credentials|session|code)$/i;
+// Query parameters whose values never reach a tag. A name is split into its words
+// (`-`, `_`, `.`, brackets and camelCase: accessToken, client_secret, X-Amz-Signature,
+// user[password], sessionID); it is sensitive when any word is one of WORDS, or its last
+// word is one of LAST_WORDS (`api_key`, `privateKey`, an OAuth `code`, but not `key_id`).
+const WORDS = new Set(['token', 'password', 'passwd', 'passphrase', 'pwd', 'secret', 'auth', 'authorization', 'credential', 'credentials', 'session', 'sessionid', 'sid', 'apikey', 'jwt', 'signature', 'sig', 'cookie', 'otp']);
+const LAST_WORDS = new Set(['key', 'code']);
+// A cheap first look: most names (page, q, sort, id) contain none of the words at all.
+const MAYBE = /tok|pass|pwd|secret|auth|cred|sess|sid|key|jwt|sig|cookie|otp|code/i;
+const WORD_BOUNDARY = /[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])/;
+
+/** True when the value of query parameter `name` must not be recorded. */
+export function isSensitiveName(name: string): boolean {
+  if (!MAYBE.test(name)) return false;
+  const words = name.split(WORD_BOUNDARY).filter(Boolean);
+  for (const w of words) if (WORDS.has(w.toLowerCase())) return true;
+  const last = words[words.length - 1];
+  return last !== undefined && LAST_WORDS.has(last.toLowerCase());
+}
 
 /**
  * A URL for the `url` tag: no userinfo, sensitive query values replaced by `***`.
@@ -23,7 +39,7 @@ export function redactedUrl(origin: string, pathAndQuery: string): string {
     } catch {
       // keep the raw name
     }
-    return SENSITIVE.test(name) ? pair.slice(0, eq) + '=***' : pair;
+    return isSensitiveName(name) ? pair.slice(0, eq) + '=***' : pair;
   });
   return origin + path + '?' + parts.join('&');
 }

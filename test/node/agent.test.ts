@@ -111,10 +111,16 @@ describe('incoming requests', () => {
       res.end();
     });
     await fetch(`${url}/gone?Password=p&client_secret=s&sig=x&auth=a&api-key=k&access_token=t&page=2&q=key`);
+    const camel = 'accessToken=1&refreshToken=2&clientSecret=3&privateKey=4&authToken=5&sessionId=6&api_key=7&X-Amz-Signature=8&user%5Bpassword%5D=9&keyword=10&key_id=11&author=12';
+    await fetch(`${url}/camel?${camel}`);
     await fetch(`${url}/bad`);
     const gone = (await waitFor(() => entry('GET:/gone'))).spans[0]!;
     expect(tag(gone, 'url')).toBe(`${url}/gone?Password=***&client_secret=***&sig=***&auth=***&api-key=***&access_token=***&page=2&q=key`);
     expect(gone.isError).toBe(false);
+    const camelUrl = tag((await waitFor(() => entry('GET:/camel'))).spans[0]!, 'url');
+    expect(camelUrl).toBe(
+      `${url}/camel?accessToken=***&refreshToken=***&clientSecret=***&privateKey=***&authToken=***&sessionId=***&api_key=***&X-Amz-Signature=***&user%5Bpassword%5D=***&keyword=10&key_id=11&author=12`,
+    );
     expect(tag(gone, 'http.status_code')).toBe('404');
     expect((await waitFor(() => entry('GET:/bad'))).spans[0]!.isError).toBe(true);
   });
