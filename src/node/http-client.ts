@@ -5,7 +5,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { ComponentId, diag } from '../core/index.js';
 import type { Injectable, Span, Tracer } from '../core/index.js';
 import { parentFor, traceStorage } from './context.js';
-import { hostPort, pathOf, redactedUrl } from './http-utils.js';
+import { hostPort, pathOf, redactedUrl, splitTarget } from './http-utils.js';
 import type { ResolvedOptions } from './options.js';
 import { patchMethod } from './patch.js';
 import { applyRoute } from './routes.js';
@@ -57,15 +57,29 @@ function wrapRequest(original: RequestFn, defaultProtocol: string, tracer: Trace
       const { target, headers, rebuild } = parsed;
       const peer = hostPort(target.hostname, target.port);
       const { context, parent } = parentFor(tracer, store);
-      const copy = copyHeaders(headers);
-      const url = new URL(`${target.protocol}//${peer}${target.path.startsWith('/') ? '' : '/'}${target.path}`);
-      const injectable: Injectable | undefined = options.propagateTo(url) ? { inject: (k, v) => setHeader(copy, k, v) } : undefined;
-      if (injectable) applyRoute(context);
-      span = context.createExitSpan(pathOf(target.path) || '/', parent, peer, injectable);
+      // A proxy-style path (`http://user:pw@host/x`) names the final target: its path for
+      // the span, its origin (without userinfo) for the tag and the propagation check.
+      let origin = `${target.protocol}//${peer}`;
+      let pathAndQuery = target.path;
+      if (pathAndQuery.charCodeAt(0) !== 47 /* / */) {
+        const split = splitTarget(pathAndQuery);
+        origin = split.origin ?? origin;
+        pathAndQuery = split.pathAndQuery.charCodeAt(0) === 47 ? split.pathAndQuery : '/' + split.pathAndQuery;
+      }
+      // Headers are copied only to inject: a request that gets no sw8 goes out exactly as
+      // the caller made it, with any propagation header the caller set.
+      let copy: OutgoingHttpHeaders | string[] | undefined;
+      let injectable: Injectable | undefined;
+      if (options.propagateTo(new URL(origin + pathAndQuery))) {
+        const headersCopy = (copy = copyHeaders(headers));
+        injectable = { inject: (k, v) => setHeader(headersCopy, k, v) };
+        applyRoute(context);
+      }
+      span = context.createExitSpan(pathOf(pathAndQuery) || '/', parent, peer, injectable);
       span.setComponent(ComponentId.HttpClient).setLayer('Http');
       span.tag('http.method', target.method);
-      span.tag('url', redactedUrl(`${target.protocol}//${peer}`, target.path));
-      callArgs = rebuild(copy);
+      span.tag('url', redactedUrl(origin, pathAndQuery));
+      if (copy) callArgs = rebuild(copy);
     } catch (err) {
       diag.once('error', 'http-client-start', 'tracing an outgoing request failed; sent untraced', err);
       span?.end();

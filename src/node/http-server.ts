@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ComponentId, diag } from '../core/index.js';
 import type { Span, Tracer, TracingContext } from '../core/index.js';
 import { traceStorage, type ActiveTrace } from './context.js';
-import { clientAddress, hasSuffix, headerExtractable, pathOf, redactedUrl } from './http-utils.js';
+import { clientAddress, hasSuffix, headerExtractable, pathOf, redactedUrl, splitTarget } from './http-utils.js';
 import type { ResolvedOptions } from './options.js';
 import { isOwnPath } from './own-paths.js';
 import { applyRoute, trackEntry, watchFastifyRoutes } from './routes.js';
@@ -32,7 +32,10 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
       let span: Span;
       let context;
       try {
-        const rawUrl = req.url ?? '/';
+        let origin: string | undefined;
+        let rawUrl = req.url ?? '/';
+        // Absolute-form targets (a proxy's requests) carry a host, maybe credentials.
+        if (rawUrl.charCodeAt(0) !== 47 /* / */ && rawUrl !== '*') ({ origin, pathAndQuery: rawUrl } = splitTarget(rawUrl));
         const path = pathOf(rawUrl);
         const method = req.method ?? 'GET';
         if (options.ignoreMethods.has(method) || hasSuffix(path, options.ignoreSuffixes) || options.ignorePath(path) || isOwnPath(path))
@@ -43,7 +46,7 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
         span.peer = clientAddress(req);
         const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
         span.tag('http.method', method);
-        span.tag('url', redactedUrl((tls ? 'https://' : 'http://') + (req.headers.host ?? 'localhost'), rawUrl));
+        span.tag('url', redactedUrl(origin ?? (tls ? 'https://' : 'http://') + (req.headers.host ?? 'localhost'), rawUrl));
         trackEntry(context, span, req);
         watchResponse(span, context, res, options.errorStatusThreshold);
       } catch (err) {

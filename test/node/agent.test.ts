@@ -1,6 +1,7 @@
 // The agent's lifecycle and its incoming-request rules: one agent per process, kill switch,
 // ignore rules, peers, redaction, correlation, user spans and async context.
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentAgent, decodeCorrelation, encodeCorrelation, encodeSw8, InMemoryReporter, setDiagLogger, start } from '../../src/node/index.js';
@@ -123,6 +124,25 @@ describe('incoming requests', () => {
     );
     expect(tag(gone, 'http.status_code')).toBe('404');
     expect((await waitFor(() => entry('GET:/bad'))).spans[0]!.isError).toBe(true);
+  });
+
+  it('names absolute-form requests (a proxy\'s) by their path and drops their credentials', async () => {
+    begin();
+    const url = await serve((req, res) => void res.end(req.url));
+    const { port } = new URL(url);
+    const raw = (target: string) =>
+      new Promise<string>((resolve, reject) => {
+        const sock = net.connect(Number(port), '127.0.0.1', () => sock.end(`GET ${target} HTTP/1.1\r\nHost: evil\r\nConnection: close\r\n\r\n`));
+        let got = '';
+        sock.setEncoding('utf8');
+        sock.on('data', (d: string) => (got += d));
+        sock.on('end', () => resolve(got));
+        sock.on('error', reject);
+      });
+    expect(await raw('http://user:hunter2@evil/abs?token=t&page=1')).toContain('http://user:hunter2@evil/abs');
+    const seg = await waitFor(() => entry('GET:/abs'));
+    expect(tag(seg.spans[0]!, 'url')).toBe('http://evil/abs?token=***&page=1');
+    expect(JSON.stringify(seg)).not.toContain('hunter2');
   });
 
   it('continues correlation and sw8-x from the caller and passes correlation on', async () => {

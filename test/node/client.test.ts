@@ -32,7 +32,6 @@ let closedPort: number;
 let ca: Buffer;
 let tmp: string;
 
-
 // Answers with what arrived: every sw8 header line, the path, the headers.
 const echo = (req: http.IncomingMessage, res: http.ServerResponse) => {
   const sw8: string[] = [];
@@ -203,6 +202,17 @@ describe('http and https clients', () => {
     expect(JSON.stringify(seg)).not.toMatch(/alice|pw1|xyz/);
   });
 
+  it('names a proxy-style request (absolute URL as the path) by the target path, without credentials', async () => {
+    const seg = await traced('via-proxy', () =>
+      call((cb) => http.request({ host: '127.0.0.1', port: plainPort, path: 'http://user:hunter2@target.example:8080/abs?token=t&page=1' }, cb)),
+    );
+    const [exit] = exits(seg);
+    // The peer is where the request went (the proxy); name and url describe the target.
+    expect(exit).toMatchObject({ operationName: '/abs', peer: `127.0.0.1:${plainPort}` });
+    expect(tag(exit!, 'url')).toBe('http://target.example:8080/abs?token=***&page=1');
+    expect(JSON.stringify(seg)).not.toContain('hunter2');
+  });
+
   it('replaces a caller sw8 in a copy and leaves the caller objects untouched', async () => {
     const headers = { sw8: 'old', 'x-a': '1', 'SW8-Correlation': 'stale' };
     const snapshot = JSON.stringify(headers);
@@ -327,6 +337,19 @@ describe('fetch', () => {
 
 describe('options for outgoing requests', () => {
   afterAll(() => restart());
+
+  it('leaves a caller sw8 alone when it injects none (not a propagation target)', async () => {
+    await restart({ propagateTo: ['only.example'] });
+    const mine = 'caller-own-sw8';
+    const seg = await traced('not-a-target', async () => {
+      const viaObject = await call((cb) => http.request({ host: '127.0.0.1', port: plainPort, path: '/mine', headers: { sw8: mine } }, cb));
+      const viaArray = await call((cb) => http.request({ host: '127.0.0.1', port: plainPort, path: '/mine2', headers: ['host', `127.0.0.1:${plainPort}`, 'sw8', mine] }, cb));
+      const viaFetch = (await (await fetch(`http://127.0.0.1:${plainPort}/mine3`, { headers: { sw8: mine } })).json()) as Echo;
+      expect([viaObject.sw8, viaArray.sw8, viaFetch.sw8]).toEqual([[mine], [mine], [mine]]);
+    });
+    // Still traced, just without propagation.
+    expect(exits(seg).map((s) => s.operationName)).toEqual(['/mine', '/mine2', '/mine3']);
+  });
 
   it('sends sw8 only to propagation targets, and traces without a parent when asked', async () => {
     await restart({ propagateTo: ['localhost'], traceWithoutParent: true, errorStatusThreshold: 500 });
