@@ -78,6 +78,33 @@ describe('lifecycle', () => {
   });
 });
 
+describe('start() never throws', () => {
+  it('takes null or a non-object with one diagnostic, and an options object that throws gives a disabled agent', async () => {
+    const said: string[] = [];
+    const logger = { error: (m: string) => said.push(m), warn: (m: string) => said.push(m), info: () => {}, debug: () => {} };
+    const a = start(null);
+    expect(a.options.enabled).toBe(true);
+    await a.shutdown();
+    const b = start(42 as never);
+    await b.shutdown();
+    const hostile = {
+      logger,
+      reporter,
+      get service(): string {
+        throw new Error('getter boom');
+      },
+    };
+    const request = http.request;
+    const c = start(hostile as never);
+    setDiagLogger(undefined, 'none');
+    expect(c.options.enabled).toBe(false);
+    expect(http.request).toBe(request);
+    expect(await c.withSpan('still-runs', () => 7)).toBe(7);
+    expect(said.some((m) => m.includes('could not start'))).toBe(true);
+    await c.shutdown();
+  });
+});
+
 describe('incoming requests', () => {
   it('skips ignored paths, methods and suffixes, and still serves them', async () => {
     begin({ ignorePaths: ['/health', '/static/**'], ignoreMethods: ['options'] });

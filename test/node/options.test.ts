@@ -39,9 +39,57 @@ describe('resolveOptions', () => {
     const p = resolveOptions({ service: 's', propagateTo: 5 as never }, {});
     const q = resolveOptions({ service: 's', propagateTo: ['ok.example', 7 as never] }, {});
     setDiagLogger(undefined, 'none');
-    expect(p.propagateTo(new URL('http://any.example'))).toBe(true);
+    // A propagateTo of the wrong type means someone wanted to restrict sw8: nowhere, not everywhere.
+    expect(p.propagateTo(new URL('http://any.example'))).toBe(false);
     expect(q.propagateTo(new URL('http://ok.example'))).toBe(true);
+    expect(q.propagateTo(new URL('http://other.example'))).toBe(false);
     expect(warnings.filter((w) => w.includes('propagateTo'))).toHaveLength(2);
+  });
+
+  it('says what is wrong with limits, lists, flags, properties and grpcClient, and keeps defaults', () => {
+    const warnings: string[] = [];
+    setDiagLogger({ error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} }, 'warn');
+    const o = resolveOptions(
+      {
+        service: 's',
+        limits: { maxSpansPerSegment: 0, maxTagsPerSpan: Number.NaN, maxTagValueLength: '9' as never, maxLogsPerSpan: 20.7, maxSpans: 5 } as never,
+        instanceProperties: { team: 'pay', replicas: 3, on: true, nested: { a: 1 } as never, none: null as never } as never,
+        grpcClient: 'grpcjs' as never,
+        ignorePaths: 42 as never,
+        ignoreMethods: ['head', 7 as never, ''],
+        ignoreSuffixes: '.png, .gif' as never,
+        secure: 'yes' as never,
+        instrument: { fetch: false, http: false } as never,
+        reporter: {} as never,
+      },
+      {},
+    );
+    setDiagLogger(undefined, 'none');
+    expect(o.limits).toEqual({ maxLogsPerSpan: 20 });
+    expect(o.instanceProperties).toEqual({ team: 'pay', replicas: '3', on: 'true' });
+    expect(o.grpcClient).toBe('http2');
+    expect(o.ignorePath('/anything')).toBe(false);
+    expect([...o.ignoreMethods]).toEqual(['HEAD']);
+    expect(o.ignoreSuffixes).toEqual(['.png', '.gif']);
+    expect(o.secure).toBe(false);
+    expect(o.instrument).toEqual({ httpServer: true, httpClient: true, fetch: false });
+    expect(o.reporter).toBeUndefined();
+    const said = (s: string) => warnings.filter((w) => w.includes(s)).length;
+    for (const s of ['limits.maxSpansPerSegment', 'limits.maxTagsPerSpan', 'limits.maxTagValueLength', 'limits.maxSpans ', 'instanceProperties.nested', 'instanceProperties.none', 'grpcClient', 'ignorePaths', 'ignoreMethods', 'secure', 'instrument.http ', 'reporter']) expect(said(s), s).toBe(1);
+    expect(warnings).toHaveLength(12);
+    warnings.length = 0;
+    setDiagLogger({ error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} }, 'warn');
+    const l = resolveOptions({ service: 's', limits: 'many' as never }, {});
+    setDiagLogger(undefined, 'none');
+    expect(l.limits).toBeUndefined();
+    expect(warnings).toEqual([expect.stringContaining('limits must be an object')]);
+  });
+
+  it('defaults the collector to the protocol\'s OAP port: 11800 gRPC, 12800 HTTP', () => {
+    expect(resolveOptions({ service: 's' }, {}).collector).toBe('127.0.0.1:11800');
+    expect(resolveOptions({ service: 's', protocol: 'http' }, {}).collector).toBe('127.0.0.1:12800');
+    expect(resolveOptions({ service: 's' }, { SW_AGENT_PROTOCOL: 'http' }).collector).toBe('127.0.0.1:12800');
+    expect(resolveOptions({ service: 's', protocol: 'http', collector: 'oap:8080' }, {}).collector).toBe('oap:8080');
   });
 
   it('limits sw8 to the configured destinations', () => {
@@ -52,6 +100,12 @@ describe('resolveOptions', () => {
     expect(o.propagateTo(new URL('http://orders.svc.cluster.local/x'))).toBe(true);
     expect(o.propagateTo(new URL('https://partner.example/x'))).toBe(false);
     expect(resolveOptions({ service: 's' }, {}).propagateTo(new URL('https://any.example'))).toBe(true);
+    expect(resolveOptions({ service: 's', propagateTo: [] }, {}).propagateTo(new URL('https://any.example'))).toBe(false);
+    const wild = resolveOptions({ service: 's', propagateTo: ['*.svc.local', 'not a host', /api/g] }, {});
+    expect(wild.propagateTo(new URL('http://orders.svc.local/x'))).toBe(true);
+    expect(wild.propagateTo(new URL('http://svc.local.evil/x'))).toBe(false);
+    // A /g RegExp matches every time (test() would otherwise resume at lastIndex).
+    for (let i = 0; i < 3; i++) expect(wild.propagateTo(new URL('http://api.example/x'))).toBe(true);
   });
 
   it('matches globs segment-wise', () => {
