@@ -9,41 +9,40 @@ export const VIEWER_HTML = `<!doctype html>
 :root{--bg:#0d1526;--panel:#111b30;--raised:#16223b;--line:#22304d;--text:#e2e8f0;--muted:#8b9bb8;--err:#f87171;--warn:#fbbf24;--accent:#60a5fa}
 *{box-sizing:border-box}
 body{margin:0;font:13px/1.45 ui-sans-serif,system-ui,-apple-system,"Segoe UI",sans-serif;background:var(--bg);color:var(--text);display:flex;height:100vh}
-#list{width:350px;border-right:1px solid var(--line);overflow:auto;flex:none;background:var(--panel)}
+#list{width:clamp(280px,25vw,340px);border-right:1px solid var(--line);overflow:auto;flex:none;background:var(--panel)}
 #main{flex:1;overflow:auto;padding:18px 22px}
 header{padding:14px 16px 10px;border-bottom:1px solid var(--line);position:sticky;top:0;background:var(--panel);z-index:1}
 header h1{font-size:15px;margin:0;display:flex;align-items:center;gap:8px}
 .live{width:8px;height:8px;border-radius:50%;background:#34d399;box-shadow:0 0 0 3px #34d39933}
 .live.off{background:var(--err);box-shadow:0 0 0 3px #f8717133}
-header p{margin:4px 0 8px;color:var(--muted);font-size:12px}
+header p{margin:4px 0 8px;color:var(--muted);font-size:12px}header p a{color:inherit;text-decoration:none;border-bottom:1px dotted var(--line)}header p a:hover{color:var(--text)}
 #filter{width:100%;background:var(--bg);border:1px solid var(--line);border-radius:6px;color:var(--text);padding:6px 8px;font:inherit}
 #filter:focus{outline:1px solid var(--accent)}
 .trace{padding:10px 16px;border-bottom:1px solid var(--line);cursor:pointer;border-left:3px solid transparent}
 .trace:hover{background:var(--raised)}.trace.sel{background:#1b2b4d;border-left-color:var(--accent)}
-.trace .ep{font-weight:600;word-break:break-all}.trace .meta{color:var(--muted);font-size:12px;margin-top:3px}
+.trace .ep{font-weight:600;word-break:break-all}.trace .one{white-space:nowrap;margin-right:8px}.ep .from,h2 .from{color:var(--muted);font-weight:400}.trace .meta{color:var(--muted);font-size:12px;margin-top:3px}
 .badge{display:inline-block;border-radius:9px;padding:0 7px;font-size:11px;margin-left:4px;background:#22304d;color:var(--muted)}
 .badge.err{background:#4a1d24;color:var(--err)}.badge.warn{background:#45361a;color:var(--warn)}
 .svc{display:inline-block;width:9px;height:9px;border-radius:2px;margin-right:5px;vertical-align:middle;flex:none}
 .chip{display:inline-flex;align-items:center;border:1px solid var(--line);border-radius:10px;padding:0 8px 0 6px;margin-right:6px;font-size:12px;color:var(--text);background:var(--raised)}
 h2{font-size:16px;margin:0 0 6px;word-break:break-all}
 .sub{color:var(--muted);margin-bottom:14px;font-size:12px;word-break:break-all;display:flex;flex-wrap:wrap;gap:6px;align-items:center}
-.grid{display:grid;grid-template-columns:minmax(360px,44%) 1fr;border:1px solid var(--line);border-radius:8px;overflow:hidden;background:var(--panel)}
+.grid{display:grid;grid-template-columns:fit-content(52%) minmax(0,1fr);border:1px solid var(--line);border-radius:8px;overflow:hidden;background:var(--panel)}
 .row{display:contents;cursor:pointer}
 .row>div{padding:5px 8px;border-bottom:1px solid #1a2743;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;min-height:29px}
 .row:hover>div{background:var(--raised)}.row.sel>div{background:#1b2b4d}
 .name{display:flex;align-items:center}
 .name .kind{font-size:10px;color:var(--muted);border:1px solid var(--line);border-radius:4px;padding:0 4px;margin-right:6px;flex:none}
 .name .op{overflow:hidden;text-overflow:ellipsis;flex:0 1 auto;min-width:0}
-.name .peer{color:var(--muted);margin-left:6px;flex:0 100 auto;min-width:0;overflow:hidden;text-overflow:ellipsis}
 .name .hop{font-size:11px;border-radius:4px;padding:0 5px;margin-right:6px;color:#0b1220;font-weight:600;flex:none}
 .name.error .op{color:var(--err)}
 .name .warn{color:var(--warn);margin-left:6px;flex:none}
-.bar{position:relative;background-image:linear-gradient(to right,#1e2b47 1px,transparent 1px);background-size:25% 100%}
-.bar span{position:absolute;top:8px;height:12px;border-radius:3px;min-width:2px}
+.bar{position:relative;background-image:linear-gradient(to right,#1e2b47 1px,transparent 1px);background-size:var(--tick,25%) 100%}
+.bar>span{position:absolute;top:8px;height:12px;border-radius:3px;min-width:2px}
 .bar em{position:absolute;top:5px;font-style:normal;font-size:11px;color:var(--muted)}
-.bar em.in{color:#0b1220;font-weight:600}
+.bar em.in{color:#0b1220;font-weight:600}.bar em .peer{margin-left:6px;color:var(--muted)}.bar em.in .peer{color:#0b1220;font-weight:400}.bar em.bad{color:var(--warn)}
 .head>div{background:var(--raised);color:var(--muted);font-size:12px;padding:6px 8px;position:relative}
-.axis span{position:absolute;top:6px;transform:translateX(-50%)}.axis span:first-child{transform:none}.axis span:last-child{transform:translateX(-100%)}
+.axis span{position:absolute;top:6px;transform:translateX(-50%);white-space:nowrap}.axis span.first{transform:none}.axis span.end{transform:translateX(-100%)}
 #detail{margin-top:16px;border:1px solid var(--line);border-radius:8px;padding:12px 14px;background:var(--panel)}
 #detail h3{margin:0 0 8px;font-size:14px;display:flex;align-items:center;gap:6px}
 #detail table{border-collapse:collapse;width:100%}
@@ -57,13 +56,14 @@ pre{white-space:pre-wrap;margin:2px 0;color:#cbd5e1;font:12px/1.4 ui-monospace,S
 </style></head>
 <body>
 <div id="list"><header><h1><span class="live" id="live"></span>SkyWalking traces</h1><p id="stats">waiting for data…</p>
-<input id="filter" placeholder="Filter by service, endpoint or trace id" autocomplete="off"></header><div id="traces"></div></div>
+<input id="filter" placeholder="Filter: service, endpoint, trace id" autocomplete="off"></header><div id="traces"></div></div>
 <div id="main"><div class="empty">Select a trace. New traces appear on the left as agents report them.</div></div>
 <script>
 const COLORS=['#60a5fa','#34d399','#f472b6','#fbbf24','#a78bfa','#fb923c','#22d3ee','#a3e635'];
 const COMPONENTS={0:'Unknown',1:'Tomcat',2:'HttpClient',49:'http',50:'rpc',4001:'HttpServer',4002:'Express',4003:'Egg',4004:'Koa',4005:'Axios',10000:'JavaScript',10001:'ajax',11000:'Rust'};
 const svcColor={};const color=s=>svcColor[s]||(svcColor[s]=COLORS[Object.keys(svcColor).length%COLORS.length]);
 const esc=s=>String(s).replace(/[&<>"']/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
+const clock=t=>new Date(t).toLocaleTimeString([],{hour:'2-digit',minute:'2-digit',second:'2-digit',hour12:false});
 const ms=n=>n>=10000?(n/1000).toFixed(1)+' s':n+' ms';
 const svcChip=s=>'<span class="chip"><span class="svc" style="background:'+color(s)+'"></span>'+esc(s)+'</span>';
 let selected=location.hash.slice(1)||null,selectedSpan=null,list=[],lastKey='',current=null;
@@ -72,18 +72,25 @@ async function poll(){
   try{
     const [l,st]=await Promise.all([fetch('/api/traces').then(r=>r.json()),fetch('/api/stats').then(r=>r.json())]);
     $('live').className='live';
-    $('stats').textContent=st.traces+' traces · '+st.segments+' segments'+(st.logs?' · '+st.logs+' logs':'')+(st.browserErrors?' · '+st.browserErrors+' browser errors':'')+(st.rejected?' · '+st.rejected+' rejected':'');
+    // Logs, meters and browser data are kept only as counts (and the latest records, as JSON).
+    const count=(n,one,many,href)=>{if(!n)return'';const t=n+' '+(n===1?one:many);return' · '+(href?'<a href="'+href+'" target="_blank" title="the latest records, as JSON">'+t+'</a>':t)};
+    $('stats').innerHTML=count(st.traces,'trace','traces').slice(3)+count(st.segments,'segment','segments')+count(st.logs,'log','logs','/api/logs')+count(st.meters,'meter','meters','/api/meters')+
+      count(st.browserPerf,'browser perf report','browser perf reports')+count(st.browserErrors,'browser error','browser errors','/api/browser/errors')+count(st.rejected,'rejected report','rejected reports')||'no data yet';
     const key=JSON.stringify(l);if(key===lastKey)return;lastKey=key;list=l;drawList();
     if(!selected&&list[0])select(list[0].traceId);else if(selected)loadTrace();
   }catch(e){$('live').className='live off';$('stats').textContent='collector unreachable: '+e.message}
 }
+// A trace's name: the root endpoint (for a browser: the page path) and, when it differs, the
+// first service endpoint it reached, so that traces from one page can be told apart.
+function title(t){const r=t.endpoint,e=t.entryEndpoint;
+  return r&&e&&r!==e?'<span class="from">'+esc(r)+' →</span> '+esc(e):esc(r||e||t.traceId)}
 function drawList(){
   const q=$('filter').value.trim().toLowerCase();
-  const shown=q?list.filter(t=>(t.traceId+' '+t.endpoint+' '+t.services.join(' ')).toLowerCase().includes(q)):list;
+  const shown=q?list.filter(t=>(t.traceId+' '+t.endpoint+' '+t.entryEndpoint+' '+t.services.join(' ')).toLowerCase().includes(q)):list;
   $('traces').innerHTML=shown.map(t=>'<div class="trace'+(t.traceId===selected?' sel':'')+'" data-id="'+esc(t.traceId)+'">'+
-    '<div class="ep">'+esc(t.endpoint||t.traceId)+'</div><div class="meta">'+t.services.map(s=>'<span class="svc" style="background:'+color(s)+'"></span>'+esc(s)).join(' &nbsp;')+'</div>'+
-    '<div class="meta">'+new Date(t.start).toLocaleTimeString()+' · '+ms(t.duration)+' · '+t.spanCount+' spans · '+t.segmentCount+' segments'+
-    (t.error?'<span class="badge err">error</span>':'')+(t.problems.length?'<span class="badge warn">'+t.problems.length+' problem'+(t.problems.length>1?'s':'')+'</span>':'')+'</div></div>').join('')||
+    '<div class="ep">'+title(t)+(t.error?'<span class="badge err">error</span>':'')+(t.problems.length?'<span class="badge warn">'+t.problems.length+' problem'+(t.problems.length>1?'s':'')+'</span>':'')+'</div>'+
+    '<div class="meta">'+t.services.map(s=>'<span class="one"><span class="svc" style="background:'+color(s)+'"></span>'+esc(s)+'</span>').join(' ')+'</div>'+
+    '<div class="meta">'+clock(t.start)+' · '+ms(t.duration)+' · '+t.spanCount+' spans · '+t.segmentCount+' segments</div></div>').join('')||
     '<div class="empty">'+(q?'No trace matches.':'No traces yet. Point an agent at this collector.')+'</div>';
 }
 $('filter').oninput=drawList;
@@ -111,23 +118,52 @@ function spanProblems(n){return (current.problems||[]).filter(p=>p.segmentId===n
 function render(){
   if(!current)return;const rows=tree(current.segments);const sum=current.summary;
   const t0=sum.start,total=Math.max(1,sum.duration);
-  let h='<h2>'+esc(sum.endpoint||current.traceId)+'</h2><div class="sub">'+sum.services.map(svcChip).join('')+
+  let h='<h2>'+title(sum)+'</h2><div class="sub">'+sum.services.map(svcChip).join('')+
     '<span>trace '+esc(current.traceId)+' · '+ms(sum.duration)+' · '+sum.spanCount+' spans in '+sum.segmentCount+' segments</span>'+(sum.error?'<span class="badge err">error</span>':'')+'</div>';
   if(sum.problems.length)h+='<div class="problems"><b>'+sum.problems.length+' problem'+(sum.problems.length>1?'s':'')+' a strict backend would see</b><ul>'+sum.problems.map(p=>'<li>'+esc(p)+'</li>').join('')+'</ul></div>';
-  h+='<div class="grid"><div class="row head"><div>Span</div><div class="axis">'+[0,.25,.5,.75,1].map(f=>'<span style="left:'+(f*100)+'%">'+(total<20&&f*total%1?(f*total).toFixed(1)+' ms':ms(Math.round(f*total)))+'</span>').join('')+'&nbsp;</div></div>';
-  for(const [n,d] of rows){const s=n.span;const dur=s.endTime-s.startTime;
-    const left=Math.min(99.5,(s.startTime-t0)/total*100),width=Math.max(.4,Math.min(100-left,dur/total*100));const probs=spanProblems(n);
-    const label=left+width>78?'<em class="in" style="right:calc('+(100-left-width)+'% + 6px)">':'<em style="left:calc('+(left+width)+'% + 6px)">';
-    h+='<div class="row'+(selectedSpan===n.id?' sel':'')+'" data-id="'+esc(n.id)+'"><div class="name'+(s.isError?' error':'')+'" style="padding-left:'+(8+d*16)+'px" title="'+esc(n.seg.service+' · '+s.operationName)+'">'+
+  h+='<div class="grid"><div class="row head"><div>Span</div><div class="axis">&nbsp;</div></div>';
+  for(const [n,d] of rows){const s=n.span;const dur=s.endTime-s.startTime;const probs=spanProblems(n);
+    const exitPeer=s.spanType==='Exit'&&s.peer?'<span class="peer">→ '+esc(s.peer)+'</span>':'';
+    let bar;
+    // A span outside the window (insane times, left out of it by the collector) gets no bar.
+    if(s.startTime<t0||s.endTime>t0+total||dur<0)bar='<em class="bad" style="left:6px">⚠ time outside the trace ('+esc(s.startTime)+' → '+esc(s.endTime)+')</em>';
+    else{const left=Math.min(99.5,(s.startTime-t0)/total*100),width=Math.max(.4,Math.min(100-left,dur/total*100));
+      // placeLabels() moves the label where it fits once the page is laid out.
+      bar='<span style="left:'+left+'%;width:'+width+'%;background:'+(s.isError?'var(--err)':color(n.seg.service))+'"></span><em class="label">'+ms(dur)+exitPeer+'</em>'}
+    h+='<div class="row'+(selectedSpan===n.id?' sel':'')+'" data-id="'+esc(n.id)+'"><div class="name'+(s.isError?' error':'')+'" style="padding-left:'+(8+d*16)+'px" title="'+esc(n.seg.service+' · '+s.operationName+(s.peer?(s.spanType==='Entry'?' ← ':' → ')+s.peer:''))+'">'+
       (n.hop||d===0?'<span class="hop" style="background:'+color(n.seg.service)+'">'+esc(n.seg.service)+'</span>':'<span class="svc" style="background:'+color(n.seg.service)+'"></span>')+
-      '<span class="kind">'+s.spanType+'</span><span class="op">'+esc(s.operationName)+'</span>'+(s.peer?'<span class="peer" title="'+(s.spanType==='Entry'?'called from ':'calls ')+esc(s.peer)+'">'+(s.spanType==='Entry'?'← ':'→ ')+esc(s.peer)+'</span>':'')+
+      '<span class="kind">'+s.spanType+'</span><span class="op">'+esc(s.operationName)+'</span>'+
       (probs.length?'<span class="warn" title="'+esc(probs.join('\\n'))+'">⚠</span>':'')+'</div>'+
-      '<div class="bar"><span style="left:'+left+'%;width:'+width+'%;background:'+(s.isError?'var(--err)':color(n.seg.service))+'"></span>'+label+ms(dur)+'</em></div></div>'}
+      '<div class="bar">'+bar+'</div></div>'}
   h+='</div><div id="detail"></div>';
-  $('main').innerHTML=h;
+  $('main').innerHTML=h;drawAxis();
   document.querySelector('.grid').onclick=e=>{const el=e.target.closest('.row:not(.head)');if(el){selectedSpan=el.dataset.id;render()}};
   const sel=rows.find(([n])=>n.id===selectedSpan)||rows[0];if(sel)detail(sel[0]);
 }
+// Round ticks (1, 2 or 5 × 10^k ms) at least 70 px apart, measured on the drawn axis; grid
+// lines follow them. The trace's end is labelled too unless a tick sits too close to it.
+function drawAxis(){const axis=document.querySelector('.axis');if(!axis||!current)return;
+  const total=Math.max(1,current.summary.duration),px=Math.max(1,axis.clientWidth-16);
+  const raw=total/Math.max(1,Math.floor(px/70)),mag=Math.pow(10,Math.floor(Math.log10(raw)));
+  const step=[1,2,5,10].map(m=>m*mag).find(v=>v>=raw);
+  const fmt=v=>step<1?v.toFixed(step<0.1?2:1)+' ms':ms(Math.round(v));
+  let h='';for(let v=0;v<=total+1e-9;v+=step){const end=v>0&&(total-v)/total*px<8;
+    if(v>0&&!end&&(total-v)/total*px<60)continue;h+='<span class="'+(v===0?'first':end?'end':'')+'" style="left:'+(v/total*100)+'%">'+fmt(v)+'</span>'}
+  if(!/class="end"/.test(h))h+='<span class="end" style="left:100%">'+fmt(total)+'</span>';
+  axis.innerHTML=h+'&nbsp;';document.querySelector('.grid').style.setProperty('--tick',(step/total*100)+'%');placeLabels()}
+// Each bar's label (duration, and an exit span's peer) goes where it fits, in pixels: after
+// the bar, before it, or inside it; without the peer if only that fits; clipped as a last resort.
+function placeLabels(){
+  for(const em of document.querySelectorAll('.bar em.label')){const cell=em.parentElement,bar=cell.firstElementChild,peer=em.querySelector('.peer');
+    // Positions are in the cell's padding box, like the bar's own left and width.
+    const P=cell.clientWidth,l=bar.offsetLeft,r=l+bar.offsetWidth;
+    const fit=()=>{em.className='label';em.style.left=em.style.right='';const w=em.offsetWidth;
+      if(P-r-6>=w){em.style.left=(r+6)+'px';return true}
+      if(l-6>=w){em.style.right=(P-l+6)+'px';return true}
+      em.classList.add('in');em.style.right=(P-r+6)+'px';return r-l-12>=w};
+    if(peer)peer.hidden=false;
+    if(!fit()&&peer){peer.hidden=true;fit()}}}
+window.onresize=drawAxis;
 function detail(n){const s=n.span;const kv=(k,v)=>'<tr><td>'+esc(k)+'</td><td>'+esc(v)+'</td></tr>';
   const comp=COMPONENTS[s.componentId];
   let h='<h3><span class="svc" style="background:'+color(n.seg.service)+'"></span>'+esc(s.operationName)+(s.isError?'<span class="badge err">error</span>':'')+'</h3>';

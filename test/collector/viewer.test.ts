@@ -101,7 +101,9 @@ describe('trace viewer', () => {
     // Both traces are listed, newest first, the broken one flagged.
     const items = page.locator('.trace');
     expect(await items.count()).toBe(2);
-    expect(await items.nth(0).textContent()).toContain('/cart');
+    // Named by the page path and the first service endpoint the click reached.
+    expect(await items.nth(0).locator('.ep').textContent()).toBe('/cart → POST:/api/checkout' + 'error');
+    expect(await items.nth(0).locator('.ep .badge.err').count()).toBe(1);
     expect(await items.nth(1).locator('.badge.warn').textContent()).toMatch(/1 problem/);
 
     // Every span of every segment, in causal order, nested by parent and by reference.
@@ -146,11 +148,68 @@ describe('trace viewer', () => {
     await page.waitForSelector('.problems');
     expect(await page.locator('.grid .row:not(.head)').count()).toBe(3);
 
+    // Logs, meters and browser data appear as counts beside the traces.
+    c.store.addLog({ service: 'logs' });
+    c.store.addMeters([{ service: 'm' }, { service: 'm' }]);
+    c.store.addBrowserPerf(3);
+    await page.waitForFunction(() => /1 log · 2 meters · 3 browser perf reports/.test(document.getElementById('stats')!.textContent!), null, { timeout: 5000 });
+    expect(await page.locator('#stats a', { hasText: '2 meters' }).getAttribute('href')).toBe('/api/meters');
+
     // A trace reported now shows up without a reload.
     const fresh = makeTrace('late-arrival');
     c.store.addSegments(fresh);
     await page.waitForSelector(`.trace[data-id="${fresh[0]!.traceId}"]`, { timeout: 5000 });
     await page.fill('#filter', 'late-arrival');
     expect(await page.locator('.trace').count()).toBe(1);
+  });
+
+  it('stays readable at 1024 px: axis labels apart, span names whole, labels inside their cells', async () => {
+    const segs = checkoutTrace();
+    c.store.addSegments(segs);
+    const narrow = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    try {
+      await narrow.goto(`${c.httpUrl}/#${segs[0]!.traceId}`);
+      await narrow.waitForSelector('.grid .row:not(.head)');
+      const boxes = await narrow.locator('.axis span').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => [r.left, r.right]));
+      expect(boxes.length).toBeGreaterThanOrEqual(3);
+      for (let i = 1; i < boxes.length; i++) expect(boxes[i]![0], `axis label ${i}`).toBeGreaterThan(boxes[i - 1]![1] + 4);
+      // Ticks are round numbers (multiples of 1, 2 or 5 × 10^k ms), then the trace's 68 ms end.
+      const ticks = (await narrow.locator('.axis span').allTextContents()).map((t) => Number(t.replace(' ms', '')));
+      expect(ticks.at(-1)).toBe(68);
+      const step = ticks[1]!;
+      expect([1, 2, 5].some((m) => Number.isInteger(Math.log10(step / m)))).toBe(true);
+      expect(ticks.slice(0, -1)).toEqual(ticks.slice(0, -1).map((_, i) => i * step));
+      const cut = await narrow.locator('.grid .name .op').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+      expect(cut).toEqual([]);
+      const clipped = await narrow.locator('.bar em').evaluateAll((els) =>
+        els.filter((e) => {
+          const r = e.getBoundingClientRect();
+          const cell = e.parentElement!.getBoundingClientRect();
+          return r.left < cell.left || r.right > cell.right;
+        }).length,
+      );
+      expect(clipped).toBe(0);
+      // Exit peers are named in the waterfall, not in the name column.
+      expect(await narrow.locator('.grid .name').allTextContents()).not.toContainEqual(expect.stringContaining('inventory:8081'));
+      expect(await narrow.locator('.bar em .peer:visible').allTextContents()).toContain('→ inventory:8081');
+      await narrow.screenshot({ path: 'test-results/collector-viewer-1024.png' });
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('keeps the time axis to sane spans and marks a span with a broken clock', async () => {
+    const segs = checkoutTrace();
+    const inv = segs.find((s) => s.service === 'inventory')!;
+    inv.spans[1]!.startTime = 12345;
+    c.store.addSegments(segs);
+    await page.goto(`${c.httpUrl}/#${segs[0]!.traceId}`);
+    await page.waitForSelector('.grid .row:not(.head)');
+    expect(await page.locator('.axis span').last().textContent()).toBe('68 ms');
+    const bad = page.locator('.grid .row:not(.head)').nth(5);
+    expect(await bad.locator('.bar em.bad').textContent()).toMatch(/time outside the trace \(12345 → \d+\)/);
+    expect(await bad.locator('.bar > span').count()).toBe(0);
+    expect(await bad.locator('.warn').count()).toBe(1);
+    expect(await page.locator('.problems').first().textContent()).toMatch(/start time 12345 is not epoch milliseconds/);
   });
 });
