@@ -148,7 +148,7 @@ function drawAxis(){const axis=document.querySelector('.axis');if(!axis||!curren
   const step=[1,2,5,10].map(m=>m*mag).find(v=>v>=raw);
   const fmt=v=>step<1?v.toFixed(step<0.1?2:1)+' ms':ms(Math.round(v));
   let h='';for(let v=0;v<=total+1e-9;v+=step){const end=v>0&&(total-v)/total*px<8;
-    if(v>0&&!end&&(total-v)/total*px<60)continue;h+='<span class="'+(v===0?'first':end?'end':'')+'" style="left:'+(v/total*100)+'%">'+fmt(v)+'</span>'}
+    if(v>0&&!end&&(total-v)/total*px<75)continue;h+='<span class="'+(v===0?'first':end?'end':'')+'" style="left:'+(v/total*100)+'%">'+fmt(v)+'</span>'}
   if(!/class="end"/.test(h))h+='<span class="end" style="left:100%">'+fmt(total)+'</span>';
   axis.innerHTML=h+'&nbsp;';document.querySelector('.grid').style.setProperty('--tick',(step/total*100)+'%');placeLabels()}
 // Each bar's label (duration, and an exit span's peer) goes where it fits, in pixels: after
