@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { BatchTransport, SendOptions } from '../../core/index.js';
+import type { BatchTransport, SendOptions, TransportError } from '../../core/index.js';
 import { statusError, type GrpcCaller } from './grpc-caller.js';
 
 const COLLECT = '/skywalking.v3.TraceSegmentReportService/collect';
@@ -8,9 +8,20 @@ const COLLECT = '/skywalking.v3.TraceSegmentReportService/collect';
 const passBytes = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const ignoreResponse = (b: Buffer): Buffer => b;
 
+const { READY, TRANSIENT_FAILURE, SHUTDOWN } = grpc.connectivityState;
+
 /**
- * gRPC calls through @grpc/grpc-js. Note that grpc-js keeps the process alive while a
- * call is in flight (until its deadline); the node:http2 caller does not.
+ * gRPC calls through @grpc/grpc-js, with the process-exit behaviour of the node:http2
+ * caller as far as grpc-js allows. grpc-js keeps the event loop alive while a call waits
+ * for a connection (a ref'd timer for its pick queue) and for its deadline (a ref'd
+ * timer), so against a collector that accepts TCP but never speaks HTTP/2 an app that has
+ * finished its work would stay up until the deadline. So a call is only made on a READY
+ * channel: until then we wait for the connection ourselves, with an unref'd timer and no
+ * grpc-js deadline, failing fast (UNAVAILABLE) while the channel is in TRANSIENT_FAILURE.
+ * The deadline of a made call is our own unref'd timer too, which cancels it. What remains:
+ * grpc-js refs an established HTTP/2 session while a call is active on it, so a collector
+ * that completes the handshake and then never answers holds the process for up to the
+ * send deadline; the node:http2 caller never does.
  */
 export class GrpcJsCaller implements GrpcCaller {
   constructor(
@@ -20,22 +31,56 @@ export class GrpcJsCaller implements GrpcCaller {
 
   call(path: string, messages: readonly Uint8Array[], options: { timeoutMs: number; stream: boolean }): Promise<void> {
     return new Promise((resolve, reject) => {
-      const done = (err: grpc.ServiceError | null) => (err ? reject(statusError(err.code, err.details || err.message, err)) : resolve());
-      const callOptions = { deadline: Date.now() + options.timeoutMs };
-      try {
-        if (!options.stream && messages.length === 1) {
-          this.client.makeUnaryRequest(path, passBytes, ignoreResponse, messages[0]!, this.metadata(), callOptions, done);
-          return;
+      let settled = false;
+      let call: grpc.ClientUnaryCall | grpc.ClientWritableStream<Uint8Array> | undefined;
+      const settle = (err?: TransportError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      };
+      const timer = setTimeout(() => {
+        call?.cancel();
+        settle(statusError(4, call ? `no answer within ${options.timeoutMs} ms` : `not connected within ${options.timeoutMs} ms`));
+      }, options.timeoutMs);
+      timer.unref();
+      const done = (err: grpc.ServiceError | null) => settle(err ? statusError(err.code, err.details || err.message, err) : undefined);
+      const start = () => {
+        if (settled) return;
+        try {
+          if (!options.stream && messages.length === 1) {
+            call = this.client.makeUnaryRequest(path, passBytes, ignoreResponse, messages[0]!, this.metadata(), {}, done);
+            return;
+          }
+          const stream = this.client.makeClientStreamRequest(path, passBytes, ignoreResponse, this.metadata(), {}, done);
+          call = stream;
+          stream.on('error', () => {
+            // Reported through the callback; a listener keeps the stream from throwing.
+          });
+          for (const m of messages) stream.write(m);
+          stream.end();
+        } catch (err) {
+          settle(statusError(14, `call failed to start: ${(err as Error).message}`, err));
         }
-        const call = this.client.makeClientStreamRequest(path, passBytes, ignoreResponse, this.metadata(), callOptions, done);
-        call.on('error', () => {
-          // Reported through the callback; a listener keeps the stream from throwing.
-        });
-        for (const m of messages) call.write(m);
-        call.end();
-      } catch (err) {
-        reject(statusError(14, `call failed to start: ${(err as Error).message}`, err));
-      }
+      };
+      const whenReady = () => {
+        if (settled) return;
+        let channel: ReturnType<grpc.Client['getChannel']>;
+        let state: grpc.connectivityState;
+        try {
+          channel = this.client.getChannel();
+          state = channel.getConnectivityState(true);
+        } catch (err) {
+          return settle(statusError(14, `channel unusable: ${(err as Error).message}`, err));
+        }
+        if (state === READY) return start();
+        if (state === TRANSIENT_FAILURE) return settle(statusError(14, 'cannot connect to the collector'));
+        if (state === SHUTDOWN) return settle(statusError(14, 'channel closed'));
+        // No deadline here: grpc-js would hold a ref'd timer for it. Our timer bounds the wait.
+        channel.watchConnectivityState(state, Infinity, whenReady);
+      };
+      whenReady();
     });
   }
 
