@@ -1,5 +1,7 @@
 // ManagementService: instance properties at start and every 10th beat, keepAlive on the
 // others, best effort, stopped on shutdown.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces, type } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeReporter } from '../../src/node/index.js';
@@ -56,6 +58,44 @@ describe('ManagementService', () => {
     expect(collector.management.pings.length).toBeGreaterThanOrEqual(9);
     expect(collector.management.pings[0]).toMatchObject({ service: 'svc-m', serviceInstance: 'inst-m' });
     expect(collector.metadata.every((m) => m.authentication === 'tok')).toBe(true);
+  });
+
+  it("with protocol 'http', posts the properties and keepAlive as JSON to OAP's REST /v3/management paths", async () => {
+    const got: Array<{ path: string; type: string; auth: string; body: Record<string, unknown> }> = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        got.push({ path: req.url ?? '', type: String(req.headers['content-type']), auth: String(req.headers.authentication), body: JSON.parse(body) as Record<string, unknown> });
+        res.setHeader('content-type', 'application/json');
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    cleanup.push(() => new Promise((r) => server.close(r)));
+    const reporter = createNodeReporter({
+      service: 'svc-h',
+      serviceInstance: 'inst-h',
+      collector: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+      protocol: 'http',
+      authentication: 'tok',
+      keepAliveIntervalMs: 20,
+      instanceProperties: { team: 'checkout' },
+    });
+    cleanup.push(() => reporter.shutdown(500));
+    await until(() => got.length >= 3);
+    const [first, ...rest] = got;
+    expect(first).toMatchObject({ path: '/v3/management/reportProperties', type: 'application/json', auth: 'tok' });
+    expect(first!.body).toMatchObject({ service: 'svc-h', serviceInstance: 'inst-h' });
+    const props = first!.body.properties as Array<{ key: string; value: string }>;
+    expect(props).toContainEqual({ key: 'language', value: 'NodeJS' });
+    expect(props).toContainEqual({ key: 'Process No.', value: String(process.pid) });
+    expect(props).toContainEqual({ key: 'team', value: 'checkout' });
+    for (const ping of rest.slice(0, 2)) expect(ping).toMatchObject({ path: '/v3/management/keepAlive', auth: 'tok', body: { service: 'svc-h', serviceInstance: 'inst-h' } });
+    await reporter.shutdown(500);
+    const n = got.length;
+    await wait(100);
+    expect(got.length).toBe(n);
   });
 
   it('stops beating on shutdown', async () => {

@@ -9,7 +9,7 @@ import type { GrpcCaller } from './grpc-caller.js';
 import { GrpcJsCaller, GrpcSegmentTransport } from './grpc-transport.js';
 import { Http2Caller } from './h2-transport.js';
 import { HttpSegmentTransport } from './http-transport.js';
-import { ManagementClient } from './management.js';
+import { grpcManagement, httpManagement, ManagementClient, type ManagementSender } from './management.js';
 import { BrowserForwarder, grpcBrowserPlan, type BrowserForwardStats } from './browser-forwarder.js';
 
 /** Options of {@link createNodeReporter}. */
@@ -33,7 +33,7 @@ export interface NodeReporterOptions {
    * message. Same bytes on the wire; `http2` costs several times less CPU per segment.
    */
   grpcClient?: 'http2' | 'grpc-js';
-  /** Send ManagementService instance properties and keepAlive (gRPC only). Default true. */
+  /** Send ManagementService instance properties and keepAlive (gRPC, or OAP's REST `/v3/management/*` with protocol 'http'). Default true. */
   management?: boolean;
   /** Heartbeat period, ms. Default 30,000. */
   keepAliveIntervalMs?: number;
@@ -88,66 +88,67 @@ export function createNodeReporter(options: NodeReporterOptions): NodeReporter {
     retryDelayMs: options.retryDelayMs,
     maxRetryDelayMs: options.maxRetryDelayMs,
   };
-  if (options.protocol === 'http') {
-    const scheme = options.secure ? 'https://' : 'http://';
-    const base = /^https?:\/\//.test(options.collector) ? options.collector : scheme + options.collector;
-    const headers: Record<string, string> = options.authentication ? { authentication: options.authentication } : {};
-    const transport = new HttpSegmentTransport(base, headers, {
-      ca: loadPem(options.tls?.ca, 'ca'),
-      cert: loadPem(options.tls?.cert, 'cert'),
-      key: loadPem(options.tls?.key, 'key'),
-    });
-    const reporter = new BatchReporter<string>({
-      ...common,
-      name: 'HTTP reporter',
-      transport,
-      encode: (segment: SegmentObject) => JSON.stringify(segment),
-      sizeOf: (s) => s.length,
-    });
-    const browser = new BrowserForwarder((path, items) => transport.browserPlan(path, items), common);
-    return Object.defineProperties(reporter, {
-      forwardBrowserData: { value: (path: string, items: unknown[]) => browser.forward(path, items) },
-      browserStats: { get: () => browser.stats },
-    }) as NodeReporter;
-  }
-  return new GrpcReporter(options, common);
+  return options.protocol === 'http' ? httpReporter(options, common) : grpcReporter(options, common);
 }
 
-class GrpcReporter implements NodeReporter {
-  private readonly caller: GrpcCaller;
-  private readonly batches: BatchReporter<Uint8Array>;
-  private readonly management: ManagementClient | undefined;
-  private readonly browser: BrowserForwarder;
-  private readonly writer = new SlabWriter(4096);
+/**
+ * Segments to `/v3/segments` as JSON, management to `/v3/management/*`, browser data to
+ * `/browser/*`, all over the transport's keep-alive sockets.
+ */
+function httpReporter(options: NodeReporterOptions, common: QueueSettings): NodeReporter {
+  const scheme = options.secure ? 'https://' : 'http://';
+  const base = /^https?:\/\//.test(options.collector) ? options.collector : scheme + options.collector;
+  const headers: Record<string, string> = options.authentication ? { authentication: options.authentication } : {};
+  const transport = new HttpSegmentTransport(base, headers, {
+    ca: loadPem(options.tls?.ca, 'ca'),
+    cert: loadPem(options.tls?.cert, 'cert'),
+    key: loadPem(options.tls?.key, 'key'),
+  });
+  const batches = new BatchReporter<string>({
+    ...common,
+    name: 'HTTP reporter',
+    transport,
+    encode: (segment: SegmentObject) => JSON.stringify(segment),
+    sizeOf: (s) => s.length,
+  });
+  const browser = new BrowserForwarder((path, items) => transport.browserPlan(path, items), common);
+  const management = options.management !== false ? startManagement(httpManagement((path, body, ms) => transport.postJson(path, body, ms)), options, common) : undefined;
+  // The batches' shutdown closes the transport's sockets, which the others share.
+  return new OapReporter(batches, browser, management);
+}
 
-  constructor(options: NodeReporterOptions, common: QueueSettings) {
-    const token = options.authentication;
-    this.caller = options.grpcClient === 'grpc-js' ? grpcJsCaller(options) : new Http2Caller({
-      address: options.collector,
-      secure: options.secure === true || options.tls !== undefined,
-      authentication: token,
-      tls: { ca: loadPem(options.tls?.ca, 'ca'), cert: loadPem(options.tls?.cert, 'cert'), key: loadPem(options.tls?.key, 'key') },
-    });
-    // Segments, management and browser data share one connection.
-    this.batches = new BatchReporter<Uint8Array>({
-      ...common,
-      name: 'gRPC reporter',
-      transport: new GrpcSegmentTransport(this.caller),
-      encode: (segment) => encodeSegmentWith(this.writer, segment),
-      sizeOf: (b) => b.length,
-    });
-    this.browser = new BrowserForwarder(grpcBrowserPlan(this.caller), common);
-    if (options.management !== false) {
-      this.management = new ManagementClient(this.caller, {
-        service: options.service,
-        serviceInstance: options.serviceInstance,
-        properties: options.instanceProperties,
-        intervalMs: options.keepAliveIntervalMs,
-        timeoutMs: common.sendTimeoutMs,
-      });
-      this.management.start();
-    }
-  }
+/** Segments, management and browser data over one gRPC connection (node:http2 or grpc-js). */
+function grpcReporter(options: NodeReporterOptions, common: QueueSettings): NodeReporter {
+  const caller: GrpcCaller =
+    options.grpcClient === 'grpc-js'
+      ? grpcJsCaller(options)
+      : new Http2Caller({
+          address: options.collector,
+          secure: options.secure === true || options.tls !== undefined,
+          authentication: options.authentication,
+          tls: { ca: loadPem(options.tls?.ca, 'ca'), cert: loadPem(options.tls?.cert, 'cert'), key: loadPem(options.tls?.key, 'key') },
+        });
+  const writer = new SlabWriter(4096);
+  const batches = new BatchReporter<Uint8Array>({
+    ...common,
+    name: 'gRPC reporter',
+    transport: new GrpcSegmentTransport(caller),
+    encode: (segment) => encodeSegmentWith(writer, segment),
+    sizeOf: (b) => b.length,
+  });
+  const browser = new BrowserForwarder(grpcBrowserPlan(caller), common);
+  const management = options.management !== false ? startManagement(grpcManagement(caller), options, common) : undefined;
+  return new OapReporter(batches, browser, management, () => caller.close());
+}
+
+/** What both protocols expose: the segment queue, browser forwarding, the heartbeat. */
+class OapReporter<T> implements NodeReporter {
+  constructor(
+    private readonly batches: BatchReporter<T>,
+    private readonly browser: BrowserForwarder,
+    private readonly management: ManagementClient | undefined,
+    private readonly close: () => void = () => {},
+  ) {}
 
   get stats(): BatchReporterStats {
     return this.batches.stats;
@@ -171,10 +172,22 @@ class GrpcReporter implements NodeReporter {
 
   async shutdown(timeoutMs?: number): Promise<void> {
     this.management?.stop();
-    // Closes the transport, and with it the connection management and browser data share.
     await this.batches.shutdown(timeoutMs);
-    this.caller.close();
+    this.close();
   }
+}
+
+/** Instance properties now and every 10th beat, keepAlive on the others; stopped by the reporter's shutdown. */
+function startManagement(sender: ManagementSender, options: NodeReporterOptions, common: QueueSettings): ManagementClient {
+  const client = new ManagementClient(sender, {
+    service: options.service,
+    serviceInstance: options.serviceInstance,
+    properties: options.instanceProperties,
+    intervalMs: options.keepAliveIntervalMs,
+    timeoutMs: common.sendTimeoutMs,
+  });
+  client.start();
+  return client;
 }
 
 function grpcJsCaller(options: NodeReporterOptions): GrpcJsCaller {

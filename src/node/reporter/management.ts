@@ -56,6 +56,33 @@ export function encodeInstancePing(service: string, instance: string): Uint8Arra
   return w.finish();
 }
 
+/** One ManagementService call, whatever carries it (gRPC, or OAP's REST port). */
+export interface ManagementSender {
+  reportProperties(service: string, serviceInstance: string, properties: Array<[string, string]>, timeoutMs: number): Promise<void>;
+  keepAlive(service: string, serviceInstance: string, timeoutMs: number): Promise<void>;
+}
+
+/** ManagementService over gRPC: `reportInstanceProperties` and `keepAlive` on the reporter's channel. */
+export function grpcManagement(caller: GrpcCaller): ManagementSender {
+  return {
+    reportProperties: (service, instance, props, timeoutMs) => caller.call(PROPERTIES, [encodeInstanceProperties(service, instance, props)], { timeoutMs, stream: false }),
+    keepAlive: (service, instance, timeoutMs) => caller.call(KEEP_ALIVE, [encodeInstancePing(service, instance)], { timeoutMs, stream: false }),
+  };
+}
+
+/**
+ * ManagementService over OAP's REST port: `POST /v3/management/reportProperties` with an
+ * InstanceProperties object and `POST /v3/management/keepAlive` with an InstancePingPkg,
+ * both JSON (OAP's ManagementServiceHTTPHandler).
+ */
+export function httpManagement(post: (path: string, body: unknown, timeoutMs: number) => Promise<void>): ManagementSender {
+  return {
+    reportProperties: (service, serviceInstance, props, timeoutMs) =>
+      post('/v3/management/reportProperties', { service, serviceInstance, properties: props.map(([key, value]) => ({ key, value })) }, timeoutMs),
+    keepAlive: (service, serviceInstance, timeoutMs) => post('/v3/management/keepAlive', { service, serviceInstance }, timeoutMs),
+  };
+}
+
 /**
  * ManagementService: instance properties at start and every 10th beat, keepAlive on the
  * others (the Java agent's cadence). Best effort: failures are logged once per outage.
@@ -67,7 +94,7 @@ export class ManagementClient {
   private inFlight = false;
 
   constructor(
-    private readonly caller: GrpcCaller,
+    private readonly sender: ManagementSender,
     private readonly options: ManagementOptions,
   ) {}
 
@@ -86,12 +113,18 @@ export class ManagementClient {
   private beat(): void {
     if (this.inFlight) return;
     const { service, serviceInstance } = this.options;
+    const timeoutMs = this.options.timeoutMs ?? 10_000;
     const properties = this.tick++ % 10 === 0;
-    const body = properties
-      ? encodeInstanceProperties(service, serviceInstance, instanceProperties(this.options.properties))
-      : encodeInstancePing(service, serviceInstance);
     this.inFlight = true;
-    this.caller.call(properties ? PROPERTIES : KEEP_ALIVE, [body], { timeoutMs: this.options.timeoutMs ?? 10_000, stream: false }).then(
+    let sent: Promise<void>;
+    try {
+      sent = properties
+        ? this.sender.reportProperties(service, serviceInstance, instanceProperties(this.options.properties), timeoutMs)
+        : this.sender.keepAlive(service, serviceInstance, timeoutMs);
+    } catch (err) {
+      sent = Promise.reject(err);
+    }
+    sent.then(
       () => {
         this.inFlight = false;
         this.failing = false;
