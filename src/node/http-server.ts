@@ -99,8 +99,9 @@ function watchResponse(span: Span, context: TracingContext, res: ServerResponse,
       if (res.headersSent || !aborted) span.tag('http.status_code', String(status));
       if (status >= threshold) span.error();
       if (aborted) span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'the connection closed before the response finished' });
-      // Named after the route template once a router matched, so endpoints stay low-cardinality.
-      applyRoute(context);
+      // Named after the route template once a router matched (a router's 404s after no
+      // route at all), so endpoints stay low-cardinality.
+      applyRoute(context, status);
     } catch {
       // Never let bookkeeping break the response path.
     }

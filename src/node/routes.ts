@@ -19,16 +19,48 @@ export function routeOf(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** Records Fastify's route template on the raw request. Returns the unsubscribe function. */
+// The http servers Fastify instances created since the agent started: a request on one of
+// them with no route template was not matched by Fastify's router.
+const fastifyServers = new WeakSet<object>();
+
+/**
+ * Records Fastify's route template on the raw request, and which servers are Fastify's
+ * (announced on its `fastify.initialization` channel). Returns the unsubscribe function.
+ */
 export function watchFastifyRoutes(): () => void {
   const onStart = (message: unknown) => {
     const m = message as { request?: { raw?: Req }; route?: { url?: unknown } };
     const url = m.route?.url;
     if (m.request?.raw && typeof url === 'string') m.request.raw[ROUTE] = url;
   };
-  const name = 'tracing:fastify.request.handler:start';
-  dc.subscribe(name, onStart);
-  return () => dc.unsubscribe(name, onStart);
+  const onInit = (message: unknown) => {
+    const server = (message as { fastify?: { server?: unknown } }).fastify?.server;
+    if (server && typeof server === 'object') fastifyServers.add(server);
+  };
+  const subscriptions: Array<[string, (m: unknown) => void]> = [
+    ['tracing:fastify.request.handler:start', onStart],
+    ['fastify.initialization', onInit],
+  ];
+  for (const [name, fn] of subscriptions) dc.subscribe(name, fn);
+  return () => {
+    for (const [name, fn] of subscriptions) dc.unsubscribe(name, fn);
+  };
+}
+
+/**
+ * The name of requests a router saw and matched no route for (404 with no template).
+ * Their raw paths are what scanners and typos make up: one endpoint for all of them keeps
+ * OAP's endpoint list bounded (the path stays in the `url` tag). Datadog's tracer does
+ * the same with `GET 404`; OpenTelemetry names such spans by the method alone.
+ */
+export const UNMATCHED_ROUTE = '/{unmatched}';
+
+/** True when Express or Fastify routed `req` (so a missing template means no route matched). */
+function routed(req: IncomingMessage): boolean {
+  // Express sets req.app; plain node:http and Koa leave it alone.
+  if (typeof (req as { app?: unknown }).app === 'function') return true;
+  const server = (req.socket as { server?: unknown } | null | undefined)?.server;
+  return typeof server === 'object' && server !== null && fastifyServers.has(server);
 }
 
 // The entry span and request of each incoming request's segment, so an outgoing call made
@@ -41,10 +73,14 @@ export function trackEntry(context: TracingContext, span: Span, req: IncomingMes
   entries.set(context, { span, req });
 }
 
-/** Renames the entry span of `context` to `METHOD:<route template>` when a router recorded one. */
-export function applyRoute(context: TracingContext): void {
+/**
+ * Renames the entry span of `context` to `METHOD:<route template>` when a router recorded
+ * one; with the final `status` (at the end of the request), a 404 that Express or Fastify
+ * routed to no route becomes `METHOD:/{unmatched}` ({@link UNMATCHED_ROUTE}).
+ */
+export function applyRoute(context: TracingContext, status?: number): void {
   const e = entries.get(context);
   if (!e) return;
-  const route = routeOf(e.req);
+  const route = routeOf(e.req) ?? (status === 404 && routed(e.req) ? UNMATCHED_ROUTE : undefined);
   if (route) e.span.setOperationName((e.req.method ?? 'GET') + ':' + route);
 }

@@ -151,6 +151,28 @@ describe('ingest handler: OAP JSON and limits', () => {
     expect(sink.segments.length).toBe(before);
   });
 
+  it('accepts only the listed browser services (segments over JSON and gRPC-web, browser data)', async () => {
+    const allowed = new InMemoryReporter();
+    const browserData: unknown[] = [];
+    const ingest = createIngestHandler({ reporter: allowed, ratePerSecond: 0, services: ['web'], onBrowserData: (_p, items) => browserData.push(...items) });
+    const url = (await plain(ingest)) + '/skywalking';
+    const web = browserSegments();
+    const spoof = browserSegments().map((x) => ({ ...x, service: 'payments-backend' }));
+    expect((await post(url + '/v3/segments', JSON.stringify(web), 'application/json')).status).toBe(200);
+    const refused = await post(url + '/v3/segments', JSON.stringify([...web, ...spoof]), 'application/json');
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: string }).error).toContain('payments-backend');
+    const grpcWeb = await post(url + COLLECT_IN_SYNC, frame(encodeSegmentCollection(spoof)), 'application/grpc-web+proto');
+    expect(grpcWeb.headers.get('grpc-status')).toBe('7');
+    const log = (service: string) => ({ service, serviceVersion: '1.0', pagePath: '/p', category: 'js', grade: 'Error', message: 'm', errorUrl: '/p.js' });
+    expect((await post(url + '/browser/errorLogs', JSON.stringify([log('web')]), 'application/json')).status).toBe(200);
+    expect((await post(url + '/browser/errorLogs', JSON.stringify([log('web'), log('other')]), 'application/json')).status).toBe(403);
+    expect((await post(url + '/browser/perfData', JSON.stringify({ service: 'other', serviceVersion: '1', pagePath: '/p' }), 'application/json')).status).toBe(403);
+    // Nothing of a refused request gets through, not even its allowed part.
+    expect(allowed.segments).toEqual(web);
+    expect(browserData).toHaveLength(1);
+  });
+
   it('refuses with 503 when there is no reporter and no running agent', async () => {
     const url = await plain(createIngestHandler({ ratePerSecond: 0 }));
     const res = await post(url + '/skywalking/v3/segments', JSON.stringify(browserSegments()), 'application/json');

@@ -86,6 +86,31 @@ describe('route templates', () => {
   });
 });
 
+describe('unmatched routes', () => {
+  it('names Express and Fastify 404s that matched no route METHOD:/{unmatched}, and leaves plain node:http alone', async () => {
+    const app = express();
+    app.get('/users/:id', (_req, res) => void res.status(404).json({ missing: true }));
+    const ex = await listen(http.createServer(app));
+    const fa = Fastify();
+    fa.get('/items/:sku', async () => 'ok');
+    await fa.listen({ port: 0, host: '127.0.0.1' });
+    servers.push({ close: () => fa.close() });
+    const fy = `http://127.0.0.1:${(fa.server.address() as AddressInfo).port}`;
+    const plain = await listen(http.createServer((_req, res) => void res.writeHead(404).end()));
+    reporter.clear();
+    for (const url of [`${ex}/wp-admin/setup.php`, `${ex}/.env`, `${fy}/admin/config.php`, `${ex}/users/7`, `${plain}/no/such/thing`]) expect((await fetch(url)).status).toBe(404);
+    const unmatched = await waitFor(() => {
+      const s = reporter.segments.filter((x) => x.spans[0]!.operationName === 'GET:/{unmatched}');
+      return s.length === 3 && s;
+    });
+    // The raw path is still in the url tag.
+    expect(unmatched.map((s) => new URL(s.spans[0]!.tags.find((t) => t.key === 'url')!.value).pathname).sort()).toEqual(['/.env', '/admin/config.php', '/wp-admin/setup.php']);
+    // A matched route answering 404 keeps its template; plain node:http keeps the path.
+    await waitFor(() => entry('GET:/users/:id'));
+    await waitFor(() => entry('GET:/no/such/thing'));
+  });
+});
+
 describe('ingest handler', () => {
   const ingest = createIngestHandler({ basePath: '/skywalking', reporter: forwarded });
 

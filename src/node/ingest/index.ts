@@ -31,6 +31,13 @@ export interface IngestHandlerOptions {
    * derive it from a header the proxy sets, e.g. `(req) => String(req.headers['x-real-ip'])`.
    */
   clientKey?: (req: IncomingMessage) => string;
+  /**
+   * Browser service names this handler accepts; reports of any other service (segments,
+   * perf data, error logs) are refused with 403. The handler forwards with the server's
+   * token, so without a list a page could report as any service, a backend's included.
+   * Default: every service. Not a list of strings: nothing is accepted (with a diagnostic).
+   */
+  services?: string[];
   /** Receives browser perf data and error logs (`/browser/*`). Default: forwarded to OAP by the agent's gRPC reporter. */
   onBrowserData?: (path: string, items: unknown[]) => void;
 }
@@ -59,6 +66,12 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
   const maxString = options.maxStringLength ?? 4096;
   const limiter = new RateLimiter(options.ratePerSecond ?? 20);
   const clientKey = options.clientKey ?? ((req: IncomingMessage) => req.socket?.remoteAddress ?? '');
+  const allowed = allowList(options.services);
+  const checkService = (service: unknown) => {
+    if (allowed && !(typeof service === 'string' && allowed.has(service))) {
+      throw new ReportError(403, `service ${JSON.stringify(typeof service === 'string' ? service.slice(0, 60) : service ?? '')} is not accepted here`);
+    }
+  };
   // The browser's reports are the agent's own traffic: never traced as app requests. Only
   // the report routes themselves, so the app's paths under the same base stay traced.
   addOwnPaths(base, (path) => path.startsWith(base) && reportRoute(path.slice(base.length)) !== undefined);
@@ -85,6 +98,7 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
       const got = decodeReport(route, sub, contentType, body);
       if (got.kind === 'segments') forward(got.segments);
       else if (got.kind === 'browser') {
+        for (const item of got.items) checkService((item as { service?: unknown } | null)?.service);
         const reporter = (options.reporter ?? options.agent?.reporter ?? currentAgent()?.reporter) as NodeReporter | undefined;
         if (options.onBrowserData) options.onBrowserData(sub, got.items);
         else if (reporter?.forwardBrowserData) reporter.forwardBrowserData(sub, got.items);
@@ -103,6 +117,7 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
     for (const s of segments) {
       if (s.spans.length === 0 || s.spans.length > maxSpans) throw new ReportError(400, `a segment must have 1 to ${maxSpans} spans`);
       if (!s.traceId || !s.traceSegmentId || !s.service || !s.serviceInstance) throw new ReportError(400, 'segments need traceId, traceSegmentId, service and serviceInstance');
+      checkService(s.service);
       if (s.traceId.length > OAP_LIMITS.idLength || s.traceSegmentId.length > OAP_LIMITS.idLength) throw new ReportError(400, `ids longer than ${OAP_LIMITS.idLength} characters`);
       const long = longString(s, maxString);
       if (long) throw new ReportError(400, `${long} longer than ${maxString} characters`);
@@ -144,6 +159,16 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
     run(request.raw, reply.raw, sub);
   };
   return handler;
+}
+
+/** The accepted services, or undefined for all. A value that is not a list of strings accepts none. */
+function allowList(services: unknown): Set<string> | undefined {
+  if (services === undefined || services === null) return undefined;
+  if (!Array.isArray(services) || !services.every((s) => typeof s === 'string')) {
+    diag.warn('ingest handler: services must be a list of service names; no browser report is accepted');
+    return new Set();
+  }
+  return new Set(services as string[]);
 }
 
 function safeKey(key: (req: IncomingMessage) => string, req: IncomingMessage): string {
