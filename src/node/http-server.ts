@@ -80,11 +80,13 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
  * requests carry no trace and pass straight through.
  */
 function emitInTrace(original: AnyFunction): AnyFunction {
-  return function emit(this: Traced): boolean {
+  return function emit(this: Traced & { listenerCount(event: unknown): number }, event: unknown): boolean {
     const trace = this[TRACE];
+    // Nobody listening (most of a response's events): no context to give.
     // Already inside this request's segment (the handler, or a user span of it, emitting
     // synchronously): keep the innermost span rather than falling back to the entry.
-    if (trace === undefined || traceStorage.getStore()?.context === trace.context) return original.apply(this, arguments as unknown as unknown[]) as boolean;
+    if (trace === undefined || this.listenerCount(event) === 0 || traceStorage.getStore()?.context === trace.context)
+      return original.apply(this, arguments as unknown as unknown[]) as boolean;
     return traceStorage.run(trace, Reflect.apply, original, this, arguments) as boolean;
   };
 }
