@@ -1,12 +1,12 @@
 import { BatchReporter } from '../core/batch-reporter.js';
+import { diag } from '../core/diag.js';
 import { encodeSegment } from '../core/encode/segment-codec.js';
 import { ComponentId } from '../core/segment.js';
 import { BaseTracer } from '../core/tracer.js';
 import type { Reporter, Span, TracingContext } from '../core/index.js';
 import { patchFetch } from './fetch.js';
-import { listenForPageHide } from './lifecycle.js';
-import { GRPC_WEB_PATH, grpcWebTransport, HTTP_PATH, httpTransport } from './transport.js';
-import { allowTest, peerOf, tagUrl, type PropagateTo } from './url.js';
+import { GRPC_WEB_PATH, grpcWebTransport, HTTP_PATH, httpTransport, KEEPALIVE_BUDGET, keepaliveBytes, sizeOf } from './transport.js';
+import { allowTest, peerOf, tagUrl, urlTest, type PropagateTo, type UrlRules } from './url.js';
 import { patchXhr } from './xhr.js';
 
 /** Options of the browser {@link start}. */
@@ -19,14 +19,18 @@ export interface BrowserAgentOptions {
   collector?: string;
   /** `grpc-web` (default: `collectInSync` through a gRPC-web proxy or the ingest handler) or `http` (OAP's `/v3/segments`). */
   protocol?: 'grpc-web' | 'http';
-  /** Other origins that receive sw8 (they must allow the header in CORS): origins, RegExps or a predicate. */
+  /**
+   * Other origins that receive sw8 (they must allow the header in CORS): origins (any URL:
+   * only its origin counts, so `https://API.example.com:443/v1` allows `https://api.example.com`),
+   * RegExps tested against the whole URL, or a predicate. One string or RegExp may stand alone.
+   */
   propagateTo?: PropagateTo;
   /** The browser endpoint name (sw8 field 7). Default `location.pathname` at each request (never the query), so SPA routes show. */
   pagePath?: string;
   /** Fraction of page requests traced, 0..1. Default 1. */
   sampleRate?: number;
-  /** Requests whose URL matches are not traced. */
-  ignore?: Array<string | RegExp>;
+  /** Requests whose URL contains the string, matches the RegExp or passes the predicate are not traced. One may stand alone. */
+  ignore?: UrlRules;
   /** Batch delay, ms. Default 3000. */
   flushIntervalMs?: number;
   /** Most segments queued (also at most 2 MiB encoded). Default 500. */
@@ -53,6 +57,7 @@ export interface BrowserAgent {
 
 /** What fetch and XHR instrumentation need from the agent. Internal: not part of the stable API. */
 export interface RequestHooks {
+  /** Starts the Exit span of a request (undefined: not traced). `method` as the caller gave it. */
   begin(method: string, url: URL, setHeader: (key: string, value: string) => void): Span | undefined;
   end(span: Span, status: number, error?: unknown): void;
 }
@@ -66,50 +71,65 @@ export function currentAgent(): BrowserAgent | undefined {
 
 /**
  * Starts tracing the page's fetch and XHR calls. Calling it again returns the running
- * agent. Throws only when `service` is missing (a setup error).
+ * agent. Throws only when `service` is missing (a setup error); unusable options are
+ * reported through diagnostics and replaced by their defaults.
  */
 export function start(options: BrowserAgentOptions): BrowserAgent {
   if (running) return running;
-  if (!options?.service) throw new TypeError('start() needs a service');
-  const loc = globalThis.location;
-  const origin = loc?.origin ?? 'http://localhost';
-  const page = () => options.pagePath || globalThis.location?.pathname || '/';
-  const base = new URL(options.collector || origin, origin).href.replace(/\/+$/, '');
-  // Captured before patching: the agent's own reports are never traced.
-  const nativeFetch = globalThis.fetch.bind(globalThis);
+  if (!options?.service?.trim?.()) throw new TypeError('start() needs a service');
+  const g = globalThis;
+  const origin = g.location?.origin ?? 'http://localhost';
+  const page = () => options.pagePath || g.location?.pathname || '/';
+  let base = origin;
+  try {
+    base = new URL(options.collector || origin, origin).href.replace(/\/+$/, '');
+  } catch {
+    diag.warn('collector is not a URL; reporting to the page origin', options.collector);
+  }
   const http = options.protocol === 'http';
-  // The report endpoint itself is never traced (with the default collector it is on the page's own origin).
+  // The report endpoint. Never traced (with the default collector it is on the page's own origin).
   const self = base + (http ? HTTP_PATH : GRPC_WEB_PATH);
-  const reporter: Reporter & { drainFinal?(n: number): void } =
+  const reporter: Reporter & Partial<Pick<BatchReporter<unknown>, 'drainFinal' | 'queue'>> =
     options.reporter ??
-    (http
-      ? new BatchReporter<string>({ transport: httpTransport(nativeFetch, base), encode: (s) => JSON.stringify(s), ...queue(options) })
-      : new BatchReporter<Uint8Array>({ transport: grpcWebTransport(nativeFetch, base), encode: encodeSegment, ...queue(options) }));
+    new BatchReporter<never>({
+      // fetch captured before patching: the agent's own reports are never traced. Without
+      // fetch (very old browsers) sends fail and are counted; the agent itself still runs.
+      transport: (http ? httpTransport : grpcWebTransport)(g.fetch?.bind(g), self),
+      encode: (http ? JSON.stringify : encodeSegment) as never,
+      flushIntervalMs: options.flushIntervalMs ?? 3000,
+      maxQueueSize: options.maxQueueSize ?? 500,
+      maxQueueBytes: 2 << 20,
+      // With framing, one batch fits the 64 KiB keepalive budget.
+      maxBatchBytes: 60_000,
+      sizeOf,
+    });
   const tracer = new BaseTracer({
     service: options.service,
-    serviceInstance: options.serviceInstance || 'latest',
+    serviceInstance: options.serviceInstance?.trim?.() || 'latest',
     reporter,
     // A ratio as a plain object: the sampler classes are not worth their bytes here.
-    sampler: options.sampleRate !== undefined ? { shouldSample: () => Math.random() < (options.sampleRate as number) } : undefined,
+    // No (or no numeric) rate samples everything: `x >= undefined` is false.
+    sampler: { shouldSample: () => !(Math.random() >= (options.sampleRate as number)) },
   });
   const allowed = allowTest(origin, options.propagateTo);
-  const ignore = options.ignore ?? [];
-  const stack: Array<{ context: TracingContext; span: Span }> = [];
-  const contextOf = (span: Span) => (span as unknown as { owner?: TracingContext }).owner;
+  const ignore = urlTest(options.ignore, (t) => (u) => u.href.includes(t));
+  // Spans made active by withSpan/runInSpan, innermost last.
+  const stack: Span[] = [];
 
-  // The innermost span of withSpan/runInSpan, or a new segment for the page.
+  // The innermost active span, or a new segment for the page.
   const current = (): [TracingContext, Span | null] => {
-    const top = stack[stack.length - 1];
-    return top && !top.context.isFinished ? [top.context, top.span] : [tracer.createTracingContext({ endpoint: page() }), null];
+    const span = stack[stack.length - 1];
+    const context = span && (span as unknown as { owner?: TracingContext }).owner;
+    return context && !context.isFinished ? [context, span] : [tracer.createTracingContext({ endpoint: page() }), null];
   };
 
   const hooks: RequestHooks = {
     begin(method, url, setHeader) {
-      if (url.origin + url.pathname === self || ignore.some((p) => (typeof p === 'string' ? url.href.includes(p) : p.test(url.href)))) return undefined;
+      if (url.origin + url.pathname === self || ignore(url)) return undefined;
       const [context, parent] = current();
       // In a user span, the request is named by its path; alone, by the page (as skywalking-client-js does).
       const span = context.createExitSpan(parent ? url.pathname : page(), parent, peerOf(url), allowed(url) ? { inject: setHeader } : null);
-      span.setComponent(ComponentId.Ajax).setLayer('Http').tag('http.method', method).tag('url', tagUrl(url));
+      span.setComponent(ComponentId.Ajax).setLayer('Http').tag('http.method', String(method).toUpperCase()).tag('url', tagUrl(url));
       return span;
     },
     end(span, status, error) {
@@ -123,8 +143,8 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     },
   };
 
-  const runIn = <T>(context: TracingContext, span: Span, fn: () => T): T => {
-    stack.push({ context, span });
+  const runIn = <T>(span: Span, fn: () => T): T => {
+    stack.push(span);
     try {
       return fn();
     } finally {
@@ -132,13 +152,48 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     }
   };
 
-  const undo = options.enabled === false ? [] : [patchFetch(hooks), patchXhr(hooks), listenForPageHide(() => reporter.drainFinal?.(60_000))];
+  const flush = (timeoutMs?: number) => reporter.flush(timeoutMs).catch(() => {});
+  // Hidden: a normal flush, one batch (at most ~61 KB) at a time, each with keepalive (the
+  // transport decides), so the next goes only when the last settled; what is left stays
+  // queued, with its retries. Leaving: what fits in the keepalive budget goes now; the
+  // rest could only die with the page, so it is dropped and counted once.
+  const leave = () => {
+    const q = reporter.queue;
+    if (q) {
+      const fit = q.take(200, KEEPALIVE_BUDGET - 1024 - keepaliveBytes);
+      if (q.length) {
+        diag.warn(`page left: ${q.length} segments beyond the keepalive budget dropped`);
+        q.drop(q.length);
+        q.clear();
+      }
+      q.unshift(fit);
+      reporter.drainFinal?.(KEEPALIVE_BUDGET);
+    }
+  };
+  const undo: Array<() => void> = [];
+  if (options.enabled !== false) {
+    // Hidden: the user may come back, or never; pagehide: the page is going away. Both are
+    // the last moments a page can still send. Not `beforeunload`, which breaks the
+    // back/forward cache.
+    const doc = g.document;
+    // The controller doubles as the listener options ({ signal }): one abort removes both.
+    const ac = new AbortController();
+    try {
+      doc.addEventListener('visibilitychange', () => doc.visibilityState === 'hidden' && flush(), ac);
+      g.addEventListener('pagehide', leave, ac);
+    } catch {
+      // No document (a worker, server-side rendering) or a stand-in without events.
+    }
+    undo.push(patchFetch(hooks), patchXhr(hooks), () => ac.abort());
+  }
 
   const agent: BrowserAgent = {
     tracer,
     reporter,
-    flush: (timeoutMs) => reporter.flush(timeoutMs).catch(() => {}),
+    flush,
     async shutdown(timeoutMs) {
+      // A wrapper that stays in a chain (another library wrapped it since) passes through.
+      hooks.begin = () => undefined;
       for (const u of undo.splice(0)) u();
       if (running === agent) running = undefined;
       await reporter.shutdown(timeoutMs).catch(() => {});
@@ -146,7 +201,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     withSpan(operationName, fn) {
       const [context, parent] = current();
       const span = context.createLocalSpan(operationName, parent);
-      return runIn(context, span, () => {
+      return runIn(span, () => {
         let result;
         try {
           result = fn(span);
@@ -154,25 +209,18 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
           hooks.end(span, 0, err);
           throw err;
         }
-        if (result && typeof (result as { then?: unknown }).then === 'function') {
+        if (typeof (result as { then?: unknown })?.then === 'function')
           (result as unknown as Promise<unknown>).then(
             () => span.end(),
             (err: unknown) => hooks.end(span, 0, err),
           );
-        } else span.end();
+        else span.end();
         return result;
       });
     },
-    runInSpan(span, fn) {
-      const context = contextOf(span);
-      return context ? runIn(context, span, fn) : fn();
-    },
+    // A span of no context (or a finished one) is pushed too: current() passes over it.
+    runInSpan: runIn,
   };
   running = agent;
   return agent;
-}
-
-// Both encodings measure by length: protobuf bytes, or JSON characters (close enough to bytes for a bound).
-function queue(o: BrowserAgentOptions) {
-  return { flushIntervalMs: o.flushIntervalMs ?? 3000, maxQueueSize: o.maxQueueSize ?? 500, maxQueueBytes: 2 << 20, maxBatchBytes: 60_000, sizeOf: (x: { length: number }) => x.length };
 }

@@ -1,44 +1,44 @@
+import type { Span } from '../core/span.js';
 import type { RequestHooks } from './agent.js';
+import { resolveUrl, wrap } from './url.js';
 
 /**
  * Wraps `globalThis.fetch`: each call is an Exit span, sw8 goes into a copy of the headers
  * (the caller's Request, Headers and init are never touched), and the caller gets the
- * original promise and Response (the body is never read). Returns the restore function.
+ * original promise and Response (the body is never read). Returns the undo function: it
+ * restores the global if it is still ours; if another library wrapped it since, that
+ * wrapper keeps calling ours, which passes through once the agent's hooks are off.
  */
 export function patchFetch(hooks: RequestHooks): () => void {
   const g = globalThis;
-  const original = g.fetch;
-  if (typeof original !== 'function') return () => {};
-  const traced = function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    let span;
-    let next = init;
-    try {
-      const req = input instanceof Request ? input : undefined;
-      const url = new URL(req ? req.url : String(input), g.location?.href);
-      // Per the Fetch spec, init.headers replaces the Request's headers entirely.
-      const headers = new Headers(init?.headers ?? req?.headers);
-      let injected = false;
-      span = hooks.begin((init?.method ?? req?.method ?? 'GET').toUpperCase(), url, (k, v) => {
-        headers.set(k, v);
-        injected = true;
-      });
-      if (injected) next = { ...init, headers };
-    } catch {
-      span = undefined;
-    }
-    const p = original.call(this ?? g, input, next);
-    if (span) {
-      const s = span;
-      p.then(
-        // An opaque (no-cors) answer has status 0 and is not a failure.
-        (res) => hooks.end(s, res.status),
-        (err: unknown) => hooks.end(s, 0, err),
-      );
-    }
-    return p;
-  };
-  g.fetch = traced;
-  return () => {
-    if (g.fetch === traced) g.fetch = original;
-  };
+  // No fetch: nothing to trace, and defining one would fool the page's feature checks.
+  if (!g.fetch) return () => {};
+  return wrap(g, 'fetch', (original) =>
+    function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+      let span: Span | undefined;
+      let next = init;
+      try {
+        // Duck-typed, not `instanceof Request`: a Request made in another realm (an iframe)
+        // must keep its method and headers too. Strings and URLs have no `method`.
+        const req = (input as Request).method ? (input as Request) : undefined;
+        const url = resolveUrl(req ? req.url : String(input));
+        // Per the Fetch spec, init.headers replaces the Request's headers entirely.
+        const headers = new Headers(init?.headers ?? req?.headers);
+        span = hooks.begin(init?.method ?? req?.method ?? 'GET', url, (k, v) => {
+          headers.set(k, v);
+          next = { ...init, headers };
+        });
+      } catch {
+        // Untraced, as the request would be without the agent.
+      }
+      const p = original.call(this ?? g, input, next);
+      if (span)
+        p.then(
+          // An opaque (no-cors) answer has status 0 and is not a failure.
+          (res) => hooks.end(span!, res.status),
+          (err: unknown) => hooks.end(span!, 0, err),
+        );
+      return p;
+    },
+  );
 }

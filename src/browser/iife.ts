@@ -2,11 +2,11 @@
 // attributes when `data-service` is present:
 //   <script src="skywalking-tracing.iife.min.js" data-service="web" data-service-instance="1.4.2"
 //           data-collector="/skywalking" data-protocol="grpc-web" data-propagate-to="https://api.example.com"></script>
-import { currentAgent, start } from './agent.js';
+import { currentAgent, start, type BrowserAgentOptions } from './agent.js';
 
 /** Sends queued segments of the running agent now. */
-export function flush(timeoutMs?: number): Promise<void> {
-  return currentAgent()?.flush(timeoutMs) ?? Promise.resolve();
+export async function flush(timeoutMs?: number): Promise<void> {
+  await currentAgent()?.flush(timeoutMs);
 }
 
 export { currentAgent, start };
@@ -15,15 +15,9 @@ const script = globalThis.document?.currentScript as HTMLScriptElement | null | 
 const d = script?.dataset;
 if (d?.service) {
   try {
-    start({
-      service: d.service,
-      serviceInstance: d.serviceInstance,
-      collector: d.collector,
-      // Anything but 'http' means gRPC-web.
-      protocol: d.protocol as 'http' | undefined,
-      propagateTo: d.propagateTo ? d.propagateTo.split(',').map((s) => s.trim()) : undefined,
-      pagePath: d.pagePath,
-    });
+    // The data-* names are the option names (data-service-instance → serviceInstance);
+    // an unknown or unusable one is ignored by start() like any bad option.
+    start({ ...d, propagateTo: d.propagateTo?.split(',') } as unknown as BrowserAgentOptions);
   } catch {
     // A misconfigured tag must not break the page.
   }

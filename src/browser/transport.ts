@@ -1,6 +1,6 @@
 import type { BatchTransport, SendOptions } from '../core/index.js';
-import { TransportError, encodeSegmentCollection } from '../core/index.js';
-import { frame, grpcStatus } from './grpc-web.js';
+import { TransportError } from '../core/index.js';
+import { collectionFrame, grpcStatus } from './grpc-web.js';
 
 type Fetch = typeof fetch;
 
@@ -15,49 +15,72 @@ const RETRY_STATUS = [408, 429, 502, 503, 504];
 // retried forever.
 const RETRY_GRPC = [4, 8, 10, 14];
 
-async function post(fetchFn: Fetch, url: string, body: BodyInit, headers: Record<string, string>, options: SendOptions): Promise<Response> {
+/** The keepalive allowance: browsers let a page have 64 KiB of keepalive bodies in flight, in total. */
+export const KEEPALIVE_BUDGET = 65536;
+/** Bytes of the agent's keepalive bodies in flight now. */
+export let keepaliveBytes = 0;
+
+/** POSTs `body` and reads the whole answer: the response and its body. */
+async function post(fetchFn: Fetch, url: string, body: Uint8Array<ArrayBuffer>, headers: Record<string, string>, options: SendOptions): Promise<[Response, ArrayBuffer]> {
+  const size = body.length;
+  // Final sends, and every send while the page is hidden that fits what is left: a hidden
+  // page can be closed or discarded without another event, and only keepalive survives that.
+  // `held` is the body size for a keepalive send, else 0.
+  const held = +(options.final || (globalThis.document?.visibilityState === 'hidden' && keepaliveBytes + size <= KEEPALIVE_BUDGET)) && size;
+  keepaliveBytes += held;
   let res: Response;
+  let answer: ArrayBuffer;
   try {
     res = await fetchFn(url, {
       method: 'POST',
       body,
       headers,
-      keepalive: options.final,
-      // A hanging collector must not hold the request (and its memory) forever.
-      signal: options.final ? undefined : AbortSignal.timeout?.(options.timeoutMs),
+      keepalive: held > 0,
+      // A hanging collector must not hold the request (and its memory) forever. (After an
+      // unload the page's timers are gone: a final send is not cut short.)
+      signal: AbortSignal.timeout?.(options.timeoutMs),
     });
+    // Read to the end: the browser gives a keepalive body's share of the budget back only
+    // when the whole exchange is over, not when the headers arrive.
+    answer = await res.arrayBuffer();
   } catch (err) {
     throw new TransportError('network error', true, { cause: err });
+  } finally {
+    keepaliveBytes -= held;
   }
   if (!res.ok) throw new TransportError('HTTP ' + res.status, RETRY_STATUS.includes(res.status));
-  return res;
+  return [res, answer];
+}
+
+const utf8 = new TextEncoder();
+
+/** An encoded segment's size in bytes: JSON is measured as UTF-8, since budgets count bytes, not characters. */
+export function sizeOf(item: string | Uint8Array): number {
+  return typeof item === 'string' ? utf8.encode(item).length : item.length;
 }
 
 /**
- * gRPC-web: one unary `collectInSync` with a `SegmentCollection` per batch. The status comes
+ * gRPC-web, to `url` (the collector plus {@link GRPC_WEB_PATH}): one unary `collectInSync` with a `SegmentCollection` per batch. The status comes
  * from the trailer frame (flag 0x80), or from the headers for a trailers-only answer.
  */
-export function grpcWebTransport(fetchFn: Fetch, base: string): BatchTransport<Uint8Array> {
-  const url = base + GRPC_WEB_PATH;
+export function grpcWebTransport(fetchFn: Fetch, url: string): BatchTransport<Uint8Array> {
   return {
     async send(batch, options) {
-      const body = frame(encodeSegmentCollection(batch));
-      const res = await post(fetchFn, url, body, { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }, options);
+      const body = collectionFrame(batch);
+      const [res, answer] = await post(fetchFn, url, body, { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }, options);
       // The page is going away: nobody would act on the answer.
       if (options.final) return;
-      // No status anywhere is UNKNOWN (2), as the official client treats it.
-      const code = grpcStatus(new Uint8Array(await res.arrayBuffer()), res.headers.get('grpc-status')) ?? 2;
+      const code = grpcStatus(answer, res.headers.get('grpc-status'));
       if (code !== 0) throw new TransportError('grpc-status ' + code, RETRY_GRPC.includes(code));
     },
   };
 }
 
-/** HTTP: OAP's `POST /v3/segments` with a JSON array. Items are JSON strings. */
-export function httpTransport(fetchFn: Fetch, base: string): BatchTransport<string> {
-  const url = base + HTTP_PATH;
+/** HTTP, to `url` (the collector plus {@link HTTP_PATH}): OAP's `POST /v3/segments` with a JSON array. Items are JSON strings. */
+export function httpTransport(fetchFn: Fetch, url: string): BatchTransport<string> {
   return {
     async send(batch, options) {
-      await post(fetchFn, url, '[' + batch.join(',') + ']', { 'content-type': 'application/json' }, options);
+      await post(fetchFn, url, utf8.encode('[' + batch.join(',') + ']'), { 'content-type': 'application/json' }, options);
     },
   };
 }

@@ -1,56 +1,92 @@
+import type { Span } from '../core/span.js';
 import type { RequestHooks } from './agent.js';
+import { resolveUrl, wrap } from './url.js';
 
-const PROPAGATION = ['sw8', 'sw8-correlation', 'sw8-x'];
+// The headers the agent may write (sw8, sw8-correlation, sw8-x).
+const PROPAGATION = /^sw8(-correlation|-x)?$/i;
+
+type Held = Array<[string, string]>;
 
 /**
  * Patches `XMLHttpRequest.prototype` (open, setRequestHeader, send), so `instanceof`,
- * statics and other libraries' patches keep working. A caller's own sw8 is held back and
- * replaced by ours, because XHR appends repeated headers. Returns the restore function.
+ * statics and other libraries' patches keep working. XHR appends repeated headers, so a
+ * caller's own propagation header is held back until send and dropped only if ours
+ * replaces it. Only a request opened and not yet sent is traced, once; everything else
+ * goes straight to the native methods, which keep their errors. Returns the undo function
+ * (a method another library wrapped since stays, with ours as a pass-through).
  */
 export function patchXhr(hooks: RequestHooks): () => void {
-  const X = globalThis.XMLHttpRequest;
-  if (typeof X !== 'function') return () => {};
-  const proto = X.prototype;
-  const { open, setRequestHeader, send } = proto;
-  const state = new WeakMap<XMLHttpRequest, { method: string; url: string; held?: Array<[string, string]> }>();
-
-  proto.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
-    state.set(this, { method: String(method).toUpperCase(), url: String(url) });
-    return (open as (...a: unknown[]) => void).call(this, method, url, ...rest);
-  } as typeof open;
-  proto.setRequestHeader = function (this: XMLHttpRequest, name: string, value: string) {
-    const s = state.get(this);
-    if (s && PROPAGATION.includes(String(name).toLowerCase())) {
-      (s.held ??= []).push([name, value]);
-      return;
-    }
-    return setRequestHeader.call(this, name, value);
+  const proto = globalThis.XMLHttpRequest?.prototype;
+  if (!proto) return () => {};
+  const { setRequestHeader } = proto;
+  let on = true;
+  // Opened and not yet sent: method, URL, held headers.
+  const state = new WeakMap<XMLHttpRequest, [string, string, Held]>();
+  // Requests holding a caller's header: at shutdown it is set for real, so a send after it keeps it.
+  const holding = new Set<XMLHttpRequest>();
+  const release = (x: XMLHttpRequest, wrote: string[] = []) => {
+    holding.delete(x);
+    for (const [k, v] of state.get(x)?.[2].splice(0) ?? []) if (!wrote.includes(k.toLowerCase())) setRequestHeader.call(x, k, v);
   };
-  proto.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
-    const s = state.get(this);
-    if (s) {
-      let injected = false;
-      let span;
-      try {
-        span = hooks.begin(s.method, new URL(s.url, globalThis.location?.href), (k, v) => {
-          setRequestHeader.call(this, k, v);
-          injected = true;
-        });
-      } catch {
-        span = undefined;
-      }
-      if (!injected) for (const [k, v] of s.held ?? []) setRequestHeader.call(this, k, v);
-      if (span) {
-        const sp = span;
-        // Status 0 at loadend: a network error, an abort or a timeout.
-        this.addEventListener('loadend', () => hooks.end(sp, this.status, this.status ? undefined : 'request failed'), { once: true });
-      }
-    }
-    return send.call(this, body);
-  };
+  const undo = [
+    wrap(proto, 'open', (open) =>
+      function (this: XMLHttpRequest, method: string, url: string | URL) {
+        // Native first: its errors (bad method or URL) reach the caller, and our state stays as it was.
+        open.apply(this, arguments as never);
+        state.set(this, [method, String(url), []]);
+      } as typeof open,
+    ),
+    wrap(proto, 'setRequestHeader', (native) =>
+      function (this: XMLHttpRequest, name: string, value: string) {
+        const s = on && state.get(this);
+        if (s && PROPAGATION.test(name)) {
+          s[2].push([name, value]);
+          holding.add(this);
+        } else native.call(this, name, value);
+      },
+    ),
+    wrap(proto, 'send', (send) =>
+      function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+        const s = on && state.get(this);
+        let span: Span | undefined;
+        if (s) {
+          const wrote: string[] = [];
+          try {
+            try {
+              span = hooks.begin(s[0], resolveUrl(s[1]), (k, v) => {
+                setRequestHeader.call(this, k, v);
+                wrote.push(k);
+              });
+            } finally {
+              // The caller's headers we did not write go out as the caller set them.
+              release(this, wrote);
+            }
+          } catch {
+            // Untraced, as the request would be without the agent.
+          }
+          // Traced once: a second send() gets the native InvalidStateError and no span.
+          state.delete(this);
+          // Status 0 at loadend: a network error, an abort or a timeout.
+          if (span) this.addEventListener('loadend', () => hooks.end(span!, this.status, this.status ? undefined : 'request failed'), { once: true });
+        }
+        try {
+          return send.call(this, body);
+        } catch (err) {
+          // A synchronous request that fails throws instead of firing loadend.
+          if (span) hooks.end(span, 0, err);
+          throw err;
+        }
+      },
+    ),
+  ];
   return () => {
-    proto.open = open;
-    proto.setRequestHeader = setRequestHeader;
-    proto.send = send;
+    on = false;
+    for (const x of holding)
+      try {
+        release(x);
+      } catch {
+        // A request aborted or reopened since: nothing to keep.
+      }
+    for (const u of undo) u();
   };
 }

@@ -15,8 +15,9 @@ const g = globalThis as { location?: unknown; fetch: typeof fetch };
 beforeEach(() => {
   calls = [];
   stubFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    // Node has no page to resolve relative URLs against; the browser would use location.
-    const req = input instanceof Request ? new Request(input, init) : new Request(new URL(String(input), String(g.location)), init);
+    // Node has no page to resolve relative URLs against; the browser would use the base URL.
+    const base = (globalThis as { document?: { baseURI: string } }).document?.baseURI ?? String(g.location);
+    const req = input instanceof Request ? new Request(input, init) : new Request(new URL(String(input), base), init);
     calls.push({ url: req.url, headers: req.headers });
     return new Response('ok', { status: req.url.includes('/missing') ? 404 : 200 });
   }) as typeof fetch;
@@ -35,7 +36,7 @@ const sw8Of = (path: string) => decodeSw8(calls.find((c) => new URL(c.url).pathn
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('browser agent (logic, stubbed fetch)', () => {
-  it('importing touched nothing; start patches fetch, starting twice returns the running agent, shutdown restores', async () => {
+  it('start patches fetch, starting twice returns the running agent, shutdown restores', async () => {
     expect(g.fetch).toBe(stubFetch);
     expect(currentAgent()).toBeUndefined();
     agent = start({ service: 'web', reporter });
@@ -45,7 +46,57 @@ describe('browser agent (logic, stubbed fetch)', () => {
     await agent.shutdown(10);
     expect(g.fetch).toBe(stubFetch);
     expect(currentAgent()).toBeUndefined();
-    expect(() => start({} as never)).toThrow(TypeError);
+  });
+
+  it('start() throws only for a missing service; other bad options fall back to defaults', async () => {
+    for (const bad of [undefined, {}, { service: '' }, { service: '  ' }, { service: 42 }]) expect(() => start(bad as never)).toThrow(TypeError);
+    expect(currentAgent()).toBeUndefined();
+    // A collector that is no URL: reports go to the page origin.
+    agent = start({ service: 'web', serviceInstance: '  ', collector: 'http://[bad', propagateTo: 'nonsense' as never, ignore: 'nothing-matches' });
+    await fetch('/after-bad-options');
+    await agent.flush(1000);
+    const report = calls.find((c) => c.url === 'https://app.example/skywalking.v3.TraceSegmentReportService/collectInSync');
+    expect(report).toBeDefined();
+    expect(sw8Of('/after-bad-options')).toMatchObject({ parentService: 'web', parentServiceInstance: 'latest' });
+    await agent.shutdown(10);
+    // No fetch at all: start() works, and defines none (feature checks keep working).
+    delete (g as { fetch?: unknown }).fetch;
+    agent = start({ service: 'web' });
+    expect('fetch' in g).toBe(false);
+    await agent.shutdown(10);
+    expect('fetch' in g).toBe(false);
+  });
+
+  it('shutdown under another library\'s wrapper: the library keeps its patch, ours passes through, a new agent\'s sw8 survives', async () => {
+    agent = start({ service: 'first', reporter });
+    const ours = g.fetch;
+    const lib = (input: RequestInfo | URL, init?: RequestInit) => ours(input, init);
+    g.fetch = lib as typeof fetch;
+    await agent.shutdown(10);
+    expect(g.fetch).toBe(lib);
+    await fetch('/after-shutdown');
+    expect(calls.find((c) => c.url.endsWith('/after-shutdown'))!.headers.has('sw8')).toBe(false);
+    agent = start({ service: 'second', reporter });
+    await fetch('/second');
+    expect(sw8Of('/second')?.parentService).toBe('second');
+    await agent.shutdown(10);
+    expect(g.fetch).toBe(lib);
+  });
+
+  it('relative URLs resolve against the document base URL: a <base> on another origin gets no sw8', async () => {
+    const gd = globalThis as { document?: unknown };
+    gd.document = { baseURI: 'https://cdn.example/assets/' };
+    try {
+      agent = start({ service: 'web', reporter });
+      await fetch('items', { method: 'POST' });
+      await tick();
+      expect(calls.at(-1)!.headers.has('sw8')).toBe(false);
+      const span = reporter.segments[0]!.spans[0]!;
+      expect(span.peer).toBe('cdn.example:443');
+      expect(span.tags).toContainEqual({ key: 'url', value: 'https://cdn.example/assets/items' });
+    } finally {
+      delete gd.document;
+    }
   });
 
   it('a request with no active span is its own segment: one Exit span named after the page path, never the query', async () => {

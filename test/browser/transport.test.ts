@@ -1,10 +1,10 @@
 // The browser reporters' wire logic, with an injected fetch: framing, status from trailer
-// frame or headers, and which failures are retried.
-import { describe, expect, it } from 'vitest';
+// frame or headers, which failures are retried, keepalive within its budget, byte sizes.
+import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryReporter, Tracer, TransportError } from '../../src/core/index.js';
 import type { SegmentObject } from '../../src/core/index.js';
-import { grpcWebTransport, httpTransport } from '../../src/browser/transport.js';
-import { allowTest, peerOf, tagUrl } from '../../src/browser/url.js';
+import { GRPC_WEB_PATH, grpcWebTransport, httpTransport, keepaliveBytes, sizeOf } from '../../src/browser/transport.js';
+import { allowTest, peerOf, resolveUrl, tagUrl, urlTest, wrap } from '../../src/browser/url.js';
 import { decodeAs } from '../helpers/proto.js';
 
 function segment(): SegmentObject {
@@ -32,7 +32,7 @@ describe('gRPC-web transport', () => {
     }) as unknown as typeof fetch;
     const { encodeSegment } = await import('../../src/core/index.js');
     const seg = segment();
-    await grpcWebTransport(fetchFn, 'https://app.example/skywalking').send([encodeSegment(seg)], { timeoutMs: 1000, final: false });
+    await grpcWebTransport(fetchFn, 'https://app.example/skywalking' + GRPC_WEB_PATH).send([encodeSegment(seg)], { timeoutMs: 1000, final: false });
     expect(calls[0]!.url).toBe('https://app.example/skywalking/skywalking.v3.TraceSegmentReportService/collectInSync');
     expect(calls[0]!.init.headers).toMatchObject({ 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' });
     const body = Buffer.from(calls[0]!.init.body as Uint8Array);
@@ -70,7 +70,56 @@ describe('gRPC-web transport', () => {
     const t = httpTransport((async (_u: string, i: RequestInit) => ((init = i), new Response('{}'))) as unknown as typeof fetch, '/sw');
     await t.send([JSON.stringify(segment())], { timeoutMs: 100, final: true });
     expect(init).toMatchObject({ keepalive: true, method: 'POST', headers: { 'content-type': 'application/json' } });
-    expect(JSON.parse(init!.body as string)[0].spans[0].spanType).toBe('Exit');
+    expect(JSON.parse(new TextDecoder().decode(init!.body as Uint8Array))[0].spans[0].spanType).toBe('Exit');
+  });
+});
+
+describe('keepalive budget and sizes', () => {
+  const g = globalThis as { document?: unknown };
+  afterEach(() => {
+    delete g.document;
+  });
+
+  it('while the page is hidden, sends use keepalive as long as the bodies in flight stay within 64 KiB', async () => {
+    const seen: Array<{ keepalive?: boolean; size: number; inFlight: number }> = [];
+    const answers: Array<() => void> = [];
+    const fetchFn = (async (_u: string, i: RequestInit) => {
+      seen.push({ keepalive: i.keepalive, size: (i.body as Uint8Array).length, inFlight: keepaliveBytes });
+      await new Promise<void>((r) => answers.push(r));
+      return new Response('{}');
+    }) as unknown as typeof fetch;
+    const t = httpTransport(fetchFn, '/sw');
+    const item = JSON.stringify('x'.repeat(40_000));
+    const send = () => t.send([item], { timeoutMs: 1000, final: false });
+
+    const visible = send();
+    g.document = { visibilityState: 'hidden' };
+    const first = send();
+    const second = send(); // 2 × 40 KB would exceed the budget: no keepalive
+    expect(seen.map((s) => s.keepalive)).toEqual([false, true, false]);
+    expect(keepaliveBytes).toBe(seen[1]!.size);
+    for (const a of answers.splice(0)) a();
+    await Promise.all([visible, first, second]);
+    expect(keepaliveBytes).toBe(0);
+    const third = send(); // the budget is free again
+    expect(seen[3]!.keepalive).toBe(true);
+    answers[0]!();
+    await third;
+  });
+
+  it('a failed keepalive send releases its share of the budget', async () => {
+    g.document = { visibilityState: 'hidden' };
+    const t = httpTransport((async () => Promise.reject(new TypeError('quota'))) as unknown as typeof fetch, '/sw');
+    await expect(t.send([JSON.stringify('y'.repeat(1000))], { timeoutMs: 100, final: false })).rejects.toBeInstanceOf(TransportError);
+    expect(keepaliveBytes).toBe(0);
+  });
+
+  it('measures JSON in UTF-8 bytes, not characters', () => {
+    expect(sizeOf('abc')).toBe(3);
+    expect(sizeOf('"é"')).toBe(4);
+    expect(sizeOf('日本')).toBe(6);
+    expect(sizeOf('😀')).toBe(4);
+    expect(sizeOf(new Uint8Array(7))).toBe(7);
   });
 });
 
@@ -81,6 +130,45 @@ describe('browser URL helpers', () => {
     expect(peerOf(new URL('http://[::1]:8080/x'))).toBe('[::1]:8080');
     expect(tagUrl(new URL('https://u:p@a.example/x?q=1#frag'))).toBe('https://a.example/x?q=1');
     expect(tagUrl(new URL('https://a.example/x?access_token=abc&q=1'))).toBe('https://a.example/x?access_token=***&q=1');
+    // Names are matched unescaped; the query is otherwise kept as written.
+    expect(tagUrl(new URL('https://a.example/x?%74oken=abc&q=a%20b+c&Session&PWD=1'))).toBe('https://a.example/x?%74oken=***&q=a%20b+c&Session&PWD=***');
+  });
+  it('normalises propagateTo strings to origins, accepts one entry alone, skips unusable entries', () => {
+    const allow = allowTest('https://app.example', ['https://API.example.com:443/v1/', 'not a url', 42 as never, 'http://other.example:8080']);
+    expect(allow(new URL('https://api.example.com/a'))).toBe(true);
+    expect(allow(new URL('http://api.example.com/a'))).toBe(false);
+    expect(allow(new URL('http://other.example:8080/a'))).toBe(true);
+    expect(allow(new URL('http://other.example/a'))).toBe(false);
+    expect(allowTest('https://app.example', 'https://api.example')(new URL('https://api.example/x'))).toBe(true);
+    expect(allowTest('https://app.example', /\.internal\.example\//)(new URL('https://svc.internal.example/x'))).toBe(true);
+    expect(allowTest('https://app.example', undefined)(new URL('https://api.example/x'))).toBe(false);
+    const ignore = urlTest('/health', (t) => (u) => u.href.includes(t));
+    expect([ignore(new URL('https://a.example/health/live')), ignore(new URL('https://a.example/api'))]).toEqual([true, false]);
+  });
+  it('resolves request URLs against the document base URL, else the location', () => {
+    const g = globalThis as { document?: unknown; location?: unknown };
+    try {
+      g.location = new URL('https://app.example/shop/cart');
+      expect(resolveUrl('items').href).toBe('https://app.example/shop/items');
+      g.document = { baseURI: 'https://cdn.example/base/' };
+      expect(resolveUrl('items').href).toBe('https://cdn.example/base/items');
+    } finally {
+      delete g.document;
+      delete g.location;
+    }
+  });
+  it('wrap: the undo restores only while the wrapper is still in place', () => {
+    const o = { f: () => 'native' };
+    const native = o.f;
+    const undo = wrap(o, 'f', (orig) => () => 'ours+' + orig());
+    expect(o.f()).toBe('ours+native');
+    undo();
+    expect(o.f).toBe(native);
+    const undo2 = wrap(o, 'f', (orig) => () => 'ours+' + orig());
+    const ours = o.f;
+    o.f = () => 'lib+' + ours();
+    undo2();
+    expect(o.f()).toBe('lib+ours+native');
   });
   it('propagates to the own origin and allow-listed ones only', () => {
     const allow = allowTest('https://app.example', ['https://api.example/', /\.internal\.example$/]);
