@@ -7,21 +7,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSw8 } from '../../src/core/index.js';
 import { eventually, launchChromium } from '../helpers/chromium.js';
 import { GRPC_WEB_PATH, HTTP_PATH, parseFrames, startReceiver, type Receiver } from '../helpers/receiver.js';
+import { fetchRecords, hidePage, recordFetch } from '../helpers/record-fetch.js';
 import { startStaticServer, type StaticServer } from '../helpers/static-server.js';
 
 let browser: Browser;
 let app: StaticServer;
 let rx: Receiver;
 
-type SW = { start(o: object): { flush(): Promise<void>; shutdown(): Promise<void>; reporter: { stats?: Record<string, number> } } };
+type Agent = {
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+  withSpan<T>(name: string, fn: (span: { tag(k: string, v: string): unknown }) => T): T;
+  reporter: { stats?: Record<string, number> };
+};
+type SW = { start(o: object): Agent };
 
 beforeAll(async () => {
   [app, rx, browser] = await Promise.all([startStaticServer(), startReceiver(), launchChromium()]);
   app.page('/blank.html', '<!doctype html><script src="/dist/skywalking-tracing.iife.min.js"></script><body>blank</body>');
-  app.page(
-    '/esm.html',
-    `<!doctype html><script type="module">import { start, Tag } from '/dist/esm/browser/index.js'; window.esm = { start, Tag };</script>`,
-  );
+  app.page('/blank-esm.html', '<!doctype html><body>no agent loaded</body>');
 }, 60_000);
 
 afterAll(async () => {
@@ -127,19 +131,79 @@ describe('delivery', () => {
     await page.close();
   }, 30_000);
 
-  it('page hidden: queued segments leave at once with keepalive', async () => {
-    const page = await blank();
+  it('page hidden: queued segments leave with keepalive, one batch in flight at a time within the 64 KiB budget, none lost', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(recordFetch);
+    await page.goto(app.url + '/blank.html');
     await page.evaluate(async (collector) => {
-      (window as unknown as { SkyWalking: SW }).SkyWalking.start({ service: 'hide', serviceInstance: '1', collector, flushIntervalMs: 600_000 });
+      const a = (window as unknown as { SkyWalking: SW }).SkyWalking.start({ service: 'hide', serviceInstance: '1', collector, flushIntervalMs: 600_000 });
       await fetch('/echo/hide');
+      // 150 segments of ~1.1 KB: well over one keepalive budget.
+      for (let i = 0; i < 150; i++) a.withSpan('bulk-' + i, (span) => span.tag('pad', 'x'.repeat(1000)));
     }, rx.url);
     await new Promise((r) => setTimeout(r, 200));
     expect(spansFor('/echo/hide')).toHaveLength(0);
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
-    await eventually(() => spansFor('/echo/hide').length === 1);
+    await hidePage(page);
+    await eventually(() => rx.segments().filter((s) => s.service === 'hide').length === 151);
+    const reports = await fetchRecords(page, rx.url);
+    expect(reports.length).toBeGreaterThanOrEqual(3);
+    for (const r of reports) {
+      expect(r).toMatchObject({ keepalive: true, settled: true });
+      expect(r.error).toBeUndefined();
+      expect(r.inFlight).toBeLessThanOrEqual(65536);
+    }
+    const stats = await page.evaluate(() => (window as unknown as { SkyWalking: { currentAgent(): Agent } }).SkyWalking.currentAgent().reporter.stats);
+    expect(stats).toMatchObject({ sent: 151, dropped: 0, queued: 0 });
+    await page.close();
+  });
+
+  it('page hidden, JSON with non-ASCII text: batches are measured in UTF-8 bytes, so each fits the keepalive budget', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(recordFetch);
+    await page.goto(app.url + '/blank.html');
+    await page.evaluate((collector) => {
+      const a = (window as unknown as { SkyWalking: SW }).SkyWalking.start({ service: 'utf8', serviceInstance: '1', collector, protocol: 'http', flushIntervalMs: 600_000 });
+      // ~450 characters, ~1,200 bytes each: by characters a 60,000 batch would be ~160 KB.
+      for (let i = 0; i < 100; i++) a.withSpan('utf8-' + i, (span) => span.tag('text', 'é日本'.repeat(150)));
+    }, rx.url);
+    await hidePage(page);
+    await eventually(() => rx.segments().filter((s) => s.service === 'utf8').length === 100);
+    const reports = await fetchRecords(page, rx.url);
+    expect(reports.length).toBeGreaterThanOrEqual(2);
+    for (const r of reports) {
+      expect(r.keepalive).toBe(true);
+      expect(r.error).toBeUndefined();
+      expect(r.size).toBeLessThanOrEqual(65536);
+    }
+    expect(rx.segments().find((s) => s.service === 'utf8')!.spans[0].tags).toContainEqual({ key: 'text', value: 'é日本'.repeat(150) });
+    await page.close();
+  });
+
+  it('pagehide with more than 64 KiB queued: what fits leaves at once with keepalive, the rest is dropped and counted once', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(recordFetch);
+    await page.goto(app.url + '/blank.html');
+    const before = rx.received.length;
+    const out = await page.evaluate((collector) => {
+      const a = (window as unknown as { SkyWalking: SW }).SkyWalking.start({ service: 'leave-big', serviceInstance: '1', collector, flushIntervalMs: 600_000 });
+      for (let i = 0; i < 150; i++) a.withSpan('big-' + i, (span) => span.tag('pad', 'x'.repeat(1000)));
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+      return { ...a.reporter.stats };
+    }, rx.url);
+    // Synchronously after the event: one batch in flight, nothing left queued.
+    expect(out.queued).toBe(0);
+    expect(out.dropped).toBeGreaterThan(0);
+    await eventually(() => rx.received.length > before);
+    await new Promise((r) => setTimeout(r, 300));
+    const reports = await fetchRecords(page, rx.url);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ keepalive: true, settled: true });
+    expect(reports[0]!.error).toBeUndefined();
+    expect(reports[0]!.size).toBeLessThanOrEqual(65536);
+    const delivered = rx.segments().filter((s) => s.service === 'leave-big').length;
+    expect(delivered).toBeGreaterThan(40);
+    const stats = await page.evaluate(() => ({ ...(window as unknown as { SkyWalking: { currentAgent(): Agent } }).SkyWalking.currentAgent().reporter.stats }));
+    expect(stats).toMatchObject({ sent: delivered, dropped: 150 - delivered, queued: 0, failedSends: 0 });
     await page.close();
   });
 
@@ -185,21 +249,27 @@ describe('XHR failures and the ESM build', () => {
     await page.close();
   });
 
-  it('the ESM build runs unbundled in Chromium: importing has no effect, start() traces', async () => {
+  it('the ESM build runs unbundled in Chromium: importing changes no global, start() traces, shutdown restores', async () => {
     const page = await browser.newPage();
-    await page.goto(app.url + '/esm.html');
-    await page.waitForFunction(() => 'esm' in window);
+    await page.goto(app.url + '/blank-esm.html');
     const out = await page.evaluate(async (collector) => {
-      const w = window as unknown as { esm: SW };
-      const before = window.fetch;
-      const untouched = typeof before === 'function' && !('SkyWalking' in window);
-      const a = w.esm.start({ service: 'esm', serviceInstance: '1', collector });
+      // Captured before the module is imported: a patch made at import time shows here.
+      const keys = () => Reflect.ownKeys(window).filter((k) => k !== 'esm');
+      const snapshot = () => [window.fetch, XMLHttpRequest.prototype.open, XMLHttpRequest.prototype.setRequestHeader, XMLHttpRequest.prototype.send];
+      const before = snapshot();
+      const keysBefore = keys().length;
+      // Through Function: the test runner would otherwise rewrite this import() for Node.
+      const m = (await new Function('u', 'return import(u)')('/dist/esm/browser/index.js')) as SW;
+      const same = (a: unknown[]) => a.every((f, i) => f === before[i]);
+      const untouched = same(snapshot()) && keys().length === keysBefore;
+      const a = m.start({ service: 'esm', serviceInstance: '1', collector });
+      const patched = snapshot().every((f, i) => f !== before[i]);
       await fetch('/echo/esm');
       await a.flush();
       await a.shutdown();
-      return { untouched, restored: window.fetch === before };
+      return { untouched, patched, restored: same(snapshot()) };
     }, rx.url);
-    expect(out).toEqual({ untouched: true, restored: true });
+    expect(out).toEqual({ untouched: true, patched: true, restored: true });
     expect(spansFor('/echo/esm')).toHaveLength(1);
     await page.close();
   });

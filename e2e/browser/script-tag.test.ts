@@ -9,6 +9,7 @@ import { startCollector, type Collector } from '../../src/collector/index.js';
 import type { SegmentObject } from '../../src/core/index.js';
 import { decodeSw8 } from '../../src/core/index.js';
 import { eventually, launchChromium } from '../helpers/chromium.js';
+import { fetchRecords, hidePage, recordFetch } from '../helpers/record-fetch.js';
 
 const BUNDLE = readFileSync(new URL('../../dist/skywalking-tracing.iife.min.js', import.meta.url));
 
@@ -200,8 +201,10 @@ describe('HTTP protocol, page hide, worker', () => {
     await page.close();
   });
 
-  it('flushes what is queued when the page is hidden', async () => {
-    const page = await open('/manual.html');
+  it('flushes what is queued when the page is hidden, with keepalive', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(recordFetch);
+    await page.goto(appUrl + '/manual.html');
     await page.evaluate((collectorUrl) => {
       const w = window as unknown as { SkyWalking: { start(o: object): unknown } };
       w.SkyWalking.start({ service: 'hidden-page', serviceInstance: '1', collector: collectorUrl, flushIntervalMs: 600_000 });
@@ -209,11 +212,12 @@ describe('HTTP protocol, page hide, worker', () => {
     }, collector.httpUrl);
     await new Promise((r) => setTimeout(r, 300));
     expect(segmentsOf('hidden-page')).toHaveLength(0);
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await hidePage(page);
     await eventually(() => exitFor('hidden-page', '/echo/before-hide'));
+    const reports = await fetchRecords(page, collector.httpUrl);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ keepalive: true });
+    expect(reports[0]!.error).toBeUndefined();
     await page.close();
   });
 
