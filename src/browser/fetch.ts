@@ -20,7 +20,7 @@ export function patchFetch(hooks: RequestHooks): () => void {
       try {
         // Duck-typed, not `instanceof Request`: a Request made in another realm (an iframe)
         // must keep its method and headers too. Strings and URLs have no `method`.
-        const req = (input as Request).method ? (input as Request) : undefined;
+        const req = ((input as Request).method && input) as Request | undefined;
         const url = resolveUrl(req ? req.url : String(input));
         // Per the Fetch spec, init.headers replaces the Request's headers entirely.
         const headers = new Headers(init?.headers ?? req?.headers);

@@ -44,7 +44,8 @@ async function post(fetchFn: Fetch, url: string, body: Uint8Array<ArrayBuffer>, 
     // when the whole exchange is over, not when the headers arrive.
     answer = await res.arrayBuffer();
   } catch (err) {
-    throw new TransportError('network error', true, { cause: err });
+    // The browser's own words (e.g. "TypeError: Failed to fetch") are what the diagnostics show.
+    throw new TransportError(String(err), true);
   } finally {
     keepaliveBytes -= held;
   }
@@ -68,8 +69,6 @@ export function grpcWebTransport(fetchFn: Fetch, url: string): BatchTransport<Ui
     async send(batch, options) {
       const body = collectionFrame(batch);
       const [res, answer] = await post(fetchFn, url, body, { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }, options);
-      // The page is going away: nobody would act on the answer.
-      if (options.final) return;
       const code = grpcStatus(answer, res.headers.get('grpc-status'));
       if (code !== 0) throw new TransportError('grpc-status ' + code, RETRY_GRPC.includes(code));
     },

@@ -66,8 +66,8 @@ export function patchXhr(hooks: RequestHooks): () => void {
           }
           // Traced once: a second send() gets the native InvalidStateError and no span.
           state.delete(this);
-          // Status 0 at loadend: a network error, an abort or a timeout.
-          if (span) this.addEventListener('loadend', () => hooks.end(span!, this.status, this.status ? undefined : 'request failed'), { once: true });
+          // Status 0 at loadend: XHR's "network error" (also an abort or a timeout).
+          if (span) this.addEventListener('loadend', () => hooks.end(span!, this.status, this.status ? undefined : 'network error'), { once: true });
         }
         try {
           return send.call(this, body);
