@@ -2,9 +2,6 @@
 // runtime is larger than the whole browser budget; this is a few hundred bytes.
 
 const utf8 = new TextEncoder();
-// Shared by every writer: results of all of them are carved from it.
-let slab = new Uint8Array(0);
-let slabUsed = 0;
 
 /**
  * Appends protobuf fields to a growable buffer. Keys are single bytes (every field
@@ -23,21 +20,12 @@ export class ProtoWriter {
   }
 
   /**
-   * The bytes written so far, copied into a view on a shared 64 KiB slab: allocating a
-   * small Uint8Array per segment costs more than encoding it (in Node especially). A slab
-   * is freed once every view on it is dropped; a result over 64 KiB gets its own.
+   * The bytes written so far, as a standalone array (offset 0, exact length): callers may
+   * keep it or send its `.buffer`. A writer that carves results out of shared slabs, for
+   * a reporter that knows it drops them soon, overrides this (the Node reporter's SlabWriter).
    */
   finish(): Uint8Array {
-    const n = this.pos;
-    if (slabUsed + n > slab.length) {
-      slab = new Uint8Array(Math.max(65536, n));
-      slabUsed = 0;
-    }
-    // A loop beats set(subarray()) for the few hundred bytes of a typical segment.
-    const buf = this.buf;
-    const at = slabUsed;
-    for (let i = 0; i < n; i++) slab[at + i] = buf[i]!;
-    return slab.subarray(at, (slabUsed += n));
+    return this.buf.slice(0, this.pos);
   }
 
   private ensure(n: number): void {
@@ -73,19 +61,29 @@ export class ProtoWriter {
     this.pos = p;
   }
 
-  /** A varint field holding a non-negative integer; 0 is the default and is not written. */
+  /**
+   * A varint field holding a non-negative integer (an enum, an int64 time); 0 is the default
+   * and is not written. Anything not > 0 (negative, NaN) is written as that default too:
+   * NaN would otherwise become a ten-byte -4294967296.
+   */
   uint(key: number, value: number): void {
-    if (value === 0) return;
+    if (!(value > 0)) return;
     this.ensure(1);
     this.buf[this.pos++] = key;
-    // Negative int32s are sign-extended to 64 bits: ten bytes on the wire.
-    if (value > 0) this.varint(value);
-    else this.varint64(value >>> 0, 0xffffffff);
+    this.varint(value);
   }
 
-  /** An int32 field that may be negative (proto sign-extends negatives to 10 bytes). */
+  /**
+   * An int32 field that may be negative (proto sign-extends negatives to 10 bytes). The
+   * value is first made an int32 (`| 0`, as protobufjs does): a larger number would
+   * otherwise become a varint of 6+ bytes, which int32 decoders refuse ("index out of range").
+   */
   int32(key: number, value: number): void {
-    this.uint(key, value);
+    const v = value | 0;
+    if (v >= 0) return this.uint(key, v);
+    this.ensure(1);
+    this.buf[this.pos++] = key;
+    this.varint64(v >>> 0, 0xffffffff);
   }
 
   bool(key: number, value: boolean): void {

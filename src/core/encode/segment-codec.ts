@@ -64,14 +64,17 @@ function segmentBody(w: ProtoWriter, seg: SegmentObject): void {
   w.bool(T.SegmentObject_isSizeLimited, seg.isSizeLimited);
 }
 
-/** Encodes a segment as `skywalking.v3.SegmentObject` protobuf bytes. */
+/**
+ * Encodes a segment as `skywalking.v3.SegmentObject` protobuf bytes: a standalone array
+ * (offset 0, exact length) that may be kept, or sent as its `.buffer`.
+ */
 export function encodeSegment(segment: SegmentObject): Uint8Array {
   return encodeSegmentWith(shared, segment);
 }
 
 /**
  * Encodes with a given writer, whose `finish()` decides where the bytes live (the Node
- * reporter carves them out of shared slabs). @internal
+ * reporter's writer carves them out of shared slabs). @internal
  */
 export function encodeSegmentWith(writer: ProtoWriter, segment: SegmentObject): Uint8Array {
   writer.reset();
@@ -82,6 +85,7 @@ export function encodeSegmentWith(writer: ProtoWriter, segment: SegmentObject): 
 /**
  * Encodes a `skywalking.v3.SegmentCollection`, from segments or from bytes that
  * {@link encodeSegment} already produced (a queue of encoded segments needs no re-encoding).
+ * The result is a standalone array, like {@link encodeSegment}'s.
  */
 export function encodeSegmentCollection(segments: ReadonlyArray<SegmentObject | Uint8Array>): Uint8Array {
   const w = new ProtoWriter(1024);
