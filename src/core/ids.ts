@@ -1,3 +1,9 @@
+/**
+ * Longest trace or segment id: OAP's `trace_id` and `segment_id` storage columns hold 150
+ * characters (protocol.md §6.2). Longer ids are refused in sw8 and in snapshots.
+ */
+export const MAX_ID_LENGTH = 150;
+
 /** Source of trace and segment ids. */
 export interface IdGenerator {
   /** Returns a new globally unique id (OAP accepts at most 150 characters). */
@@ -14,10 +20,10 @@ const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
  */
 export class RandomIdGenerator implements IdGenerator {
   private hex = '';
-  private offset = 0;
+  private hexAt = 0;
 
   next(): string {
-    if (this.offset >= this.hex.length) {
+    if (this.hexAt >= this.hex.length) {
       const bytes = crypto.getRandomValues(new Uint8Array(4096));
       const chars = new Uint8Array(8192);
       for (let i = 0; i < 4096; i++) {
@@ -26,15 +32,28 @@ export class RandomIdGenerator implements IdGenerator {
       }
       // Hex digits are ASCII, so UTF-8 (the one encoding every runtime decodes) is exact.
       this.hex = new TextDecoder().decode(chars);
-      this.offset = 0;
+      this.hexAt = 0;
     }
-    return this.hex.slice(this.offset, (this.offset += 32));
+    return this.hex.slice(this.hexAt, (this.hexAt += 32));
   }
 }
 
 /** A clock in epoch milliseconds. */
 export interface Clock {
+  /**
+   * The current time in epoch milliseconds. Fractions are cut; a value that is not a
+   * finite number ≥ 0 (or a throw) makes the tracer use `Date.now()` instead.
+   */
   now(): number;
+}
+
+/**
+ * @internal `t` as whole epoch ms when it is a finite number ≥ 0, else `undefined`. Every
+ * time field is an int64: OAP's JSON parser (protobuf-java JsonFormat) rejects a whole
+ * batch over one fractional value, and NaN would encode as a huge negative varint.
+ */
+export function wholeMs(t: unknown): number | undefined {
+  return Number.isFinite(t) && (t as number) >= 0 ? Math.trunc(t as number) : undefined;
 }
 
 /** `Date.now()`: epoch milliseconds, what every SkyWalking time field carries. */

@@ -1,4 +1,5 @@
 import { decodeBase64, encodeBase64 } from './base64.js';
+import { MAX_ID_LENGTH } from './ids.js';
 
 /** The eight fields of an `sw8` header (Cross Process Propagation Headers Protocol v3). */
 export interface Sw8 {
@@ -68,8 +69,8 @@ export function encodeSw8(fields: Sw8): string | undefined {
     fields;
   if (!traceId || !parentSegmentId || !parentService || !parentServiceInstance || !parentEndpoint || !addressUsedAtClient)
     return undefined;
-  if (!Number.isInteger(fields.parentSpanId) || fields.parentSpanId < 0 || fields.parentSpanId > 0x7fffffff)
-    return undefined;
+  // `| 0` changes anything that is not an int32 (fractions, NaN, 2^31 and up).
+  if ((fields.parentSpanId | 0) !== fields.parentSpanId || fields.parentSpanId < 0) return undefined;
   const value =
     (fields.sampled ? '1-' : '0-') +
     encodeBase64(traceId) + '-' +
@@ -82,35 +83,65 @@ export function encodeSw8(fields: Sw8): string | undefined {
   return value.length < SW8_MAX_LENGTH ? value : undefined;
 }
 
-const SPAN_ID = /^(0|[1-9][0-9]{0,9})$/;
+// Positions of the dashes of the value being decoded, plus its end; reused because
+// decoding is synchronous. Scanning with indexOf beats split('-') and its array.
+const cuts = new Int32Array(9);
+
+/** Field `i` (0-based) of the value whose dashes are in `cuts`. */
+function field(v: string, i: number): string {
+  return v.slice(cuts[i]! + 1, cuts[i + 1]);
+}
+
+/** A canonical decimal int32 ≥ 0 (no sign, no leading zero, ≤ 2^31-1), else -1. */
+function spanIdOf(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 10 || (n > 1 && s.charCodeAt(0) === 48)) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v > 0x7fffffff ? -1 : v;
+}
 
 /**
  * Decodes an sw8 value strictly: exactly 8 fields, sample flag `0` or `1`, a decimal span id
- * in int32 range, every string field valid padded Base64 of non-empty UTF-8, the whole value
- * under 2 KB. Anything else gives `undefined`: the caller starts a new trace. Never throws.
+ * in int32 range, every string field valid padded Base64 of non-empty UTF-8, trace and
+ * segment ids of at most 150 characters (OAP's storage limit), the whole value under 2 KB.
+ * Anything else gives `undefined`: the caller starts a new trace. Never throws.
  */
 export function decodeSw8(value: unknown): Sw8 | undefined {
   if (typeof value !== 'string') return undefined;
   const v = value.trim();
-  if (v.length === 0 || v.length >= SW8_MAX_LENGTH) return undefined;
-  const parts = v.split('-');
-  if (parts.length !== 8) return undefined;
-  const flag = parts[0];
-  if (flag !== '0' && flag !== '1') return undefined;
-  const spanIdText = parts[3]!;
-  if (!SPAN_ID.test(spanIdText)) return undefined;
-  const parentSpanId = Number(spanIdText);
-  if (parentSpanId > 0x7fffffff) return undefined;
-  const traceId = decodeBase64(parts[1]!);
-  const parentSegmentId = decodeBase64(parts[2]!);
-  const parentService = unb64(parts[4]!);
-  const parentServiceInstance = unb64(parts[5]!);
-  const parentEndpoint = unb64(parts[6]!);
-  const addressUsedAtClient = unb64(parts[7]!);
+  const n = v.length;
+  if (n === 0 || n >= SW8_MAX_LENGTH) return undefined;
+  cuts[0] = -1;
+  for (let i = 1; i < 8; i++) {
+    const d = v.indexOf('-', cuts[i - 1]! + 1);
+    if (d < 0) return undefined;
+    cuts[i] = d;
+  }
+  if (v.indexOf('-', cuts[7]! + 1) >= 0) return undefined;
+  cuts[8] = n;
+  // The flag is exactly one character, '0' or '1'.
+  const flag = v.charCodeAt(0);
+  if (cuts[1] !== 1 || (flag !== 48 && flag !== 49)) return undefined;
+  const parentSpanId = spanIdOf(field(v, 3));
+  // 150 UTF-16 units are at most 450 UTF-8 bytes, 600 Base64 characters: longer id fields
+  // are refused before decoding them.
+  if (parentSpanId < 0 || cuts[2]! - cuts[1]! > 601 || cuts[3]! - cuts[2]! > 601) return undefined;
+  const traceId = decodeBase64(field(v, 1));
+  const parentSegmentId = decodeBase64(field(v, 2));
+  const parentService = unb64(field(v, 4));
+  const parentServiceInstance = unb64(field(v, 5));
+  const parentEndpoint = unb64(field(v, 6));
+  const addressUsedAtClient = unb64(field(v, 7));
   if (!traceId || !parentSegmentId || !parentService || !parentServiceInstance || !parentEndpoint || !addressUsedAtClient)
     return undefined;
+  if (traceId.length > MAX_ID_LENGTH || parentSegmentId.length > MAX_ID_LENGTH) return undefined;
   return {
-    sampled: flag === '1',
+    sampled: flag === 49,
     traceId,
     parentSegmentId,
     parentSpanId,
@@ -171,7 +202,7 @@ export interface Sw8Extension {
 
 /** Encodes `sw8-x` as `<0|1>-<epoch ms>` (the second field empty when there is no time). */
 export function encodeSw8x(ext: Sw8Extension): string {
-  const t = ext.sendTime !== undefined && Number.isFinite(ext.sendTime) ? String(Math.trunc(ext.sendTime)) : '';
+  const t = Number.isFinite(ext.sendTime) ? String(Math.trunc(ext.sendTime!)) : '';
   return (ext.skipAnalysis ? '1' : '0') + '-' + t;
 }
 
