@@ -1,5 +1,6 @@
 import { diag } from './diag.js';
 import type { Reporter } from './reporter.js';
+import { numberOption as pos } from './limits.js';
 import { ReportQueue } from './report-queue.js';
 import type { SegmentObject } from './segment.js';
 
@@ -26,14 +27,15 @@ export class TransportError extends Error {
     readonly retryable: boolean,
     options?: { cause?: unknown },
   ) {
-    super(message);
+    // ES2022 `cause`; older engines ignore the second argument.
+    super(message, options);
     this.name = 'TransportError';
-    if (options && 'cause' in options) (this as { cause?: unknown }).cause = options.cause;
   }
 }
 
 /** Options of a {@link BatchReporter}. */
 export interface BatchReporterOptions<T> {
+  /** Sends the batches. Its failures (rejections, throws) are retried or counted, never passed on. */
   transport: BatchTransport<T>;
   /** Turns a segment into what the transport sends (protobuf bytes, a JSON string). */
   encode(segment: SegmentObject): T;
@@ -81,39 +83,41 @@ type Timer = { unref?: () => void };
  * deadlines that never reject. Timers are unref'd so they never keep a process alive.
  */
 export class BatchReporter<T> implements Reporter {
+  /** The segments waiting to be sent, already encoded. */
   readonly queue: ReportQueue<T>;
   private readonly o: Required<Omit<BatchReporterOptions<T>, 'transport' | 'encode' | 'sizeOf' | 'maxQueueSize' | 'maxQueueBytes'>>;
-  private readonly active = new Set<Promise<boolean>>();
+  private readonly sending = new Set<Promise<boolean>>();
   private timer: unknown;
   private timerDue = 0;
   private failures = 0;
   private retryAt = 0;
   private closed = false;
-  private sent = 0;
+  private sentCount = 0;
   private otherDrops = 0;
-  private failedSends = 0;
+  private sendFailures = 0;
   private failing = false;
 
-  constructor(private readonly options: BatchReporterOptions<T>) {
-    const name = options.name ?? 'reporter';
-    this.queue = new ReportQueue(options.sizeOf, { maxItems: options.maxQueueSize, maxBytes: options.maxQueueBytes, name: `${name} queue` });
+  constructor(private readonly opts: BatchReporterOptions<T>) {
+    const name = opts.name ?? 'reporter';
+    this.queue = new ReportQueue(opts.sizeOf, { maxItems: opts.maxQueueSize, maxBytes: opts.maxQueueBytes, name: `${name} queue` });
     this.o = {
-      maxBatchSize: pos(options.maxBatchSize, 200),
-      maxBatchBytes: pos(options.maxBatchBytes, 4 * 1024 * 1024),
-      flushIntervalMs: nonNeg(options.flushIntervalMs, 1000),
-      sendTimeoutMs: pos(options.sendTimeoutMs, 10_000),
-      retryDelayMs: pos(options.retryDelayMs, 1000),
-      maxRetryDelayMs: pos(options.maxRetryDelayMs, 30_000),
-      concurrency: pos(options.concurrency, 1),
+      maxBatchSize: pos(opts.maxBatchSize, 200),
+      maxBatchBytes: pos(opts.maxBatchBytes, 4 * 1024 * 1024),
+      flushIntervalMs: pos(opts.flushIntervalMs, 1000, 0),
+      sendTimeoutMs: pos(opts.sendTimeoutMs, 10_000),
+      retryDelayMs: pos(opts.retryDelayMs, 1000),
+      maxRetryDelayMs: pos(opts.maxRetryDelayMs, 30_000),
+      concurrency: pos(opts.concurrency, 1),
       name,
     };
   }
 
   /** Counters: sent, dropped, failed sends, queued. */
   get stats(): BatchReporterStats {
-    return { sent: this.sent, dropped: this.queue.dropped + this.otherDrops, failedSends: this.failedSends, queued: this.queue.length };
+    return { sent: this.sentCount, dropped: this.queue.dropped + this.otherDrops, failedSends: this.sendFailures, queued: this.queue.length };
   }
 
+  /** Encodes and queues a segment. Never throws: what cannot be encoded or measured is dropped and counted. */
   report(segment: SegmentObject): void {
     if (this.closed) {
       this.otherDrops++;
@@ -121,7 +125,7 @@ export class BatchReporter<T> implements Reporter {
     }
     let item: T;
     try {
-      item = this.options.encode(segment);
+      item = this.opts.encode(segment);
     } catch (err) {
       this.otherDrops++;
       diag.once('error', `${this.o.name}-encode`, `${this.o.name}: a segment could not be encoded; dropped`, err);
@@ -134,13 +138,13 @@ export class BatchReporter<T> implements Reporter {
   /** Sends everything queued, waiting at most `timeoutMs` (default 5000). Never rejects. */
   flush(timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const failed = this.failedSends;
+    const failed = this.sendFailures;
     const drain = async (): Promise<void> => {
       // Ignores the retry delay: a flush tries now, and stops at the first failure.
-      while (Date.now() < deadline && this.failedSends === failed) {
-        while (this.queue.length > 0 && this.active.size < this.limit()) this.start(Math.max(1, deadline - Date.now()));
-        if (this.active.size === 0) return;
-        await Promise.race(this.active);
+      while (Date.now() < deadline && this.sendFailures === failed) {
+        while (this.queue.length > 0 && this.sending.size < this.limit()) this.start(Math.max(1, deadline - Date.now()));
+        if (this.sending.size === 0) return;
+        await Promise.race(this.sending);
       }
     };
     return withDeadline(drain(), timeoutMs);
@@ -159,7 +163,7 @@ export class BatchReporter<T> implements Reporter {
       this.queue.clear();
     }
     try {
-      await withDeadline(Promise.resolve(this.options.transport.close?.()), 1000);
+      await withDeadline(Promise.resolve(this.opts.transport.close?.()), 1000);
     } catch {
       // close errors are irrelevant once we are done
     }
@@ -173,26 +177,30 @@ export class BatchReporter<T> implements Reporter {
     let guard = 0;
     while (this.queue.length > 0 && guard++ < 1000) {
       const batch = this.queue.take(this.o.maxBatchSize, maxBytes);
-      this.options.transport.send(batch, { timeoutMs: this.o.sendTimeoutMs, final: true }).then(
-        () => {
-          this.sent += batch.length;
-        },
-        () => {
-          this.otherDrops += batch.length;
-          this.failedSends++;
-        },
-      );
+      const lost = () => {
+        this.otherDrops += batch.length;
+        this.sendFailures++;
+      };
+      // Runs in a page's unload handler: a transport that throws, or returns no promise,
+      // must neither break it nor stop the other batches.
+      try {
+        Promise.resolve(this.opts.transport.send(batch, { timeoutMs: this.o.sendTimeoutMs, final: true })).then(() => {
+          this.sentCount += batch.length;
+        }, lost);
+      } catch {
+        lost();
+      }
     }
   }
 
   // One batch in flight while failing, and until the first success: calls never pile up
   // against a dead collector, not even at startup.
   private limit(): number {
-    return this.failing || this.sent === 0 ? 1 : this.o.concurrency;
+    return this.failing || this.sentCount === 0 ? 1 : this.o.concurrency;
   }
 
   private schedule(delay: number): void {
-    if (this.closed || this.active.size >= this.limit()) return;
+    if (this.closed || this.sending.size >= this.limit()) return;
     const due = Math.max(Date.now() + delay, this.retryAt);
     // An earlier (or equal) timer already covers this request.
     if (this.timer !== undefined) {
@@ -214,15 +222,15 @@ export class BatchReporter<T> implements Reporter {
   }
 
   private pump(): void {
-    while (!this.closed && this.queue.length > 0 && this.active.size < this.limit() && Date.now() >= this.retryAt) this.start(this.o.sendTimeoutMs);
+    while (!this.closed && this.queue.length > 0 && this.sending.size < this.limit() && Date.now() >= this.retryAt) this.start(this.o.sendTimeoutMs);
     if (!this.closed && this.queue.length > 0) this.schedule(this.o.flushIntervalMs);
   }
 
   private start(timeoutMs: number): void {
     const p = this.sendOne(false, timeoutMs);
-    this.active.add(p);
+    this.sending.add(p);
     void p.then((ok) => {
-      this.active.delete(p);
+      this.sending.delete(p);
       // After a failure the next attempt waits for the backoff (schedule honours retryAt).
       if (ok) this.pump();
       else this.schedule(0);
@@ -236,15 +244,15 @@ export class BatchReporter<T> implements Reporter {
     let ok = false;
     const p = (async () => {
       try {
-        await race(this.options.transport.send(batch, { timeoutMs: Math.min(timeoutMs, this.o.sendTimeoutMs), final }), timeoutMs + 100, () => new TransportError(`timed out after ${timeoutMs} ms`, true));
+        await race(this.opts.transport.send(batch, { timeoutMs: Math.min(timeoutMs, this.o.sendTimeoutMs), final }), timeoutMs + 100, () => new TransportError(`timed out after ${timeoutMs} ms`, true));
         ok = true;
-        this.sent += batch.length;
+        this.sentCount += batch.length;
         if (this.failing) diag.info(`${this.o.name}: the collector is reachable again`);
         this.failing = false;
         this.failures = 0;
         this.retryAt = 0;
       } catch (err) {
-        this.failedSends++;
+        this.sendFailures++;
         const retryable = !(err instanceof TransportError) || err.retryable;
         if (retryable) this.queue.unshift(batch);
         else this.otherDrops += batch.length;
@@ -264,14 +272,6 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-function pos(v: number | undefined, d: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? v : d;
-}
-
-function nonNeg(v: number | undefined, d: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d;
-}
-
 /**
  * Settles like `p`, or after `ms` with `onTimeout()` (a value to resolve with, or an
  * error to reject with). The timer is cleared when `p` settles; it is unref'd unless
@@ -285,14 +285,9 @@ function race<T>(p: Promise<T>, ms: number, onTimeout: () => T | Error, keepAliv
       else resolve(v);
     }, ms);
     if (!keepAlive) (t as Timer).unref?.();
-    const done = (f: () => void) => () => {
-      clearTimeout(t);
-      f();
-    };
-    p.then(
-      (v) => done(() => resolve(v))(),
-      (e: unknown) => done(() => reject(e))(),
-    );
+    // Promise.resolve: a transport returning no promise counts as done, not as a TypeError.
+    // The timer is cleared in a microtask, before it could fire.
+    Promise.resolve(p).then(resolve, reject).finally(() => clearTimeout(t));
   });
 }
 

@@ -1,4 +1,5 @@
 import { diag } from './diag.js';
+import { numberOption } from './limits.js';
 
 /** Bounds of a {@link ReportQueue}. */
 export interface ReportQueueOptions {
@@ -16,7 +17,9 @@ export interface ReportQueueOptions {
  * again and is below half full).
  */
 export class ReportQueue<T> {
+  /** Most items held (the option, or 10,000). */
   readonly maxItems: number;
+  /** Most bytes held (the option, or 16 MiB). */
   readonly maxBytes: number;
   /** Items dropped because the queue was full, since creation. */
   dropped = 0;
@@ -31,23 +34,25 @@ export class ReportQueue<T> {
     private readonly sizeOf: (item: T) => number,
     options: ReportQueueOptions = {},
   ) {
-    this.maxItems = positive(options.maxItems, 10_000);
-    this.maxBytes = positive(options.maxBytes, 16 * 1024 * 1024);
+    this.maxItems = numberOption(options.maxItems, 10_000);
+    this.maxBytes = numberOption(options.maxBytes, 16 * 1024 * 1024);
     this.name = options.name ?? 'report queue';
   }
 
+  /** Items held. */
   get length(): number {
     return this.held.length;
   }
 
+  /** Bytes held, as measured by `sizeOf`. */
   get bytes(): number {
     return this.bytesHeld;
   }
 
-  /** Adds an item at the back; false (and counted) when it does not fit. */
+  /** Adds an item at the back; false (and counted) when it does not fit or cannot be measured. */
   push(item: T): boolean {
-    const size = this.sizeOf(item);
-    if (!this.fits(size)) return false;
+    const size = this.weigh(item);
+    if (size < 0 || !this.fits(size)) return false;
     this.held.push([item, size]);
     this.bytesHeld += size;
     return true;
@@ -60,8 +65,8 @@ export class ReportQueue<T> {
   unshift(batch: readonly T[]): void {
     const back: Array<[T, number]> = [];
     for (const item of batch) {
-      const size = this.sizeOf(item);
-      if (!this.fits(size, back.length)) continue;
+      const size = this.weigh(item);
+      if (size < 0 || !this.fits(size, back.length)) continue;
       back.push([item, size]);
       this.bytesHeld += size;
     }
@@ -91,6 +96,21 @@ export class ReportQueue<T> {
     this.dropped += n;
   }
 
+  // sizeOf is the caller's: a throw, or a size that is not a number ≥ 0 (NaN would disable
+  // the byte bound), drops the item and counts it, here where every caller passes.
+  private weigh(item: T): number {
+    let size = NaN;
+    try {
+      size = +this.sizeOf(item);
+    } catch {
+      // Counted below.
+    }
+    if (size >= 0 && size < Infinity) return size;
+    this.dropped++;
+    diag.once('error', 'queue-size', `${this.name}: sizeOf failed or gave no size; items dropped (counted)`);
+    return -1;
+  }
+
   // Room for one more item of `size` (with `pending` items about to be added)? Counts a drop if not.
   private fits(size: number, pending = 0): boolean {
     if (this.held.length + pending >= this.maxItems || this.bytesHeld + size > this.maxBytes) {
@@ -105,8 +125,4 @@ export class ReportQueue<T> {
     }
     return true;
   }
-}
-
-function positive(v: number | undefined, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : fallback;
 }
