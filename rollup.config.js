@@ -22,6 +22,8 @@ const INTERNAL_PROPS = new RegExp(
       'maxTagsPerSpan', 'maxLogsPerSpan', 'maxTagValueLength', 'maxLogValueLength', 'maxOperationNameLength',
       'maxSpansPerSegment', 'maxBatchSize', 'maxBatchBytes', 'sendTimeoutMs', 'retryDelayMs', 'maxRetryDelayMs',
       'maxQueueBytes', 'sizeOf', 'drainFinal', 'begin',
+      'live', 'endedAt', 'opName', 'peerAddr', 'propagated', 'traceFixed', 'weigh', 'firstEntry', 'sample', 'addRef', 'bool',
+      'uint', 'int32', 'hostTracer', 'segmentDone', 'recorded', 'openSpans', 'pendingRef', 'sending', 'opts', 'hexAt', 'sentCount', 'sendFailures',
     ].join('|') +
     ')$',
 );
@@ -35,8 +37,10 @@ const input = {
   'collector/cli': 'src/collector/cli.ts',
 };
 
+// inlineSources: the maps carry the TypeScript they point at (sourcesContent), because the
+// package ships dist/ but not src/ (scripts/check-pack.mjs checks it).
 const ts = () =>
-  typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: true, outDir: undefined, rootDir: 'src' });
+  typescript({ tsconfig: './tsconfig.json', declaration: false, declarationMap: false, sourceMap: true, inlineSources: true, outDir: undefined, rootDir: 'src' });
 
 export default [
   {

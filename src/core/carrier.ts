@@ -1,10 +1,12 @@
 /** Something a propagation header can be written to (outgoing request headers). */
 export interface Injectable {
+  /** Sets header `key` (lowercase: `sw8`, `sw8-correlation`, `sw8-x`) to `value`, replacing any value it had. May throw: the tracer catches it. */
   inject(key: string, value: string): void;
 }
 
 /** Something a propagation header can be read from (incoming request headers). */
 export interface Extractable {
+  /** The value of header `key` (lowercase), or `null`/`undefined` when absent. May throw: the tracer treats that as absent. */
   extract(key: string): string | null | undefined;
 }
 

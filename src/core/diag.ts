@@ -3,19 +3,28 @@ export type DiagLevel = 'none' | 'error' | 'warn' | 'info' | 'debug';
 
 /** Where the agent's own diagnostics go. Every method must be safe to call with any arguments. */
 export interface DiagLogger {
+  /** The agent lost data or cannot work (a reporter that throws, an unencodable segment). */
   error(message: string, ...args: unknown[]): void;
+  /** Misuse or a condition that starts dropping data (full queues, limits, bad input). */
   warn(message: string, ...args: unknown[]): void;
+  /** Recoveries and state changes (the collector is reachable again). */
   info(message: string, ...args: unknown[]): void;
+  /** Details for debugging the agent itself. */
   debug(message: string, ...args: unknown[]): void;
 }
 
 const RANK: Record<DiagLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
-/** A logger that writes to `console` with a `[skywalking-tracing]` prefix. */
+// One console method per level, with the prefix that tells the agent's lines apart.
 const toConsole =
   (level: 'error' | 'warn' | 'info' | 'debug') =>
   (m: string, ...a: unknown[]): void =>
     console[level]('[skywalking-tracing] ' + m, ...a);
+
+/**
+ * The default logger: writes to `console.error`/`warn`/`info`/`debug` with a
+ * `[skywalking-tracing]` prefix. What it shows depends on the level given to {@link setDiagLogger}.
+ */
 export const consoleDiagLogger: DiagLogger = { error: toConsole('error'), warn: toConsole('warn'), info: toConsole('info'), debug: toConsole('debug') };
 
 let sink: DiagLogger = consoleDiagLogger;

@@ -1,14 +1,19 @@
 import type { Extractable } from './carrier.js';
 import type { SegmentReference } from './segment.js';
+import type { Span } from './span.js';
+import type { TracingContext } from './tracing-context.js';
 import { decodeCorrelation, decodeSw8, decodeSw8x, SW8, SW8_CORRELATION, SW8_X } from './sw8.js';
 
 /** What an incoming request's propagation headers carried. Internal: not part of the stable API. */
 export interface Extracted {
   ref: SegmentReference;
   sampled: boolean;
-  correlation: Map<string, string>;
-  skipAnalysis: boolean;
-  sendTime: number | undefined;
+  /**
+   * Applies the rest (correlation, sw8-x tracing mode and send time) to the context and
+   * its new entry span. Here rather than in the context, so a bundle that never reads
+   * headers (the browser's) carries none of it.
+   */
+  enter(context: TracingContext, span: Span): void;
 }
 
 /**
@@ -19,6 +24,7 @@ export function extractPropagation(carrier: Extractable): Extracted | undefined 
   const sw8 = decodeSw8(safeExtract(carrier, SW8));
   if (!sw8) return undefined;
   const ext = decodeSw8x(safeExtract(carrier, SW8_X));
+  const correlation = decodeCorrelation(safeExtract(carrier, SW8_CORRELATION));
   return {
     ref: {
       refType: 'CrossProcess',
@@ -31,9 +37,13 @@ export function extractPropagation(carrier: Extractable): Extracted | undefined 
       networkAddressUsedAtPeer: sw8.addressUsedAtClient,
     },
     sampled: sw8.sampled,
-    correlation: decodeCorrelation(safeExtract(carrier, SW8_CORRELATION)),
-    skipAnalysis: ext?.skipAnalysis === true,
-    sendTime: ext?.sendTime,
+    enter(context, span) {
+      for (const [k, v] of correlation) context.setCorrelation(k, v);
+      if (ext?.skipAnalysis) context.setSkipAnalysis();
+      const sendTime = ext?.sendTime;
+      // A send time in the future (clock skew) is no latency at all.
+      if (sendTime !== undefined && span.startTime >= sendTime) span.tag('transmission.latency', String(span.startTime - sendTime));
+    },
   };
 }
 

@@ -6,6 +6,10 @@ import { systemClock } from './ids.js';
  * an upstream decision (the sw8 sample flag or a captured snapshot) always wins.
  */
 export interface Sampler {
+  /**
+   * True to record the trace that starts with a first span named `operationName`. Only
+   * `false` declines; a throw samples (and is logged to diagnostics).
+   */
   shouldSample(operationName: string): boolean;
 }
 
@@ -18,6 +22,7 @@ export class AlwaysOnSampler implements Sampler {
 
 /** Records a fraction of traces, chosen at random. `ratio` is clamped to [0, 1]. */
 export class RatioSampler implements Sampler {
+  /** The fraction recorded, in [0, 1]. */
   readonly ratio: number;
   constructor(ratio: number) {
     this.ratio = Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 1;
@@ -32,6 +37,7 @@ export class RatioSampler implements Sampler {
  * `sample_n_per_3_secs`, per second). A non-positive or invalid limit records everything.
  */
 export class RateLimitingSampler implements Sampler {
+  /** New traces recorded per second at most; 0 records everything. */
   readonly perSecond: number;
   private windowStart = 0;
   private used = 0;

@@ -1,7 +1,9 @@
 import { diag } from './diag.js';
 import type { Limits } from './limits.js';
 import { truncate } from './limits.js';
+import { wholeMs } from './ids.js';
 import type { KeyStringValuePair, LogObject, SegmentReference, SpanLayer, SpanObject, SpanType } from './segment.js';
+import { SPAN_LAYER_NUMBER } from './segment.js';
 import { Log, Tag } from './tag.js';
 
 // The logs and refs of a span that has none: two fewer allocations per span. Frozen, so a
@@ -13,30 +15,53 @@ const NONE = Object.freeze([]) as unknown as never[];
  */
 export interface SpanOwner {
   readonly limits: Limits;
+  /** True once the segment was handed to the reporter: from then on its spans no longer change. */
+  readonly isFinished: boolean;
   now(): number;
   spanEnded(span: Span): void;
   countDrop(kind: 'droppedTags' | 'droppedLogs' | 'truncatedValues'): void;
 }
 
 /**
+ * `v` as tag or log text. Never throws: `String()` fails on objects without a usable
+ * `toString`/`valueOf` (`Object.create(null)`, e.g. `querystring.parse` output) and on
+ * ones whose conversion throws; those are recorded as `[object]`.
+ */
+function toText(v: unknown): string {
+  try {
+    return v === undefined || v === null ? '' : String(v);
+  } catch {
+    return '[object]';
+  }
+}
+
+/** An explicit time, or the clock's when it is absent or unusable (see {@link wholeMs}). */
+function timeOr(owner: SpanOwner, t: unknown): number {
+  const ms = wholeMs(t);
+  if (ms === undefined && t !== undefined) diag.once('warn', 'bad-time', 'an end or log time was not a finite number of epoch ms >= 0; the clock was used');
+  return ms ?? owner.now();
+}
+
+/**
  * One unit of work: an Entry (a request received), Exit (a request sent) or Local span.
  * Every method is safe to call at any time: misuse is reported to diagnostics and ignored.
+ * Once its segment was reported a span is frozen: changes are ignored (one diagnostic),
+ * so what the reporter holds never changes after the fact.
  */
 export class Span {
   /** Unique in its segment, from 0 in creation order; -1 for a span that records nothing. */
   readonly spanId: number;
   /** The parent's span id in the same segment; -1 for the segment's first span. */
   readonly parentSpanId: number;
+  /** `'Entry'` (a request received), `'Exit'` (a request sent) or `'Local'`; fixed at creation. */
   readonly type: SpanType;
   /** Epoch ms. */
   readonly startTime: number;
-  /** Epoch ms; 0 while the span is open. */
-  endTime = 0;
-  operationName: string;
-  /** The remote address; for Exit spans also sw8 field 8. */
-  peer: string;
+  /** OAP's span layer (`SpanObject.spanLayer`), `'Unknown'` until {@link setLayer}. */
   layer: SpanLayer = 'Unknown';
+  /** OAP's component id (component-libraries.yml), 0 until {@link setComponent}. */
   componentId = 0;
+  /** True once {@link error} was called: OAP counts the span (and its segment) as failed. */
   isError = false;
   /** @internal */
   readonly tags: KeyStringValuePair[] = [];
@@ -46,6 +71,13 @@ export class Span {
   refs: SegmentReference[] = NONE;
   /** @internal */
   readonly owner: SpanOwner | undefined;
+  /** @internal True once an sw8 header carried this span's peer: the peer is fixed from then on. */
+  propagated = false;
+  // Behind accessors: a plain write would skip the checks the setters make, and writing
+  // endTime would make end() look like a second end, so the segment was never reported.
+  private endedAt = 0;
+  private opName: string;
+  private peerAddr: string;
 
   /** @internal */
   constructor(
@@ -61,9 +93,43 @@ export class Span {
     this.spanId = spanId;
     this.parentSpanId = parentSpanId;
     this.type = type;
-    this.operationName = operationName;
-    this.peer = peer;
+    this.opName = operationName;
+    this.peerAddr = peer;
     this.startTime = startTime;
+  }
+
+  /** Epoch ms; 0 while the span is open. Read-only: {@link end} sets it. */
+  get endTime(): number {
+    return this.endedAt;
+  }
+  // A no-op, typed `never` so TypeScript refuses the assignment: without a setter a write
+  // would throw in strict-mode code, and the agent must never throw into the application.
+  set endTime(_: never) {
+    diag.once('warn', 'end-time-set', 'span.endTime is read-only: use span.end(endTime); ignored');
+  }
+
+  /**
+   * The operation name (OAP's endpoint for Entry spans). Assigning it is
+   * {@link setOperationName}: cut to the limit, empty or non-string names ignored.
+   */
+  get operationName(): string {
+    return this.opName;
+  }
+  set operationName(name: string) {
+    this.setOperationName(name);
+  }
+
+  /**
+   * The remote address; for Exit spans also sw8 field 8, byte for byte. Assigning a
+   * non-string, or a new peer once a header carrying it was injected, is ignored.
+   */
+  get peer(): string {
+    return this.peerAddr;
+  }
+  set peer(peer: string) {
+    if (!this.live()) return;
+    if (typeof peer === 'string' && !this.propagated) this.peerAddr = peer;
+    else diag.once('warn', 'peer-set', `span "${this.opName}": peer not changed (not a string, or already sent in sw8)`);
   }
 
   /** False for a span that records nothing (sampling-independent: limits, finished context). */
@@ -73,26 +139,19 @@ export class Span {
 
   /** True once {@link end} has been called. */
   get ended(): boolean {
-    return this.endTime !== 0;
+    return this.endedAt !== 0;
   }
 
   /** Adds a tag. Values longer than the limit are cut; tags beyond the per-span limit are dropped. */
   tag(tag: Tag): this;
   tag(key: string, value: string | number | boolean): this;
   tag(tagOrKey: Tag | string, value?: string | number | boolean): this {
-    const owner = this.owner;
+    const owner = this.live();
     if (!owner) return this;
-    let key: string;
-    let v: string;
-    if (tagOrKey instanceof Tag) {
-      key = tagOrKey.key;
-      v = tagOrKey.value;
-    } else {
-      key = tagOrKey;
-      v = value === undefined || value === null ? '' : String(value);
-    }
-    if (typeof key !== 'string' || key === '') return this;
-    if (typeof v !== 'string') v = String(v);
+    const isTag = tagOrKey instanceof Tag;
+    const key: unknown = isTag ? tagOrKey.key : tagOrKey;
+    if (!key || typeof key !== 'string') return this;
+    let v = toText(isTag ? tagOrKey.value : value);
     if (this.tags.length >= owner.limits.maxTagsPerSpan) {
       owner.countDrop('droppedTags');
       return this;
@@ -105,34 +164,33 @@ export class Span {
     return this;
   }
 
-  /** Adds a log: a {@link Log}, or fields recorded at the current time. */
+  /** Adds a log: a {@link Log}, or fields recorded at the current time. Entries that are not pairs are skipped. */
   log(log: Log | Record<string, string> | Array<[string, string]>): this {
-    const owner = this.owner;
+    const owner = this.live();
     if (!owner) return this;
     if (this.logs.length >= owner.limits.maxLogsPerSpan) {
       owner.countDrop('droppedLogs');
       return this;
     }
-    let entry: Log;
-    try {
-      entry = log instanceof Log ? log : new Log(log);
-    } catch {
-      // Not an object or an array of pairs: nothing to record.
-      return this;
-    }
+    const entry = log instanceof Log ? log : new Log(log);
     const max = owner.limits.maxLogValueLength;
     const data: KeyStringValuePair[] = [];
-    for (const pair of entry.fields) {
-      const key = String(pair[0]);
-      let value = String(pair[1]);
-      if (value.length > max) {
-        value = truncate(value, max);
-        owner.countDrop('truncatedValues');
+    try {
+      for (const pair of entry.fields) {
+        if (!Array.isArray(pair)) continue;
+        let value = toText(pair[1]);
+        if (value.length > max) {
+          value = truncate(value, max);
+          owner.countDrop('truncatedValues');
+        }
+        data.push({ key: toText(pair[0]), value });
       }
-      data.push({ key, value });
+    } catch {
+      // A Log whose fields were replaced by something not iterable, or a throwing Proxy:
+      // keep what was read.
     }
     if (this.logs === NONE) this.logs = [];
-    this.logs.push({ time: entry.time ?? owner.now(), data });
+    this.logs.push({ time: timeOr(owner, entry.time), data });
     return this;
   }
 
@@ -141,58 +199,64 @@ export class Span {
    * shows errors: `event`, `error.kind`, `message` and `stack`.
    */
   error(err?: unknown): this {
-    if (!this.owner) return this;
+    if (!this.live()) return this;
     this.isError = true;
     if (err === undefined) return this;
     let fields: Array<[string, string]>;
     try {
-      const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; message?: unknown; stack?: unknown };
+      // Object(): primitives become wrappers without name, message or stack.
+      const e = Object(err) as { name?: unknown; message?: unknown; stack?: unknown };
       fields = [
         ['event', 'error'],
-        ['error.kind', String(e.name ?? typeof err)],
-        ['message', String(e.message ?? err)],
+        ['error.kind', toText(e.name ?? typeof err)],
+        ['message', toText(e.message ?? err)],
       ];
       if (typeof e.stack === 'string') fields.push(['stack', e.stack]);
     } catch {
-      // An error whose name or message cannot be turned into text.
+      // An error whose name, message or stack getter throws.
       fields = [['event', 'error']];
     }
     return this.log(fields);
   }
 
-  /** Sets the component id (OAP's component-libraries.yml). */
+  /** Sets the component id (OAP's component-libraries.yml): an integer from 0 to 2^31-1 (the field is an int32). */
   setComponent(id: number): this {
-    if (this.owner && Number.isInteger(id) && id >= 0) this.componentId = id;
+    // `| 0` keeps an int32 unchanged and changes anything else (fractions, NaN, > 2^31-1).
+    if (this.live() && (id | 0) === id && id >= 0) this.componentId = id;
+    else if (this.owner && !this.owner.isFinished) diag.once('warn', 'bad-component', 'setComponent: the id is not an integer from 0 to 2^31-1; ignored');
     return this;
   }
 
-  /** Sets the span layer. */
+  /** Sets the span layer; a name that is not a {@link SpanLayer} is ignored (OAP's JSON parser would reject the batch). */
   setLayer(layer: SpanLayer): this {
-    if (this.owner) this.layer = layer;
+    // >= 0 is false for undefined and for inherited names such as 'toString'.
+    if (this.live() && SPAN_LAYER_NUMBER[layer]! >= 0) this.layer = layer;
     return this;
   }
 
   /** Renames the span, e.g. to a route template once the router has matched. */
   setOperationName(name: string): this {
-    if (this.owner && typeof name === 'string' && name) this.operationName = truncate(name, this.owner.limits.maxOperationNameLength);
+    const owner = this.live();
+    if (owner && typeof name === 'string' && name) this.opName = truncate(name, owner.limits.maxOperationNameLength);
     return this;
   }
 
   /**
    * Ends the span. The segment is reported when its last open span ends. Ending twice is
-   * ignored (with a diagnostic); an end time before the start is raised to the start.
+   * ignored (with a diagnostic); an end time before the start is raised to the start, and
+   * one that is not a finite number ≥ 0 is replaced by the clock's time.
    */
   end(endTime?: number): void {
     const owner = this.owner;
     if (!owner) return;
-    if (this.endTime !== 0) {
-      diag.debug(`span "${this.operationName}" ended twice; ignored`);
+    if (this.endedAt !== 0) {
+      diag.debug(`span "${this.opName}" ended twice; ignored`);
       return;
     }
-    let t = typeof endTime === 'number' && Number.isFinite(endTime) ? endTime : owner.now();
+    let t = timeOr(owner, endTime);
     if (t < this.startTime) t = this.startTime;
     // 0 marks an open span, so a span ending at the epoch is recorded 1 ms later.
-    this.endTime = t || 1;
+    this.endedAt = t || 1;
     owner.spanEnded(this);
   }
 
@@ -208,10 +272,10 @@ export class Span {
       spanId: this.spanId,
       parentSpanId: this.parentSpanId,
       startTime: this.startTime,
-      endTime: this.endTime,
+      endTime: this.endedAt,
       refs: this.refs,
-      operationName: this.operationName,
-      peer: this.peer,
+      operationName: this.opName,
+      peer: this.peerAddr,
       spanType: this.type,
       spanLayer: this.layer,
       componentId: this.componentId,
@@ -220,6 +284,18 @@ export class Span {
       logs: this.logs,
       skipAnalysis,
     };
+  }
+
+  /**
+   * The owner while the span may still change: undefined for a span that records nothing,
+   * and (with a one-time diagnostic) once its segment was reported. One property read on
+   * the hot path.
+   */
+  private live(): SpanOwner | undefined {
+    const owner = this.owner;
+    if (!owner?.isFinished) return owner;
+    diag.once('warn', 'after-report', `span "${this.opName}" changed after its segment was reported; ignored`);
+    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 import { diag } from './diag.js';
 import type { Clock, IdGenerator } from './ids.js';
-import { RandomIdGenerator, systemClock } from './ids.js';
+import { RandomIdGenerator, systemClock, wholeMs } from './ids.js';
 import type { Limits, TracerStats } from './limits.js';
 import { MAX_SERVICE_NAME_LENGTH, resolveLimits, truncate } from './limits.js';
 import type { Reporter } from './reporter.js';
@@ -41,9 +41,13 @@ export interface TracerOptions {
  * browser uses it, since pages receive no requests, and pays for no decoder.
  */
 export class BaseTracer implements ContextHost {
+  /** The service name, trimmed and cut to 50 characters. */
   readonly service: string;
+  /** The instance name, trimmed and cut to 50 characters. */
   readonly serviceInstance: string;
+  /** Where finished segments go. */
   readonly reporter: Reporter;
+  /** The resolved per-segment limits. */
   readonly limits: Limits;
   readonly propagateSendTime: boolean;
   /** Counters of dropped and reported data. */
@@ -64,7 +68,7 @@ export class BaseTracer implements ContextHost {
     const { service, serviceInstance, reporter } = options ?? ({} as TracerOptions);
     // The one place the core throws: a tracer without these is a setup error.
     if (typeof service !== 'string' || !service.trim() || typeof serviceInstance !== 'string' || !serviceInstance.trim() || typeof reporter?.report !== 'function')
-      throw new TypeError('Tracer needs { service, serviceInstance } as non-empty strings and a reporter with report()');
+      throw new TypeError('Tracer needs non-empty service and serviceInstance strings and a reporter');
     this.service = cutName(service.trim(), 'service');
     this.serviceInstance = cutName(serviceInstance.trim(), 'serviceInstance');
     this.reporter = reporter;
@@ -80,9 +84,17 @@ export class BaseTracer implements ContextHost {
     return new TracingContext(this, options);
   }
 
-  /** @internal */
+  /** @internal The clock's time as whole epoch ms; `Date.now()` when the clock throws or gives no usable time. */
   now(): number {
-    return this.clock.now();
+    let t: unknown;
+    try {
+      t = this.clock.now();
+    } catch {
+      // Handled below like any unusable value.
+    }
+    const ms = wholeMs(t);
+    if (ms === undefined) diag.once('warn', 'bad-clock', 'the clock gave no finite number of epoch ms >= 0 (or threw); Date.now() used');
+    return ms ?? Date.now();
   }
 
   /** @internal */
@@ -132,7 +144,6 @@ export class Tracer extends BaseTracer {
 }
 
 function cutName(name: string, what: string): string {
-  if (name.length <= MAX_SERVICE_NAME_LENGTH) return name;
-  diag.warn(`${what} "${name}" is longer than ${MAX_SERVICE_NAME_LENGTH} characters; cut`);
+  if (name.length > MAX_SERVICE_NAME_LENGTH) diag.warn(`${what} "${name}" is longer than ${MAX_SERVICE_NAME_LENGTH} characters; cut`);
   return truncate(name, MAX_SERVICE_NAME_LENGTH);
 }
