@@ -10,22 +10,15 @@ import {
   decodeSw8x,
   encodeCorrelation,
   encodeSw8,
-  InMemoryReporter,
   RateLimitingSampler,
   RatioSampler,
   recordCarrier,
   SW8_MAX_LENGTH,
   Tracer,
 } from '../../src/core/index.js';
-import type { Sampler, Sw8, TracerOptions } from '../../src/core/index.js';
+import type { Sampler, Sw8 } from '../../src/core/index.js';
+import { fixture } from './fixture.js';
 
-function fixture(opts: Partial<TracerOptions> = {}) {
-  let t = 1_700_000_000_000;
-  const reporter = new InMemoryReporter();
-  const clock = { now: () => (t += 10), set: (v: number) => void (t = v) };
-  const tracer = new Tracer({ service: 'svc', serviceInstance: 'inst', reporter, clock, ...opts });
-  return { tracer, reporter, clock };
-}
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
@@ -43,7 +36,8 @@ function oracle(s: string): string | undefined {
 
 describe('base64 against Buffer', () => {
   it('decodes exactly what a strict decoder accepts', () => {
-    const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_'.split(''));
+    // Whitespace too: atob skips it, a strict decoder must not.
+    const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n'.split(''));
     fc.assert(
       fc.property(fc.string({ unit: alphabet, maxLength: 24 }), (s) => {
         expect(decodeBase64(s)).toBe(oracle(s));
@@ -118,9 +112,15 @@ describe('context propagation', () => {
     const sw8 = decodeSw8(headers.sw8)!;
     expect(sw8).toEqual({ sampled: true, traceId: ctx.traceId, parentSegmentId: ctx.segmentId, parentSpanId: x.spanId, parentService: 'svc', parentServiceInstance: 'inst', parentEndpoint: 'GET:/orders/:id', addressUsedAtClient: peer });
     expect(x.peer).toBe(peer);
-    // Renaming the entry later does not change what was already promised downstream.
+    // Renaming the entry later does not change what was already promised downstream;
+    // what the context sends from then on carries the new name.
+    const promised = headers.sw8;
     e.setOperationName('GET:/renamed');
+    expect(headers.sw8).toBe(promised);
     expect(Object.keys(headers)).toEqual(['sw8']); // no empty correlation, no sw8-x by default
+    const later: Record<string, string> = {};
+    ctx.createExitSpan('select again', l, peer, recordCarrier(later));
+    expect(decodeSw8(later.sw8)!.parentEndpoint).toBe('GET:/renamed');
   });
 
   it('uses the endpoint option, or the first span, when the segment has no entry span', () => {

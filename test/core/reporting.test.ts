@@ -7,17 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BatchReporter, ConsoleReporter, InMemoryReporter, NoopReporter, ReportQueue, setDiagLogger, TransportError } from '../../src/core/index.js';
+import { describe, expect, it } from 'vitest';
+import { BatchReporter, ConsoleReporter, InMemoryReporter, NoopReporter, ReportQueue, TransportError } from '../../src/core/index.js';
 import type { BatchTransport, SegmentObject, SendOptions } from '../../src/core/index.js';
+import { captureDiag } from './fixture.js';
 
-function captureDiag() {
-  const lines: string[] = [];
-  const push = (level: string) => (m: string) => void lines.push(`${level}: ${m}`);
-  setDiagLogger({ error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') }, 'debug');
-  return lines;
-}
-afterEach(() => setDiagLogger(undefined, 'none'));
 
 const seg = (id: string): SegmentObject => ({ traceId: id, traceSegmentId: id, spans: [], service: 's', serviceInstance: 'i', isSizeLimited: false });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

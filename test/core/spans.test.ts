@@ -1,31 +1,8 @@
 // The span model: ids, parents, the active span, async ends, misuse, limits, capture.
-import { afterEach, describe, expect, it } from 'vitest';
-import { InMemoryReporter, Log, recordCarrier, setDiagLogger, Tag, Tracer } from '../../src/core/index.js';
+import { describe, expect, it } from 'vitest';
+import { InMemoryReporter, Log, recordCarrier, Tag, Tracer } from '../../src/core/index.js';
 import type { TracerOptions } from '../../src/core/index.js';
-
-function fixture(opts: Partial<TracerOptions> = {}) {
-  let t = 1_700_000_000_000;
-  let id = 0;
-  const reporter = new InMemoryReporter();
-  const tracer = new Tracer({
-    service: 'svc',
-    serviceInstance: 'inst',
-    reporter,
-    clock: { now: () => (t += 10) },
-    idGenerator: { next: () => `id-${++id}` },
-    ...opts,
-  });
-  return { tracer, reporter };
-}
-
-function captureDiag() {
-  const lines: string[] = [];
-  const push = (level: string) => (m: string) => void lines.push(`${level}: ${m}`);
-  setDiagLogger({ error: push('error'), warn: push('warn'), info: push('info'), debug: push('debug') }, 'debug');
-  return lines;
-}
-
-afterEach(() => setDiagLogger(undefined, 'none'));
+import { captureDiag, fixture } from './fixture.js';
 
 describe('span ids and parents', () => {
   it('numbers spans from 0 and defaults the parent to the active span', () => {
@@ -297,17 +274,25 @@ describe('capture and continued', () => {
     expect(reporter.segments[0]!.spans[0]!.refs.map((r) => [r.refType, r.parentTraceSegmentId])).toEqual([['CrossThread', a.segmentId]]);
   });
 
-  it('ignores junk and finished contexts', () => {
+  it('ignores junk, snapshots of contexts without spans, and finished contexts', () => {
+    const lines = captureDiag();
     const { tracer, reporter } = fixture();
     const ctx = tracer.createTracingContext();
-    const snap = ctx.capture(); // nothing recorded yet: a valid but empty snapshot
-    expect(snap.spanId).toBe(0);
-    ctx.createEntrySpan('a').end();
-    expect(() => ctx.continued(snap)).not.toThrow();
+    const empty = ctx.capture(); // nothing recorded yet: a snapshot that points at nothing
+    expect(empty.spanId).toBe(-1);
     const fresh = tracer.createTracingContext();
-    expect(() => fresh.continued(undefined as never)).not.toThrow();
-    expect(() => fresh.continued({} as never)).not.toThrow();
+    const ownTrace = fresh.traceId;
+    for (const junk of [empty, undefined, null, {}, 42, { ...empty, spanId: 0, traceId: '' }]) expect(() => fresh.continued(junk as never)).not.toThrow();
     fresh.createLocalSpan('x').end();
+    expect(reporter.segments[0]!.spans[0]!.refs).toEqual([]);
+    expect(reporter.segments[0]!.traceId).toBe(ownTrace);
+    expect(lines.filter((l) => l.includes('not a snapshot'))).toHaveLength(1); // once, however often
+    // A finished context takes no reference at all.
+    const done = tracer.createTracingContext();
+    const a = done.createEntrySpan('a');
+    const snap = done.capture();
+    a.end();
+    expect(() => done.continued(snap)).not.toThrow();
     expect(reporter.segments[1]!.spans[0]!.refs).toEqual([]);
   });
 });

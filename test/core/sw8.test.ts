@@ -15,6 +15,16 @@ const valid: Sw8 = {
   addressUsedAtClient: 'host:80',
 };
 const nonEmpty = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 });
+const fields: fc.Arbitrary<Sw8> = fc.record({
+  sampled: fc.boolean(),
+  traceId: nonEmpty,
+  parentSegmentId: nonEmpty,
+  parentSpanId: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  parentService: nonEmpty,
+  parentServiceInstance: nonEmpty,
+  parentEndpoint: nonEmpty,
+  addressUsedAtClient: nonEmpty,
+});
 
 describe('base64', () => {
   it('matches Buffer for any text, both ways', () => {
@@ -26,7 +36,10 @@ describe('base64', () => {
     );
   });
   it('rejects what a strict decoder rejects', () => {
-    for (const bad of ['', 'YQ', 'YQ=', 'Y===', 'YR==', 'a-b_', 'YQ==YQ==', '////\u00ff', '/w==']) expect(decodeBase64(bad), bad).toBeUndefined();
+    // Whitespace (which atob skips) included, and a BOM kept as text as Java keeps it.
+    for (const bad of ['', 'YQ', 'YQ=', 'Y===', 'YR==', 'a-b_', 'YQ==YQ==', '////\u00ff', '/w==', 'YW Jj', ' YWJ', 'YWJj\n', 'YW\tJ', 'YWJ=j', 'YQ==\n   '])
+      expect(decodeBase64(bad), JSON.stringify(bad)).toBeUndefined();
+    expect(decodeBase64(b64('\ufeffA'))).toBe('\ufeffA');
   });
 });
 
@@ -43,13 +56,59 @@ describe('sw8', () => {
       }),
     );
   });
-  it('never throws on arbitrary input and never accepts junk', () => {
+  it('never throws on arbitrary input, and what it accepts re-encodes to exactly that input', () => {
+    // A strict decoder accepts one spelling per value: canonical Base64, canonical decimal.
+    const fieldChars = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ 01'.split(''));
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.anything()), (v) => {
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fieldChars, maxLength: 80 }), fc.anything()), (v) => {
         const r = decodeSw8(v);
-        if (r) expect(encodeSw8(r)).toBeDefined();
+        if (r !== undefined) expect(encodeSw8(r)).toBe((v as string).trim());
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
+    );
+    // The property above is not vacuous: valid headers, padded with whitespace, pass it.
+    fc.assert(
+      fc.property(fields, fc.constantFrom('', ' ', '\t'), (f, pad) => {
+        const v = pad + encodeSw8(f)! + pad;
+        expect(encodeSw8(decodeSw8(v)!)).toBe(v.trim());
+      }),
+    );
+  });
+
+  it('rejects every near-valid corruption of a valid header', () => {
+    const strings = [1, 2, 4, 5, 6, 7];
+    const corrupt: Record<string, (parts: string[], at: number, seed: number) => void> = {
+      flag: (p, _at, seed) => void (p[0] = ['2', '', '10', 'x', 'true', '1 '][seed % 6]!),
+      'drop a field': (p, at) => void p.splice(at % 8, 1),
+      'add a field': (p, at) => void p.splice(at % 9, 0, p[at % 8]!),
+      'span id': (p, _at, seed) => void (p[3] = ['0' + p[3], '+' + p[3], p[3] + 'x', '2147483648', '', ' ' + p[3], '1e3', '٣'][seed % 8]!),
+      'append to a field': (p, at, seed) => void (p[strings[at % 6]!]! += 'A=='.slice(0, (seed % 3) + 1)),
+      'bad character': (p, at, seed) => {
+        const i = strings[at % 6]!;
+        const pos = seed % p[i]!.length;
+        p[i] = p[i]!.slice(0, pos) + '!_.* \n'[seed % 6] + p[i]!.slice(pos + 1);
+      },
+      'pad bits or padding': (p, at, seed) => {
+        const i = strings[at % 6]!;
+        const v = p[i]!;
+        const pads = v.endsWith('==') ? 2 : v.endsWith('=') ? 1 : 0;
+        if (pads === 0) p[i] = v + '=';
+        else if (seed % 2) p[i] = v.slice(0, -1); // drop one '='
+        else p[i] = v.slice(0, v.length - pads - 1) + (pads === 2 ? 'B' : 'Z') + v.slice(v.length - pads); // non-zero pad bits
+      },
+      'empty field': (p, at) => void (p[strings[at % 6]!] = ''),
+      'invalid UTF-8': (p, at, seed) => void (p[strings[at % 6]!] = Buffer.from([[0xff], [0xc3], [0xed, 0xa0, 0x80], [0x41, 0x80]][seed % 4]!).toString('base64')),
+      'id over 150 characters': (p, at) => void (p[1 + (at % 2)] = b64('i'.repeat(151 + (at % 50)))),
+      '2 KB or more': (p) => void (p[6] = b64('e'.repeat(1600))),
+    };
+    fc.assert(
+      fc.property(fields, fc.constantFrom(...Object.keys(corrupt)), fc.nat(), fc.nat(), (f, kind, at, seed) => {
+        const parts = encodeSw8(f)!.split('-');
+        corrupt[kind]!(parts, at, seed);
+        const v = parts.join('-');
+        expect(decodeSw8(v), `${kind}: ${v}`).toBeUndefined();
+      }),
+      { numRuns: 3000 },
     );
   });
   it('refuses to encode empty fields, bad span ids and values of 2 KB or more', () => {
