@@ -127,6 +127,8 @@ function watch(span: Span, req: ClientRequest, threshold: number): void {
     req.prependListener('response', onResponse);
     req.on('error', onError);
     req.once('timeout', () => {
+      // A timeout can fire after the response ended the span (and its segment was sent).
+      if (done) return;
       span.error().log({ event: 'error', 'error.kind': 'Timeout', message: 'request timed out' });
     });
     req.once('close', () => {
