@@ -96,8 +96,9 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
       // fetch (very old browsers) sends fail and are counted; the agent itself still runs.
       transport: (http ? httpTransport : grpcWebTransport)(g.fetch?.bind(g), self),
       encode: (http ? JSON.stringify : encodeSegment) as never,
-      flushIntervalMs: options.flushIntervalMs ?? 3000,
-      maxQueueSize: options.maxQueueSize ?? 500,
+      // `+`: data-* attributes arrive as text; no or no numeric value takes the default.
+      flushIntervalMs: +options.flushIntervalMs! || 3000,
+      maxQueueSize: +options.maxQueueSize! || 500,
       maxQueueBytes: 2 << 20,
       // With framing, one batch fits the 64 KiB keepalive budget.
       maxBatchBytes: 60_000,

@@ -48,6 +48,14 @@ describe('browser agent (logic, stubbed fetch)', () => {
     expect(currentAgent()).toBeUndefined();
   });
 
+  it('takes numeric options given as text, as the script tag passes data-* attributes', async () => {
+    // A queue of 2 (flushing only on demand): the third and fourth segments are dropped.
+    agent = start({ service: 'web', maxQueueSize: '2', flushIntervalMs: '600000' } as never);
+    for (let i = 0; i < 4; i++) await fetch('/text-option-' + i);
+    const stats = (agent.reporter as unknown as { stats: { queued: number; dropped: number } }).stats;
+    expect(stats).toMatchObject({ queued: 2, dropped: 2 });
+  });
+
   it('start() throws only for a missing service; other bad options fall back to defaults', async () => {
     for (const bad of [undefined, {}, { service: '' }, { service: '  ' }, { service: 42 }]) expect(() => start(bad as never)).toThrow(TypeError);
     expect(currentAgent()).toBeUndefined();
