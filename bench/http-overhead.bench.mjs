@@ -248,9 +248,10 @@ if (env.BENCH_RSS !== '0') {
   const dead = `127.0.0.1:${await closedPort()}`;
   const mb = (b) => (b / 1048576).toFixed(0);
   console.log(`\n### RSS under load (${RSS_DURATION} s) with the collector down\n`);
-  console.log('| agent | start MB | peak MB | end MB | req/s |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
-  for (const v of ALL.filter((x) => (x.id === 'ours' && built) || x.id === 'swjs')) {
+  console.log('| agent | start MB | peak MB | end MB | heap at end MB | req/s |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  // No agent first: what the service itself grows to under this load is the baseline.
+  for (const v of ALL.filter((x) => x.id === 'none' || (x.id === 'ours' && built) || x.id === 'swjs')) {
     const app = start('./apps/app.mjs', { VARIANT: v.id, SINK: dead });
     try {
       const port = await ready(app);
@@ -259,10 +260,11 @@ if (env.BENCH_RSS !== '0') {
       const timer = setInterval(() => ask(app, 'cpu', 'cpu').then((m) => samples.push(m.rss), () => {}), 1000);
       const r = await load(`http://127.0.0.1:${port}/api`, RSS_DURATION);
       clearInterval(timer);
-      const end = (await ask(app, 'cpu', 'cpu')).rss;
+      const last = await ask(app, 'cpu', 'cpu');
+      const end = last.rss;
       const peak = Math.max(...samples, end);
-      rss.push({ agent: v.name, start: first, peak, end, samples, rps: r.requests.total / RSS_DURATION });
-      console.log(`| ${v.name} | ${mb(first)} | ${mb(peak)} | ${mb(end)} | ${(r.requests.total / RSS_DURATION).toFixed(0)} |`);
+      rss.push({ agent: v.name, start: first, peak, end, heapUsed: last.heapUsed, samples, rps: r.requests.total / RSS_DURATION });
+      console.log(`| ${v.name} | ${mb(first)} | ${mb(peak)} | ${mb(end)} | ${mb(last.heapUsed)} | ${(r.requests.total / RSS_DURATION).toFixed(0)} |`);
     } finally {
       await stop(app);
     }
@@ -279,10 +281,12 @@ const machine = {
   loadAverageAtEnd: os.loadavg(),
 };
 mkdirSync(here('./results'), { recursive: true });
+// A fixed-rate run keeps its own file, so it never overwrites the saturating one.
+const resultFile = `./results/http-overhead${RATE > 0 ? `-rate${RATE}` : ''}.json`;
 writeFileSync(
-  here('./results/http-overhead.json'),
+  here(resultFile),
   JSON.stringify({ date: new Date().toISOString(), machine, duration: DURATION, warmup: WARMUP, rounds: ROUNDS, connections: 10, rate: RATE || undefined, rows, rss, runs }, null, 2) + '\n',
 );
-console.log('\n(results written to bench/results/http-overhead.json)');
+console.log(`\n(results written to bench/${resultFile.slice(2)})`);
 for (const c of [swSink, otlpSink, down]) c.kill();
 process.exit(0);

@@ -81,7 +81,8 @@ server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }
 process.on('message', async (m) => {
   if (m === 'cpu') {
     const u = process.cpuUsage();
-    process.send({ cpu: u.user + u.system, user: u.user, system: u.system, served, rss: process.memoryUsage().rss });
+    const mem = process.memoryUsage();
+    process.send({ cpu: u.user + u.system, user: u.user, system: u.system, served, rss: mem.rss, heapUsed: mem.heapUsed });
   } else if (m === 'exit') {
     process.exit(0);
   } else if (m === 'flush') {
