@@ -30,7 +30,7 @@ export function wrap<O, K extends keyof O>(o: O, k: K, make: (original: O[K]) =>
 /** The target as `host:port`, port always present, byte-identical to sw8 field 8. */
 export function peerOf(url: URL): string {
   // url.host already brackets IPv6 and carries any non-default port.
-  return url.port ? url.host : url.host + (url.protocol === 'https:' ? ':443' : ':80');
+  return url.port ? url.host : url.host + ':' + (url.protocol === 'https:' ? 443 : 80);
 }
 
 /** The URL for the `url` tag: no credentials, no fragment, sensitive query values as `***`. */

@@ -231,9 +231,11 @@ export class BatchReporter<T> implements Reporter {
     this.sending.add(p);
     void p.then((ok) => {
       this.sending.delete(p);
-      // After a failure the next attempt waits for the backoff (schedule honours retryAt).
-      if (ok) this.pump();
-      else this.schedule(0);
+      // After a success a full batch goes at once, a partial one waits for the interval:
+      // sending whatever arrived during the round trip would turn a busy service's
+      // segments into hundreds of tiny calls a second. After a failure the next attempt
+      // waits for the backoff (schedule honours retryAt).
+      this.schedule(ok && this.queue.length < this.o.maxBatchSize ? this.o.flushIntervalMs : 0);
     });
   }
 

@@ -110,6 +110,46 @@ describe('BatchReporter', () => {
     expect(f.calls.every((c) => c.options.final === false)).toBe(true);
   });
 
+  it('after a send, a partial batch waits for the interval and a full one goes at once', async () => {
+    // Busy services: segments that arrive during a send's round trip must not each start
+    // a tiny call of their own as soon as it returns.
+    const sent: Array<{ batch: string[]; at: number }> = [];
+    let release = () => {};
+    const transport = {
+      send: (batch: string[]) => {
+        sent.push({ batch, at: Date.now() });
+        return new Promise<void>((r) => (release = r));
+      },
+    };
+    const r = new BatchReporter({ transport, encode: (s) => s.traceId, sizeOf: (s) => s.length, flushIntervalMs: 300, maxBatchSize: 4 });
+    r.report(seg('a'));
+    await sleep(350);
+    expect(sent.map((c) => c.batch)).toEqual([['a']]);
+    r.report(seg('b'));
+    r.report(seg('c'));
+    const answeredAt = Date.now();
+    release();
+    await sleep(100);
+    expect(sent).toHaveLength(1);
+    await sleep(350);
+    expect(sent.map((c) => c.batch)).toEqual([['a'], ['b', 'c']]);
+    expect(sent[1]!.at - answeredAt).toBeGreaterThanOrEqual(250);
+    for (const id of ['d', 'e', 'f', 'g', 'h']) r.report(seg(id));
+    release();
+    await sleep(50);
+    // Four waiting fill a batch: sent without waiting; the fifth waits for the interval.
+    expect(sent.map((c) => c.batch)).toEqual([['a'], ['b', 'c'], ['d', 'e', 'f', 'g']]);
+    release();
+    await sleep(10);
+    // flush() sends at once (its send starts synchronously); answer it, then stop.
+    const flushed = r.flush(1000);
+    release();
+    await flushed;
+    expect(sent.map((c) => c.batch).at(-1)).toEqual(['h']);
+    expect(r.stats).toMatchObject({ sent: 8, queued: 0, failedSends: 0 });
+    await r.shutdown(100);
+  });
+
   it('retries retryable failures with growing delays, then delivers in order', async () => {
     const lines = captureDiag();
     const f = fakeTransport();
