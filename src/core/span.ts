@@ -4,7 +4,7 @@ import { truncate } from './limits.js';
 import { wholeMs } from './ids.js';
 import type { KeyStringValuePair, LogObject, SegmentReference, SpanLayer, SpanObject, SpanType } from './segment.js';
 import { SPAN_LAYER_NUMBER } from './segment.js';
-import { Log, Tag } from './tag.js';
+import { Log, type Tag } from './tag.js';
 
 // The logs and refs of a span that has none: two fewer allocations per span. Frozen, so a
 // bug that pushes to it fails loudly instead of sharing data between spans.
@@ -148,7 +148,9 @@ export class Span {
   tag(tagOrKey: Tag | string, value?: string | number | boolean): this {
     const owner = this.live();
     if (!owner) return this;
-    const isTag = tagOrKey instanceof Tag;
+    // Any object, not only `instanceof Tag`: a Tag from the package's other copy (ESM vs
+    // CommonJS) or a plain `{ key, value }` is a tag too.
+    const isTag = tagOrKey instanceof Object;
     const key: unknown = isTag ? tagOrKey.key : tagOrKey;
     if (!key || typeof key !== 'string') return this;
     let v = toText(isTag ? tagOrKey.value : value);
@@ -172,7 +174,8 @@ export class Span {
       owner.countDrop('droppedLogs');
       return this;
     }
-    const entry = log instanceof Log ? log : new Log(log);
+    // By shape, not `instanceof Log`: a Log from the package's other copy counts too.
+    const entry = Array.isArray((log as Log | undefined)?.fields) ? (log as Log) : new Log(log as Record<string, string>);
     const max = owner.limits.maxLogValueLength;
     const data: KeyStringValuePair[] = [];
     try {

@@ -65,6 +65,27 @@ describe('values String() cannot convert', () => {
     expect(span.isError).toBe(true);
   });
 
+  it('takes a Tag and a Log built by the package\'s other copy (ESM vs CommonJS), by shape', () => {
+    // Another copy's classes: the same shape, not the same constructors.
+    class OtherTag {
+      constructor(readonly key: string, readonly value: string) {}
+    }
+    class OtherLog {
+      constructor(readonly fields: Array<[string, string]>, readonly time?: number) {}
+    }
+    const { tracer, reporter } = fixture();
+    const s = tracer.createTracingContext().createEntrySpan('a');
+    s.tag(new OtherTag('db.type', 'sql') as never).tag({ key: 'plain', value: 'object' } as never);
+    s.log(new OtherLog([['event', 'query']], 1_700_000_000_123) as never);
+    s.end();
+    const span = reporter.segments[0]!.spans[0]!;
+    expect(span.tags).toEqual([
+      { key: 'db.type', value: 'sql' },
+      { key: 'plain', value: 'object' },
+    ]);
+    expect(span.logs).toEqual([{ time: 1_700_000_000_123, data: [{ key: 'event', value: 'query' }] }]);
+  });
+
   it('a Log never throws, whatever its fields', () => {
     const hostile = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
     for (const fields of [null, undefined, 42, hostile]) expect(new Log(fields as never).fields).toEqual([]);
