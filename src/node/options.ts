@@ -125,12 +125,6 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     if (typeof v !== 'string' || v === '') return undefined;
     return /^(1|true|yes|on)$/i.test(v.trim()) ? true : /^(0|false|no|off)$/i.test(v.trim()) ? false : undefined;
   };
-  // An explicit option that is set but not a boolean is a mistake worth saying.
-  const flag = (v: unknown, name: string): boolean | undefined => {
-    if (v === undefined || v === null || typeof v === 'boolean') return v ?? undefined;
-    diag.warn(`option ${name} must be true or false; ignored`);
-    return undefined;
-  };
   // A list option: an array of strings, or (as in the environment) one comma-separated string.
   const list = (v: unknown, name: string): string[] | undefined => {
     if (v === undefined || v === null || v === '') return undefined;
@@ -198,7 +192,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     reporter: reporterOf(user.reporter),
     grpcClient: grpcClientOf(user.grpcClient),
     flushOnExit: flag(user.flushOnExit, 'flushOnExit') ?? true,
-    instrument: instrumentOf(user.instrument, flag),
+    instrument: instrumentOf(user.instrument),
   };
 }
 
@@ -251,7 +245,14 @@ function grpcClientOf(v: unknown): 'http2' | 'grpc-js' {
   return 'http2';
 }
 
-function instrumentOf(v: unknown, flag: (v: unknown, name: string) => boolean | undefined): ResolvedOptions['instrument'] {
+/** An explicit option that is set but not a boolean is a mistake worth saying. */
+function flag(v: unknown, name: string): boolean | undefined {
+  if (v === undefined || v === null || typeof v === 'boolean') return v ?? undefined;
+  diag.warn(`option ${name} must be true or false; ignored`);
+  return undefined;
+}
+
+function instrumentOf(v: unknown): ResolvedOptions['instrument'] {
   const all = { httpServer: true, httpClient: true, fetch: true };
   if (v === undefined || v === null) return all;
   if (typeof v !== 'object' || Array.isArray(v)) {

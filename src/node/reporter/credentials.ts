@@ -18,15 +18,18 @@ export function loadPem(source: PemSource | undefined, what: string): Buffer | u
   }
 }
 
+/** The CA, client certificate and key of `tls`, each loaded by {@link loadPem}. */
+export function loadTls(tls: { ca?: PemSource; cert?: PemSource; key?: PemSource } | undefined): { ca?: Buffer; cert?: Buffer; key?: Buffer } {
+  return { ca: loadPem(tls?.ca, 'ca'), cert: loadPem(tls?.cert, 'cert'), key: loadPem(tls?.key, 'key') };
+}
+
 /** gRPC channel credentials: plain, TLS with system or custom roots, or mutual TLS. */
 export function channelCredentials(
   secure: boolean,
   tls: { ca?: PemSource; cert?: PemSource; key?: PemSource } | undefined,
 ): grpc.ChannelCredentials {
   if (!secure && !tls) return grpc.credentials.createInsecure();
-  const ca = loadPem(tls?.ca, 'ca');
-  const cert = loadPem(tls?.cert, 'cert');
-  const key = loadPem(tls?.key, 'key');
+  const { ca, cert, key } = loadTls(tls);
   const pair = cert && key;
   return grpc.credentials.createSsl(ca ?? null, pair ? key : null, pair ? cert : null);
 }

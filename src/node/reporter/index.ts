@@ -4,7 +4,7 @@ import type { BatchReporterStats, Reporter, SegmentObject } from '../../core/ind
 import { BatchReporter } from '../../core/index.js';
 import { encodeSegmentWith } from '../../core/encode/segment-codec.js';
 import { SlabWriter } from './slab-writer.js';
-import { channelCredentials, loadPem, type PemSource } from './credentials.js';
+import { channelCredentials, loadTls, type PemSource } from './credentials.js';
 import type { GrpcCaller } from './grpc-caller.js';
 import { GrpcJsCaller, GrpcSegmentTransport } from './grpc-transport.js';
 import { Http2Caller } from './h2-transport.js';
@@ -99,11 +99,7 @@ function httpReporter(options: NodeReporterOptions, common: QueueSettings): Node
   const scheme = options.secure ? 'https://' : 'http://';
   const base = /^https?:\/\//.test(options.collector) ? options.collector : scheme + options.collector;
   const headers: Record<string, string> = options.authentication ? { authentication: options.authentication } : {};
-  const transport = new HttpSegmentTransport(base, headers, {
-    ca: loadPem(options.tls?.ca, 'ca'),
-    cert: loadPem(options.tls?.cert, 'cert'),
-    key: loadPem(options.tls?.key, 'key'),
-  });
+  const transport = new HttpSegmentTransport(base, headers, loadTls(options.tls));
   const batches = new BatchReporter<string>({
     ...common,
     name: 'HTTP reporter',
@@ -126,7 +122,7 @@ function grpcReporter(options: NodeReporterOptions, common: QueueSettings): Node
           address: options.collector,
           secure: options.secure === true || options.tls !== undefined,
           authentication: options.authentication,
-          tls: { ca: loadPem(options.tls?.ca, 'ca'), cert: loadPem(options.tls?.cert, 'cert'), key: loadPem(options.tls?.key, 'key') },
+          tls: loadTls(options.tls),
         });
   const writer = new SlabWriter(4096);
   const batches = new BatchReporter<Uint8Array>({
