@@ -69,48 +69,55 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
     for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
     return replyToReport(res, undefined, contentType, new ReportError(404, `unknown method ${path}`));
   }
-  if (!isApiPath(path)) return json(res, 404, { error: `unknown path ${path}` });
+  const get = GET.get(path) ?? (path.startsWith(TRACE_PREFIX) && path.length > TRACE_PREFIX.length ? traceById : undefined);
+  if (!get) return json(res, 404, { error: `unknown path ${path}` });
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: `${path} takes GET` });
-  if (path === '/' || path === '/index.html') {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(VIEWER_HTML);
-    return;
-  }
-  if (path === '/api/traces') {
-    const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 200) || 200));
-    return json(res, 200, store.list(limit));
-  }
-  if (path.startsWith('/api/traces/')) {
-    let id: string;
-    try {
-      id = decodeURIComponent(path.slice('/api/traces/'.length));
-    } catch {
-      return json(res, 400, { error: `${path}: the trace id is not valid percent-encoding` });
-    }
-    const trace = store.traces.get(id);
-    if (!trace) return json(res, 404, { error: `no trace ${id}` });
-    // Segments stay in OAP's JSON form; problems found per segment travel beside them.
-    return json(res, 200, { traceId: id, segments: trace.segments, summary: store.summary(trace), segmentProblems: Object.fromEntries(trace.segmentProblems), problems: store.problemList(trace) });
-  }
-  if (path === '/api/services') {
-    const services = new Map<string, { service: string; instances: unknown[] }>();
-    for (const inst of store.instances.values()) {
-      const s = services.get(inst.service) ?? { service: inst.service, instances: [] };
-      s.instances.push({ serviceInstance: inst.serviceInstance, properties: inst.properties, lastSeen: inst.lastSeen });
-      services.set(inst.service, s);
-    }
-    return json(res, 200, [...services.values()]);
-  }
-  if (path === '/api/stats') return json(res, 200, { ...store.counts, traces: store.traces.size, instances: store.instances.size, bytes: store.bytes, maxBytes: store.maxBytes });
-  if (path === '/api/logs') return json(res, 200, store.logs);
-  if (path === '/api/meters') return json(res, 200, store.meters);
-  if (path === '/api/browser/errors') return json(res, 200, store.browserErrors);
-  json(res, 404, { error: `unknown path ${path}` });
+  get(store, res, url);
 }
 
-const API_PATHS = new Set(['/', '/index.html', '/api/traces', '/api/services', '/api/stats', '/api/logs', '/api/meters', '/api/browser/errors']);
+type Get = (store: TraceStore, res: ServerResponse, url: URL) => void;
 
-/** The GET paths: the viewer and the JSON API. */
-function isApiPath(path: string): boolean {
-  return API_PATHS.has(path) || (path.startsWith('/api/traces/') && path.length > '/api/traces/'.length);
-}
+const TRACE_PREFIX = '/api/traces/';
+
+// GET /api/traces/<id>.
+const traceById: Get = (store, res, url) => {
+  const path = url.pathname;
+  let id: string;
+  try {
+    id = decodeURIComponent(path.slice(TRACE_PREFIX.length));
+  } catch {
+    return json(res, 400, { error: `${path}: the trace id is not valid percent-encoding` });
+  }
+  const trace = store.traces.get(id);
+  if (!trace) return json(res, 404, { error: `no trace ${id}` });
+  // Segments stay in OAP's JSON form; problems found per segment travel beside them.
+  json(res, 200, { traceId: id, segments: trace.segments, summary: store.summary(trace), segmentProblems: Object.fromEntries(trace.segmentProblems), problems: store.problemList(trace) });
+};
+
+const viewer: Get = (_store, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(VIEWER_HTML);
+};
+
+/** The GET paths: the viewer and the JSON API (besides {@link traceById}). */
+const GET = new Map<string, Get>([
+  ['/', viewer],
+  ['/index.html', viewer],
+  ['/api/traces', (store, res, url) => json(res, 200, store.list(Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 200) || 200))))],
+  [
+    '/api/services',
+    (store, res) => {
+      const services = new Map<string, { service: string; instances: unknown[] }>();
+      for (const inst of store.instances.values()) {
+        const s = services.get(inst.service) ?? { service: inst.service, instances: [] };
+        s.instances.push({ serviceInstance: inst.serviceInstance, properties: inst.properties, lastSeen: inst.lastSeen });
+        services.set(inst.service, s);
+      }
+      json(res, 200, [...services.values()]);
+    },
+  ],
+  ['/api/stats', (store, res) => json(res, 200, { ...store.counts, traces: store.traces.size, instances: store.instances.size, bytes: store.bytes, maxBytes: store.maxBytes })],
+  ['/api/logs', (store, res) => json(res, 200, store.logs)],
+  ['/api/meters', (store, res) => json(res, 200, store.meters)],
+  ['/api/browser/errors', (store, res) => json(res, 200, store.browserErrors)],
+]);
