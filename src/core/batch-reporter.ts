@@ -261,13 +261,21 @@ export class BatchReporter<T> implements Reporter {
         if (!this.failing) diag.warn(`${this.o.name}: sending failed (${describe(err)}); ${retryable ? 'will retry' : 'batch dropped'}`);
         this.failing = true;
         this.failures++;
-        const base = Math.min(this.o.maxRetryDelayMs, this.o.retryDelayMs * 2 ** Math.min(this.failures - 1, 16));
-        // Full jitter on the upper half: agents restarted together do not retry together.
-        this.retryAt = Date.now() + base / 2 + Math.random() * (base / 2);
+        this.retryAt = Date.now() + retryDelay(this.o.retryDelayMs, this.o.maxRetryDelayMs, this.failures);
       }
     })();
     return p.then(() => ok);
   }
+}
+
+/**
+ * @internal The wait after the `failures`-th failure in a row: `firstMs` doubled per
+ * failure up to `maxMs`, with full jitter on the upper half, so agents restarted
+ * together do not retry together.
+ */
+export function retryDelay(firstMs: number, maxMs: number, failures: number): number {
+  const base = Math.min(maxMs, firstMs * 2 ** Math.min(failures - 1, 16));
+  return base / 2 + Math.random() * (base / 2);
 }
 
 function describe(err: unknown): string {

@@ -1,3 +1,5 @@
+import { retryDelay } from '../../core/batch-reporter.js';
+
 /**
  * Lets best-effort calls through while the collector answers, and holds them back while it
  * does not: after a failure nothing goes for a backoff window (doubling per failed probe,
@@ -46,7 +48,6 @@ export class Backoff {
     if (!this.probing && this.failures > 0 && now < this.retryAt) return;
     this.probing = false;
     this.failures++;
-    const base = Math.min(this.maxMs, this.baseMs * 2 ** Math.min(this.failures - 1, 16));
-    this.retryAt = now + base / 2 + Math.random() * (base / 2);
+    this.retryAt = now + retryDelay(this.baseMs, this.maxMs, this.failures);
   }
 }
