@@ -1,0 +1,98 @@
+// The one patch helper of Node and browser instrumentations. Platform-free: it needs only
+// Object.defineProperty and diag, so the browser bundle and Node share it.
+import { diag } from './diag.js';
+
+/** Marks our wrappers (shared by every copy of the package: ESM, CJS, script tag). */
+const ORIGINAL = Symbol.for('skywalking-tracing.original');
+
+// Patched functions have arbitrary signatures; callers cast at their boundary.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (this: any, ...args: any[]) => any;
+
+/** The function a wrapper replaced, when `fn` is one of ours; otherwise undefined. */
+export function originalOf(fn: unknown): AnyFunction | undefined {
+  return typeof fn === 'function' ? ((fn as { [ORIGINAL]?: AnyFunction })[ORIGINAL] ?? undefined) : undefined;
+}
+
+/**
+ * A set of patches that live and die together, one per agent. Each wrapper checks
+ * {@link Patches.on} on every call, so once the set is {@link Patches.restore | restored}
+ * a wrapper that could not be taken out (another library wrapped it since, and keeps
+ * calling it) passes straight through to the original.
+ */
+export class Patches {
+  /** False after {@link restore}: every wrapper of this set passes through. */
+  on = true;
+  private readonly undo: Array<() => void> = [];
+
+  /**
+   * Replaces `target[name]` with `wrap(original)`. Never throws: a missing function, one
+   * that is already ours, a locked (non-writable, non-configurable) property or a `wrap`
+   * that throws leave the property as it was; the locked case and a throwing `wrap` get
+   * a diagnostic. Returns whether the patch is in place.
+   */
+  method(target: object | null | undefined, name: string, wrap: (original: AnyFunction) => AnyFunction): boolean {
+    try {
+      if (!this.on || target == null) return false;
+      const t = target as Record<string, unknown>;
+      const current = t[name];
+      if (typeof current !== 'function' || originalOf(current)) return false;
+      const own = Object.getOwnPropertyDescriptor(target, name);
+      const inner = wrap(current as AnyFunction);
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
+      const set = this;
+      const wrapper = function (this: unknown): unknown {
+        // `arguments` rather than rest parameters: no array is allocated on the hot path.
+        // eslint-disable-next-line prefer-rest-params
+        return (set.on ? inner : (current as AnyFunction)).apply(this, arguments as unknown as unknown[]);
+      };
+      Object.defineProperty(wrapper, ORIGINAL, { value: current });
+      // Keep what feature checks read: the function's name and arity.
+      Object.defineProperty(wrapper, 'name', { value: (current as AnyFunction).name, configurable: true });
+      Object.defineProperty(wrapper, 'length', { value: (current as AnyFunction).length, configurable: true });
+      if (!put(target, name, own, wrapper)) {
+        diag.warn(`${name} is locked (not writable); it stays untraced`);
+        return false;
+      }
+      this.undo.push(() => {
+        // Someone wrapped it since: their wrapper keeps calling ours, which now passes through.
+        if (t[name] !== wrapper) return;
+        // Exactly what was there: an own property (data or accessor) or nothing, so the inherited one shows again.
+        if (own?.configurable) Object.defineProperty(target, name, own);
+        else if (own) t[name] = own.value;
+        else delete t[name];
+      });
+      return true;
+    } catch (err) {
+      diag.warn(`could not instrument ${name}`, err);
+      return false;
+    }
+  }
+
+  /** Turns every wrapper into a pass-through and puts back the originals still under ours. Never throws. */
+  restore(): void {
+    this.on = false;
+    for (const u of this.undo.splice(0).reverse())
+      try {
+        u();
+      } catch {
+        // A property locked since then keeps our wrapper, which now passes through.
+      }
+  }
+}
+
+// Puts `value` at target[name], keeping the property's enumerability; false when locked.
+function put(target: object, name: string, own: PropertyDescriptor | undefined, value: unknown): boolean {
+  if (own && !own.configurable) {
+    if (!own.writable) return false;
+    (target as Record<string, unknown>)[name] = value;
+    return (target as Record<string, unknown>)[name] === value;
+  }
+  try {
+    Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: own?.enumerable ?? false });
+    return true;
+  } catch {
+    // A frozen or non-extensible target.
+    return false;
+  }
+}
