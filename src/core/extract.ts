@@ -1,8 +1,18 @@
 import type { Extractable } from './carrier.js';
 import type { SegmentReference } from './segment.js';
-import type { Span } from './span.js';
-import type { TracingContext } from './tracing-context.js';
 import { decodeCorrelation, decodeSw8, decodeSw8x, SW8, SW8_CORRELATION, SW8_X } from './sw8.js';
+
+/** What {@link Extracted.enter} needs of a context: only these, so this module depends on no context type. */
+export interface EnteredContext {
+  setCorrelation(key: string, value: string): unknown;
+  setSkipAnalysis(): unknown;
+}
+
+/** What {@link Extracted.enter} needs of the new entry span. */
+export interface EnteredSpan {
+  readonly startTime: number;
+  tag(key: string, value: string): unknown;
+}
 
 /** What an incoming request's propagation headers carried. Internal: not part of the stable API. */
 export interface Extracted {
@@ -13,7 +23,7 @@ export interface Extracted {
    * its new entry span. Here rather than in the context, so a bundle that never reads
    * headers (the browser's) carries none of it.
    */
-  enter(context: TracingContext, span: Span): void;
+  enter(context: EnteredContext, span: EnteredSpan): void;
 }
 
 /**
