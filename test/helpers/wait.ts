@@ -1,0 +1,52 @@
+// Waiting in tests: on a condition, with a deadline, never on the clock alone. A timeout names
+// what was awaited, so a red run says what did not happen rather than "timed out".
+
+/** Resolves after `ms`. Only for pacing a load (never to wait for something to happen). */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls `fn` every 10 ms until it returns a truthy value, which it resolves with. After `ms`
+ * (default 10 s: a busy machine is slow, a broken one never answers) it throws, naming
+ * `what` (default: the function's source) and the last value or error seen.
+ */
+export async function waitFor<T>(fn: () => T | undefined | null | false, ms = 10_000, what?: string): Promise<T> {
+  const until = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = fn();
+      if (v) return v;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what ?? fn.toString()} (last: ${describe(last)})`);
+    await sleep(10);
+  }
+}
+
+/** Like {@link waitFor} for an async check. */
+export async function waitForAsync<T>(fn: () => Promise<T | undefined | null | false>, ms = 10_000, what?: string): Promise<T> {
+  const until = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what ?? fn.toString()} (last: ${describe(last)})`);
+    await sleep(10);
+  }
+}
+
+function describe(v: unknown): string {
+  if (v instanceof Error) return `${v.name}: ${v.message}`;
+  try {
+    return JSON.stringify(v)?.slice(0, 200) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
