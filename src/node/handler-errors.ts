@@ -8,8 +8,12 @@ const ERROR = Symbol('skywalking-tracing.handler-error');
 type Req = IncomingMessage & { [ERROR]?: unknown };
 
 function note(req: unknown, err: unknown): void {
-  // The last one wins: an error handler that replaces the error hands on the one the response reports.
-  if (req && typeof req === 'object' && err != null) (req as Req)[ERROR] = err;
+  try {
+    // The last one wins: an error handler that replaces the error hands on the one the response reports.
+    if (req && typeof req === 'object' && err != null) (req as Req)[ERROR] = err;
+  } catch {
+    // A frozen request: a channel subscriber's throw would become an uncaught exception.
+  }
 }
 
 /** The error a handler of `req` threw or rejected with, as its framework reported it; undefined if none. */
