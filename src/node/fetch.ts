@@ -2,9 +2,10 @@ import dc from 'node:diagnostics_channel';
 import { ComponentId, diag } from '../core/index.js';
 import type { Span, Tracer } from '../core/index.js';
 import { parentFor, traceStorage } from './context.js';
-import { hostPort, pathOf, redactedUrl } from './http-utils.js';
+import { pathOf, redactUrl } from '../core/redact.js';
 import type { ResolvedOptions } from './options.js';
 import { applyRoute } from './routes.js';
+import { hostPort } from './targets.js';
 import { isSuppressed } from './suppress.js';
 
 // The shape of undici's request object in its diagnostics messages (Node 20: undici 6).
@@ -41,7 +42,7 @@ export function instrumentFetch(tracer: Tracer, options: ResolvedOptions): () =>
       const span = context.createExitSpan(pathOf(request.path) || '/', parent, peer, injectable);
       span.setComponent(ComponentId.HttpClient).setLayer('Http');
       span.tag('http.method', request.method);
-      span.tag('url', redactedUrl(`${origin.protocol}//${peer}`, request.path));
+      span.tag('url', redactUrl(`${origin.protocol}//${peer}`, request.path));
       spans.set(request, span);
     } catch (err) {
       diag.once('error', 'fetch-start', 'tracing a fetch failed; sent untraced', err);

@@ -4,11 +4,12 @@ import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOption
 import { syncBuiltinESMExports } from 'node:module';
 import { ComponentId, diag } from '../core/index.js';
 import type { Injectable, Span, Tracer } from '../core/index.js';
+import { Patches } from '../core/patch.js';
+import { pathOf, redactUrl } from '../core/redact.js';
 import { parentFor, traceStorage } from './context.js';
-import { hostPort, pathOf, redactedUrl, splitTarget } from './http-utils.js';
 import type { ResolvedOptions } from './options.js';
-import { patchMethod } from './patch.js';
 import { applyRoute } from './routes.js';
+import { hostPort, splitTarget } from './targets.js';
 import { isSuppressed } from './suppress.js';
 
 type RequestFn = (...args: unknown[]) => ClientRequest;
@@ -19,18 +20,18 @@ const PROPAGATION = new Set(['sw8', 'sw8-correlation', 'sw8-x']);
  * Traces `http.request`, `http.get`, `https.request` and `https.get` as Exit spans and
  * writes sw8 into a copy of the request headers. The module objects are patched and
  * re-synced to their ESM views, so `import { request } from 'node:http'` in modules
- * loaded afterwards is traced too. Returns the function that removes the patches.
+ * loaded afterwards is traced too. Returns the function that removes the patches: a
+ * wrapper that another library has wrapped since stays in its chain and passes through.
  */
 export function instrumentHttpClient(tracer: Tracer, options: ResolvedOptions): () => void {
-  const undo = [
-    patchMethod(http, 'request', (orig) => wrapRequest(orig, 'http:', tracer, options)),
-    patchMethod(http, 'get', (orig) => wrapRequest(orig, 'http:', tracer, options)),
-    patchMethod(https, 'request', (orig) => wrapRequest(orig, 'https:', tracer, options)),
-    patchMethod(https, 'get', (orig) => wrapRequest(orig, 'https:', tracer, options)),
-  ];
+  const patches = new Patches();
+  patches.method(http, 'request', (orig) => wrapRequest(orig, 'http:', tracer, options));
+  patches.method(http, 'get', (orig) => wrapRequest(orig, 'http:', tracer, options));
+  patches.method(https, 'request', (orig) => wrapRequest(orig, 'https:', tracer, options));
+  patches.method(https, 'get', (orig) => wrapRequest(orig, 'https:', tracer, options));
   syncBuiltinESMExports();
   return () => {
-    for (const u of undo) u();
+    patches.restore();
     syncBuiltinESMExports();
   };
 }
@@ -78,7 +79,7 @@ function wrapRequest(original: RequestFn, defaultProtocol: string, tracer: Trace
       span = context.createExitSpan(pathOf(pathAndQuery) || '/', parent, peer, injectable);
       span.setComponent(ComponentId.HttpClient).setLayer('Http');
       span.tag('http.method', target.method);
-      span.tag('url', redactedUrl(origin, pathAndQuery));
+      span.tag('url', redactUrl(origin, pathAndQuery));
       if (copy) callArgs = rebuild(copy);
     } catch (err) {
       diag.once('error', 'http-client-start', 'tracing an outgoing request failed; sent untraced', err);

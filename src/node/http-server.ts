@@ -1,15 +1,19 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { ComponentId, diag } from '../core/index.js';
-import type { Span, Tracer, TracingContext } from '../core/index.js';
+import type { Extractable, Span, Tracer, TracingContext } from '../core/index.js';
+import { Patches, type AnyFunction } from '../core/patch.js';
+import { pathOf, redactUrl } from '../core/redact.js';
+import { clientAddress } from './client-address.js';
 import { traceStorage, type ActiveTrace } from './context.js';
-import { clientAddress, hasSuffix, headerExtractable, pathOf, redactedUrl, splitTarget } from './http-utils.js';
+import { handlerError, watchHandlerErrors } from './handler-errors.js';
 import type { ResolvedOptions } from './options.js';
 import { isOwnPath } from './own-paths.js';
 import { applyRoute, trackEntry, watchFastifyRoutes } from './routes.js';
+import { hasSuffix } from './suffixes.js';
+import { splitTarget } from './targets.js';
 import { isSuppressed } from './suppress.js';
-import { patchMethod, type AnyFunction } from './patch.js';
 
 // The trace of a traced request, on its IncomingMessage and ServerResponse.
 const TRACE = Symbol.for('skywalking-tracing.request-trace');
@@ -20,9 +24,12 @@ type Traced = { [TRACE]?: ActiveTrace };
  * top: `Server.prototype.emit('request')` runs the app's handler inside the request's
  * trace, and every event of that request and its response (body `data`/`end`, `finish`,
  * `close`, which the HTTP parser fires outside the handler's async context) runs inside it
- * too. Returns the function that removes the patches.
+ * too. Errors a framework caught from the handler are logged on the entry span of a failed
+ * response (see handler-errors.ts). Returns the function that removes the patches: a
+ * wrapper another library has wrapped since stays in its chain and passes through.
  */
 export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): () => void {
+  const patches = new Patches();
   const wrap = (original: AnyFunction) =>
     // `arguments` is forwarded as is: no rest array on every server event, no closure per request.
     function emit(this: unknown, event: unknown): boolean {
@@ -46,9 +53,9 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
         span.peer = clientAddress(req);
         const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
         span.tag('http.method', method);
-        span.tag('url', redactedUrl(origin ?? (tls ? 'https://' : 'http://') + (req.headers.host ?? 'localhost'), rawUrl));
+        span.tag('url', redactUrl(origin ?? (tls ? 'https://' : 'http://') + (req.headers.host ?? 'localhost'), rawUrl));
         trackEntry(context, span, req);
-        watchResponse(span, context, res, options.errorStatusThreshold);
+        watchResponse(span, context, req, res, options.errorStatusThreshold);
       } catch (err) {
         diag.once('error', 'http-server-start', 'tracing an incoming request failed; request served untraced', err);
         return original.apply(this, arguments as unknown as unknown[]) as boolean;
@@ -59,16 +66,25 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
       (res as Traced)[TRACE] = trace;
       return traceStorage.run(trace, Reflect.apply, original, this, arguments) as boolean;
     };
-  const undo = [
-    patchMethod(http.Server.prototype, 'emit', wrap),
-    patchMethod(https.Server.prototype, 'emit', wrap),
-    // https uses the same request and response classes.
-    patchMethod(http.IncomingMessage.prototype, 'emit', emitInTrace),
-    patchMethod(http.ServerResponse.prototype, 'emit', emitInTrace),
-    watchFastifyRoutes(),
-  ];
+  patches.method(http.Server.prototype, 'emit', wrap);
+  patches.method(https.Server.prototype, 'emit', wrap);
+  // https uses the same request and response classes.
+  patches.method(http.IncomingMessage.prototype, 'emit', emitInTrace);
+  patches.method(http.ServerResponse.prototype, 'emit', emitInTrace);
+  const unsubscribe = [watchFastifyRoutes(), watchHandlerErrors(patches)];
   return () => {
-    for (const u of undo) u();
+    patches.restore();
+    for (const u of unsubscribe) u();
+  };
+}
+
+/** Reads propagation headers from incoming request headers. */
+function headerExtractable(headers: IncomingHttpHeaders): Extractable {
+  return {
+    extract(key) {
+      const v = headers[key];
+      return typeof v === 'string' ? v : Array.isArray(v) ? v[0] : undefined;
+    },
   };
 }
 
@@ -91,7 +107,7 @@ function emitInTrace(original: AnyFunction): AnyFunction {
   };
 }
 
-function watchResponse(span: Span, context: TracingContext, res: ServerResponse, threshold: number): void {
+function watchResponse(span: Span, context: TracingContext, req: IncomingMessage, res: ServerResponse, threshold: number): void {
   let done = false;
   const finish = (aborted: boolean) => {
     if (done) return;
@@ -99,7 +115,9 @@ function watchResponse(span: Span, context: TracingContext, res: ServerResponse,
     try {
       const status = res.statusCode;
       if (res.headersSent || !aborted) span.tag('http.status_code', String(status));
-      if (status >= threshold) span.error();
+      // The handler's error (message, stack) when it made the response fail; an error the
+      // app's own error handler turned into a 4xx is the app's answer, not a failure.
+      if (status >= threshold) span.error(handlerError(req));
       if (aborted) span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'the connection closed before the response finished' });
       // Named after the route template once a router matched (a router's 404s after no
       // route at all), so endpoints stay low-cardinality.

@@ -1,6 +1,7 @@
 // Frameworks on top of node:http: Express and Fastify requests are named by route
 // template, and the ingest handler mounts in Express, Koa, Fastify and plain node:http.
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
@@ -204,6 +205,86 @@ describe('ingest handler forwarding browser data', () => {
       }
     } finally {
       await c.close();
+    }
+  });
+});
+
+describe('handler errors', () => {
+  // The entry span of a request whose handler threw (or rejected) logs the error itself.
+  const errorLog = async (route: string, message: string) => {
+    const seg = await waitFor(() => entry(route));
+    const span = seg.spans[0]!;
+    expect(span.isError, route).toBe(true);
+    expect(span.tags).toContainEqual({ key: 'http.status_code', value: '500' });
+    const fields = Object.fromEntries(span.logs.flatMap((l) => l.data.map((d) => [d.key, d.value])));
+    expect(fields, route).toMatchObject({ event: 'error', 'error.kind': 'Error', message });
+    expect(fields.stack, route).toContain(message);
+    expect(fields.stack, route).toContain('frameworks.test');
+  };
+
+  it('records what an Express handler threw or rejected with on the entry span', async () => {
+    const app = express();
+    app.get('/ex/sync', () => {
+      throw new Error('express sync boom');
+    });
+    app.get('/ex/async', async () => {
+      await Promise.resolve();
+      throw new Error('express async boom');
+    });
+    const url = await listen(http.createServer(app));
+    for (const p of ['/ex/sync', '/ex/async']) expect((await fetch(url + p)).status).toBe(500);
+    await errorLog('GET:/ex/sync', 'express sync boom');
+    await errorLog('GET:/ex/async', 'express async boom');
+  });
+
+  it('leaves an error alone that the app\'s error handler answered below the error threshold', async () => {
+    const app = express();
+    app.get('/ex/recovered', () => {
+      throw new Error('handled');
+    });
+    app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => void res.status(200).send('fine'));
+    const url = await listen(http.createServer(app));
+    expect(await (await fetch(url + '/ex/recovered')).text()).toBe('fine');
+    const span = (await waitFor(() => entry('GET:/ex/recovered'))).spans[0]!;
+    expect(span.isError).toBe(false);
+    expect(span.logs).toEqual([]);
+  });
+
+  it('records what a Fastify handler threw or rejected with on the entry span', async () => {
+    const app = Fastify();
+    app.get('/fy/sync', () => {
+      throw new Error('fastify sync boom');
+    });
+    app.get('/fy/async', async () => {
+      await Promise.resolve();
+      throw new Error('fastify async boom');
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    servers.push({ close: () => app.close() });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    for (const p of ['/fy/sync', '/fy/async']) expect((await fetch(url + p)).status).toBe(500);
+    await errorLog('GET:/fy/sync', 'fastify sync boom');
+    await errorLog('GET:/fy/async', 'fastify async boom');
+  });
+
+  it('records what a Koa middleware threw or rejected with on the entry span (Koa loaded before and after start)', async () => {
+    // A second copy of Koa, loaded after the agent started (the usual order in an app).
+    const require = createRequire(import.meta.url);
+    for (const k of Object.keys(require.cache)) if (/[\\/]koa[\\/]lib[\\/]/.test(k)) delete require.cache[k];
+    const LateKoa = require('koa') as typeof Koa;
+    expect(LateKoa).not.toBe(Koa);
+    for (const [name, K] of [['early', Koa], ['late', LateKoa]] as const) {
+      const app = new K();
+      app.silent = true;
+      app.use(async (ctx) => {
+        if (ctx.path.endsWith('/sync')) throw new Error(`koa ${name} sync boom`);
+        await Promise.resolve();
+        throw new Error(`koa ${name} async boom`);
+      });
+      const url = await listen(http.createServer(app.callback()));
+      for (const p of ['sync', 'async']) expect((await fetch(`${url}/koa-${name}/${p}`)).status).toBe(500);
+      await errorLog(`GET:/koa-${name}/sync`, `koa ${name} sync boom`);
+      await errorLog(`GET:/koa-${name}/async`, `koa ${name} async boom`);
     }
   });
 });
