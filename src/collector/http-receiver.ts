@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkReportLimits, decodeContentEncoding, decodeReport, grpcWebMode, readBody, replyToReport, ReportError, reportRoute } from '../server/index.js';
+import { grpcWebMode, receiveReport, replyToReport, ReportError, reportRoute } from '../server/index.js';
 import type { TraceStore } from './store.js';
 import { VIEWER_HTML } from './viewer-page.js';
 
@@ -42,24 +42,17 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
   const route = reportRoute(path, { browserGrpcWeb: true });
   const contentType = String(req.headers['content-type'] ?? '');
   if (route) {
-    if (req.method !== 'POST') return json(res, 405, { error: `${path} takes POST` });
     for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
-    try {
-      const raw = await readBody(req, maxBodyBytes);
-      const body = await decodeContentEncoding(raw, req.headers['content-encoding'], maxBodyBytes);
-      const got = decodeReport(route, path, contentType, body);
-      if (got.kind === 'segments') {
-        const over = checkReportLimits(got.segments);
-        if (over) throw new ReportError(413, over);
-        store.addSegments(got.segments);
-      } else if (got.kind === 'instance') store.addInstance(got.service, got.serviceInstance, got.properties);
-      else if (got.path.startsWith('/browser/errorLog')) store.addBrowserErrors(got.items);
-      else store.addBrowserPerf(got.items.length);
-      replyToReport(res, route, contentType);
-    } catch (err) {
-      store.counts.rejected++;
-      replyToReport(res, route, contentType, err instanceof ReportError ? err : new ReportError(400, String(err)));
-    }
+    const refused = await receiveReport(req, res, route, path, {
+      maxBodyBytes,
+      accept: (got) => {
+        if (got.kind === 'segments') store.addSegments(got.segments);
+        else if (got.kind === 'instance') store.addInstance(got.service, got.serviceInstance, got.properties);
+        else if (got.path.startsWith('/browser/errorLog')) store.addBrowserErrors(got.items);
+        else store.addBrowserPerf(got.items.length);
+      },
+    });
+    if (refused) store.counts.rejected++;
     return;
   }
   // A gRPC-web call to a method this collector does not serve: UNIMPLEMENTED, as a gRPC-web

@@ -19,5 +19,9 @@ export {
 export type { Command, InstanceReport } from './proto.js';
 export { normaliseSegment, parseSegmentsJson, SegmentFormatError } from './segments.js';
 export { saneSpanTimes, validateSegment } from './validate.js';
-export { decodeContentEncoding, decodeReport, grpcWebMode, readBody, replyToReport, ReportError, reportRoute } from './receive.js';
+export { decodeContentEncoding, decodeReport, grpcWebMode, isJsonType, mediaType, readBody, replyToReport, ReportError, reportRoute } from './receive.js';
+export { receiveReport } from './receive-pipeline.js';
+export type { ReceiveOptions } from './receive-pipeline.js';
+export { scanJson, scanSegmentsProto } from './scan.js';
+export type { ProtoScanLimits, ScanLimits, ScanRefusal } from './scan.js';
 export type { Received, ReportRoute, ReportRouteOptions } from './receive.js';

@@ -1,7 +1,8 @@
 import protobuf from 'protobufjs';
 import type { KeyStringValuePair, SegmentObject } from '../core/index.js';
 import { PROTO_DESCRIPTOR } from './proto-descriptor.js';
-import { normaliseSegment } from './segments.js';
+import { scanSegmentsProto } from './scan.js';
+import { normaliseSegment, SegmentFormatError } from './segments.js';
 
 let root: protobuf.Root | undefined;
 
@@ -35,13 +36,23 @@ export function encodeMessage(type: string, value: Record<string, unknown>): Uin
   return t.encode(t.fromObject(value)).finish();
 }
 
-/** Decodes `SegmentObject` bytes into core's JSON form. Throws on malformed bytes. */
+// protobufjs reads an int32 field from a wider varint by keeping its low 32 bits
+// (4294967303 becomes 7): check the raw varints first, so such input is refused by name.
+const NO_COUNT_LIMIT = { segments: Infinity, spans: Infinity, nested: Infinity };
+function checkInt32(bytes: Uint8Array, single: boolean): void {
+  const refusal = scanSegmentsProto(bytes, NO_COUNT_LIMIT, single);
+  if (refusal) throw new SegmentFormatError(refusal.message);
+}
+
+/** Decodes `SegmentObject` bytes into core's JSON form. Throws on malformed bytes and out-of-range integers. */
 export function decodeSegmentObject(bytes: Uint8Array): SegmentObject {
+  checkInt32(bytes, true);
   return normaliseSegment(decodeMessage('SegmentObject', bytes));
 }
 
-/** Decodes `SegmentCollection` bytes into core's JSON form. Throws on malformed bytes. */
+/** Decodes `SegmentCollection` bytes into core's JSON form. Throws on malformed bytes and out-of-range integers. */
 export function decodeSegmentCollection(bytes: Uint8Array): SegmentObject[] {
+  checkInt32(bytes, false);
   const list = decodeMessage('SegmentCollection', bytes).segments;
   return Array.isArray(list) ? list.map((s) => normaliseSegment(s)) : [];
 }

@@ -4,6 +4,10 @@ import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { SegmentObject } from '../core/index.js';
 import { encodeGrpcWebResponse, GrpcWebFormatError, parseGrpcWebFrames } from './grpc-web.js';
 import { decodeMessage, decodeSegmentCollection, decodeSegmentObject, EMPTY_COMMANDS } from './proto.js';
+import { DEFAULT_REPORT_LIMITS } from './limits.js';
+import type { ReportLimits } from './limits.js';
+import { scanJson, scanSegmentsProto } from './scan.js';
+import type { ScanLimits, ScanRefusal } from './scan.js';
 import { parseSegmentsJson, SegmentFormatError } from './segments.js';
 
 /** The report endpoints OAP serves (gRPC-web paths and REST paths), relative to a base. */
@@ -86,15 +90,63 @@ export type Received =
   | { kind: 'instance'; service: string; serviceInstance: string; properties?: Array<{ key: string; value: string }> }
   | { kind: 'browser'; path: string; items: unknown[] };
 
-/** True for gRPC-web content types; `text` for the base64 variant. */
-export function grpcWebMode(contentType: string): { text: boolean } | undefined {
-  const ct = contentType.toLowerCase();
-  if (!ct.startsWith('application/grpc-web')) return undefined;
-  return { text: ct.startsWith('application/grpc-web-text') };
+/** A content type's media type (`type/subtype`), lower-cased, without parameters. */
+export function mediaType(contentType: string): string {
+  const semi = contentType.indexOf(';');
+  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
 }
 
-/** Decodes a report body for `route`. Throws {@link ReportError} with a 4xx status on bad input. */
-export function decodeReport(route: ReportRoute, path: string, contentType: string, body: Buffer): Received {
+// Exactly these, with optional parameters: a lookalike (`application/grpc-webx`,
+// `application/jsonx`, `application/vnd.evil+json`) is not taken for one of them.
+const GRPC_WEB_TYPES: Record<string, { text: boolean }> = {
+  'application/grpc-web': { text: false },
+  'application/grpc-web+proto': { text: false },
+  'application/grpc-web-text': { text: true },
+  'application/grpc-web-text+proto': { text: true },
+};
+
+/** True for gRPC-web content types; `text` for the base64 variant. */
+export function grpcWebMode(contentType: string): { text: boolean } | undefined {
+  const type = mediaType(contentType);
+  return Object.hasOwn(GRPC_WEB_TYPES, type) ? GRPC_WEB_TYPES[type] : undefined;
+}
+
+/**
+ * True for `application/json` (with optional parameters such as charset): what OAP's REST
+ * receivers, our browser agent and skywalking-client-js (fetch, XHR and sendBeacon with a
+ * JSON Blob) send. Nothing else is read as JSON.
+ */
+export function isJsonType(contentType: string): boolean {
+  return mediaType(contentType) === 'application/json';
+}
+
+/** Deepest JSON or protobuf nesting a report may have: a segment array is six levels deep. */
+const MAX_DEPTH = 32;
+
+/** What {@link decodeReport} scans the body against before decoding it. */
+function scanLimitsOf(limits: ReportLimits, segments: boolean): ScanLimits {
+  const nested = Math.max(limits.maxSegmentsPerRequest, limits.maxSpansPerSegment);
+  return { topLevel: segments ? limits.maxSegmentsPerRequest : nested, nested, depth: MAX_DEPTH, noun: segments ? 'segments' : 'items' };
+}
+
+const refuse = (r: ScanRefusal | undefined): void => {
+  if (r) throw new ReportError(r.status, r.message);
+};
+
+/** JSON of a body, scanned first so that refusing it never costs a full decode. */
+function parseJson(body: Buffer, limits: ScanLimits): unknown {
+  refuse(scanJson(body, limits));
+  return JSON.parse(body.toString('utf8')) as unknown;
+}
+
+/**
+ * Decodes a report body for `route`. Counts are scanned before anything is materialised:
+ * a body with more items, spans or nested elements than `limits` allow gets 413 at the cost
+ * of one pass over its bytes. Throws {@link ReportError} with a 4xx status on bad input.
+ */
+export function decodeReport(route: ReportRoute, path: string, contentType: string, body: Buffer, limits: ReportLimits = DEFAULT_REPORT_LIMITS): Received {
+  const segmentScan = scanLimitsOf(limits, true);
+  const protoScan = { segments: limits.maxSegmentsPerRequest, spans: limits.maxSpansPerSegment, nested: segmentScan.nested };
   try {
     if (route.startsWith('grpc-web:')) {
       const mode = grpcWebMode(contentType);
@@ -102,7 +154,10 @@ export function decodeReport(route: ReportRoute, path: string, contentType: stri
       const { messages } = parseGrpcWebFrames(body, mode.text);
       if (messages.length !== 1) throw new ReportError(400, `unary call: expected 1 message, got ${messages.length}`);
       const msg = messages[0]!;
-      if (route === 'grpc-web:collectInSync') return { kind: 'segments', segments: decodeSegmentCollection(msg) };
+      if (route === 'grpc-web:collectInSync') {
+        refuse(scanSegmentsProto(msg, protoScan));
+        return { kind: 'segments', segments: decodeSegmentCollection(msg) };
+      }
       if (route === 'grpc-web:browser') {
         const method = BROWSER_GRPC_WEB[path];
         if (!method) throw new ReportError(404, `${path} is not a BrowserPerfService unary method`);
@@ -111,27 +166,34 @@ export function decodeReport(route: ReportRoute, path: string, contentType: stri
       const ping = route === 'grpc-web:keepAlive';
       return instance(decodeMessage(ping ? 'InstancePingPkg' : 'InstanceProperties', msg), !ping);
     }
-    const json = /(^application\/json|\+json)/i.test(contentType);
-    const text = () => body.toString('utf8');
+    const json = isJsonType(contentType);
+    const otherScan = scanLimitsOf(limits, false);
     switch (route) {
       case 'rest:segments':
         if (!json) throw new ReportError(415, '/v3/segments takes a JSON array (content-type application/json)');
-        return { kind: 'segments', segments: parseSegmentsJson(text(), 'array') };
+        refuse(scanJson(body, segmentScan));
+        return { kind: 'segments', segments: parseSegmentsJson(body.toString('utf8'), 'array') };
       case 'rest:segment':
         // OAP: JSON by content type; binary protobuf when the type is absent, mentions protobuf, or is octet-stream.
-        if (json) return { kind: 'segments', segments: parseSegmentsJson(text(), 'object') };
-        if (!contentType || /protobuf|octet-stream/i.test(contentType)) return { kind: 'segments', segments: [decodeSegmentObject(body)] };
+        if (json) {
+          refuse(scanJson(body, segmentScan));
+          return { kind: 'segments', segments: parseSegmentsJson(body.toString('utf8'), 'object') };
+        }
+        if (!contentType || /protobuf|octet-stream/i.test(contentType)) {
+          refuse(scanSegmentsProto(body, protoScan, true));
+          return { kind: 'segments', segments: [decodeSegmentObject(body)] };
+        }
         throw new ReportError(415, `/v3/segment takes JSON or protobuf, got "${contentType}"`);
       case 'rest:reportProperties':
       case 'rest:keepAlive': {
-        if (!json) throw new ReportError(415, 'management endpoints take JSON');
-        const value = JSON.parse(text()) as unknown;
+        if (!json) throw new ReportError(415, 'management endpoints take JSON (content-type application/json)');
+        const value = parseJson(body, otherScan);
         if (!isObject(value)) throw new ReportError(400, `${path} takes a JSON object`);
         return instance(value, route === 'rest:reportProperties');
       }
       default: {
-        if (!json) throw new ReportError(415, 'browser endpoints take JSON');
-        const value = JSON.parse(text()) as unknown;
+        if (!json) throw new ReportError(415, 'browser endpoints take JSON (content-type application/json)');
+        const value = parseJson(body, otherScan);
         const shape = BROWSER_REST_SHAPE[path];
         if (shape === 'array') {
           if (!Array.isArray(value)) throw new ReportError(400, `${path} takes a JSON array of objects`);
@@ -176,6 +238,9 @@ const inflateBody = {
   br: promisify(brotliDecompress),
 } as const;
 
+// No client stacks more than this; each step is bounded by the limit anyway.
+const MAX_CODINGS = 2;
+
 /**
  * Undoes a request's `Content-Encoding` (gzip, deflate, br; several are undone last first),
  * as OAP's HTTP server does (protocol.md §3.1). The decoded body may be at most `limit`
@@ -187,6 +252,7 @@ export async function decodeContentEncoding(body: Buffer, contentEncoding: strin
     .split(',')
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c && c !== 'identity');
+  if (codings.length > MAX_CODINGS) throw new ReportError(415, `more than ${MAX_CODINGS} content-encodings`);
   let out = body;
   for (const coding of codings.reverse()) {
     const decode = Object.hasOwn(inflateBody, coding) ? inflateBody[coding as keyof typeof inflateBody] : undefined;

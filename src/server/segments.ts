@@ -19,13 +19,23 @@ function str(v: unknown, path: string): string {
   return fail(path, 'must be a string');
 }
 
-// proto3 JSON: int64 may be a number or a decimal string.
-function int(v: unknown, path: string): number {
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+// proto3 JSON: integers may be numbers or decimal strings. Out-of-range values are refused
+// by name rather than wrapped as a 32- or 64-bit decoder would (4294967303 read as 7).
+function integer(v: unknown, path: string, min: number, max: number, range: string): number {
   if (v === undefined || v === null || v === '') return 0;
-  const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
-  if (typeof n === 'number' && Number.isInteger(n)) return n;
-  return fail(path, 'must be an integer');
+  const n = typeof v === 'string' && /^-?\d{1,20}$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n)) return fail(path, 'must be an integer');
+  if (!Number.isSafeInteger(n) || n < min || n > max) return fail(path, `must be ${range}`);
+  return n;
 }
+
+/** An int32 field (span ids, component id). */
+const int32 = (v: unknown, path: string) => integer(v, path, INT32_MIN, INT32_MAX, 'a 32-bit integer');
+/** An int64 time (epoch milliseconds): non-negative, and exact in a JavaScript number. */
+const time = (v: unknown, path: string) => integer(v, path, 0, Number.MAX_SAFE_INTEGER, 'a non-negative integer below 2^53');
 
 function bool(v: unknown, path: string): boolean {
   if (v === undefined || v === null) return false;
@@ -76,7 +86,7 @@ export function normaliseSegment(input: unknown, path = 'segment'): SegmentObjec
         refType: enumOf(REF_TYPES, ref.refType, `${rp}.refType`),
         traceId: str(ref.traceId, `${rp}.traceId`),
         parentTraceSegmentId: str(ref.parentTraceSegmentId, `${rp}.parentTraceSegmentId`),
-        parentSpanId: int(ref.parentSpanId, `${rp}.parentSpanId`),
+        parentSpanId: int32(ref.parentSpanId, `${rp}.parentSpanId`),
         parentService: str(ref.parentService, `${rp}.parentService`),
         parentServiceInstance: str(ref.parentServiceInstance, `${rp}.parentServiceInstance`),
         parentEndpoint: str(ref.parentEndpoint, `${rp}.parentEndpoint`),
@@ -85,19 +95,19 @@ export function normaliseSegment(input: unknown, path = 'segment'): SegmentObjec
     });
     const logs: LogObject[] = list(span.logs, `${p}.logs`).map((l, j) => {
       const log = obj(l, `${p}.logs[${j}]`);
-      return { time: int(log.time, `${p}.logs[${j}].time`), data: pairs(log.data, `${p}.logs[${j}].data`) };
+      return { time: time(log.time, `${p}.logs[${j}].time`), data: pairs(log.data, `${p}.logs[${j}].data`) };
     });
     return {
-      spanId: int(span.spanId, `${p}.spanId`),
-      parentSpanId: int(span.parentSpanId, `${p}.parentSpanId`),
-      startTime: int(span.startTime, `${p}.startTime`),
-      endTime: int(span.endTime, `${p}.endTime`),
+      spanId: int32(span.spanId, `${p}.spanId`),
+      parentSpanId: int32(span.parentSpanId, `${p}.parentSpanId`),
+      startTime: time(span.startTime, `${p}.startTime`),
+      endTime: time(span.endTime, `${p}.endTime`),
       refs,
       operationName: str(span.operationName, `${p}.operationName`),
       peer: str(span.peer, `${p}.peer`),
       spanType: enumOf(SPAN_TYPES, span.spanType, `${p}.spanType`),
       spanLayer: enumOf(LAYERS, span.spanLayer, `${p}.spanLayer`),
-      componentId: int(span.componentId, `${p}.componentId`),
+      componentId: int32(span.componentId, `${p}.componentId`),
       isError: bool(span.isError, `${p}.isError`),
       tags: pairs(span.tags, `${p}.tags`),
       logs,

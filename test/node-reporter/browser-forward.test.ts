@@ -5,6 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCollector } from '../../src/collector/index.js';
 import { createNodeReporter } from '../../src/node/index.js';
 import type { NodeReporter } from '../../src/node/index.js';
 import { sleep, waitFor } from '../node/wait.js';
@@ -81,5 +82,35 @@ describe('browser data forwarding against a failing OAP', () => {
     expect(reporter.browserStats!.dropped).toBe(2);
     expect(bodies[0]).toEqual({ path: '/browser/errorLogs', body: [errorLog(2), errorLog(3)] });
     expect(bodies.slice(1).map((b) => (b as { path: string }).path)).toEqual(Array(4).fill('/browser/errorLog'));
+  });
+});
+
+describe('browser data forwarding while OAP answers', () => {
+  // What skywalking-client-js posts to /browser/perfData/resources: one item per resource.
+  const resource = (i: number) => ({ service: 'web', serviceVersion: '1.0', pagePath: '/p', name: `https://cdn.example/r${i}.js`, duration: 12, size: 3400, protocol: 'h2', type: 'script' });
+
+  it('grpc: forwards every item of a 30-item resources report to a real collector', async () => {
+    const collector = await startCollector({ grpcPort: 0, httpPort: 0 });
+    cleanup.push(() => collector.close());
+    const reporter = reporterFor('grpc', collector.grpcAddress);
+    reporter.forwardBrowserData!('/browser/perfData/resources', Array.from({ length: 30 }, (_, i) => resource(i)));
+    await waitFor(() => reporter.browserStats!.forwarded + reporter.browserStats!.dropped === 30);
+    expect(reporter.browserStats).toEqual({ forwarded: 30, dropped: 0 });
+    expect(collector.store.counts.browserPerf).toBe(30);
+  });
+
+  it('grpc: several reports at once (hundreds of items) all arrive; the queue is bounded by count', async () => {
+    const collector = await startCollector({ grpcPort: 0, httpPort: 0 });
+    cleanup.push(() => collector.close());
+    const reporter = reporterFor('grpc', collector.grpcAddress);
+    for (let r = 0; r < 10; r++) reporter.forwardBrowserData!('/browser/perfData/resources', Array.from({ length: 30 }, (_, i) => resource(i)));
+    await waitFor(() => reporter.browserStats!.forwarded === 300);
+    expect(reporter.browserStats).toEqual({ forwarded: 300, dropped: 0 });
+    // Far more than the queue holds, at once: the rest is dropped and counted, never queued.
+    const many = Array.from({ length: 5000 }, (_, i) => resource(i));
+    reporter.forwardBrowserData!('/browser/perfData/resources', many);
+    await waitFor(() => reporter.browserStats!.forwarded + reporter.browserStats!.dropped === 5300, 20_000);
+    expect(reporter.browserStats!.dropped).toBeGreaterThan(0);
+    expect(reporter.browserStats!.forwarded).toBeGreaterThanOrEqual(300 + 1000);
   });
 });

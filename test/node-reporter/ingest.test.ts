@@ -136,7 +136,8 @@ describe('ingest handler: OAP JSON and limits', () => {
       ['wrong content type', '/v3/segments', JSON.stringify([seg]), 'text/plain', 415],
       ['no spans', '/v3/segments', JSON.stringify([{ ...seg, spans: [] }]), 'application/json', 400],
       ['too many segments', '/v3/segments', JSON.stringify(browserSegments(6)), 'application/json', 413],
-      ['too many spans', '/v3/segments', JSON.stringify([threeSpans]), 'application/json', 400],
+      // Over a count limit: 413, as the collector answers (one shared limit check).
+      ['too many spans', '/v3/segments', JSON.stringify([threeSpans]), 'application/json', 413],
       ['long tag value', '/v3/segments', JSON.stringify([longTag]), 'application/json', 400],
       ['long trace id', '/v3/segments', JSON.stringify([longId]), 'application/json', 400],
       ['oversize body', '/v3/segments', JSON.stringify([{ ...seg, pad: 'x'.repeat(100 * 1024) }]), 'application/json', 413],

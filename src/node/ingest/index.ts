@@ -2,11 +2,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Reporter, SegmentObject } from '../../core/index.js';
 import { diag } from '../../core/index.js';
-import { decodeReport, OAP_LIMITS, readBody, replyToReport, ReportError, reportRoute } from '../../server/index.js';
+import { receiveReport, ReportError, reportRoute } from '../../server/index.js';
 import { currentAgent } from '../agent.js';
 import { addOwnPaths } from '../own-paths.js';
 import type { NodeReporter } from '../reporter/index.js';
 import { RateLimiter } from './rate-limiter.js';
+import { checkBrowserSegment } from './segment-policy.js';
 
 /** Options of {@link createIngestHandler}. */
 export interface IngestHandlerOptions {
@@ -88,40 +89,36 @@ export function createIngestHandler(options: IngestHandlerOptions = {}): IngestH
     return reportRoute(sub) ? sub : undefined;
   };
 
-  const process = async (req: IncomingMessage, res: ServerResponse, sub: string, parsed?: unknown): Promise<void> => {
-    const route = reportRoute(sub)!;
-    const contentType = String(req.headers['content-type'] ?? '');
-    try {
-      if (req.method !== 'POST') throw new ReportError(405, `${sub} takes POST`);
-      if (!limiter.take(safeKey(clientKey, req))) throw new ReportError(429, 'too many reports from this client');
-      const body = await bodyOf(req, maxBody, parsed);
-      const got = decodeReport(route, sub, contentType, body);
-      if (got.kind === 'segments') forward(got.segments);
-      else if (got.kind === 'browser') {
-        for (const item of got.items) checkService((item as { service?: unknown } | null)?.service);
-        const reporter = (options.reporter ?? options.agent?.reporter ?? currentAgent()?.reporter) as NodeReporter | undefined;
-        if (options.onBrowserData) options.onBrowserData(sub, got.items);
-        else if (reporter?.forwardBrowserData) reporter.forwardBrowserData(sub, got.items);
-        else diag.once('info', 'ingest-browser', 'ingest handler: browser perf/error data dropped (the reporter cannot forward it; set onBrowserData)');
-      }
-      replyToReport(res, route, contentType);
-    } catch (err) {
-      const e = err instanceof ReportError ? err : new ReportError(400, String((err as Error)?.message ?? err));
-      if (e.status === 429) res.setHeader('retry-after', '1');
-      replyToReport(res, route, contentType, e);
-    }
-  };
+  const limits = { maxSegmentsPerRequest: maxSegments, maxSpansPerSegment: maxSpans };
+  const policy = { maxStringLength: maxString, checkService };
 
+  // The shared receive pipeline (src/server), as the collector runs it: the same inputs get
+  // the same answers; only admission (rate limit), limits and the destination differ.
+  const process = (req: IncomingMessage, res: ServerResponse, sub: string, parsed?: unknown): Promise<unknown> =>
+    receiveReport(req, res, reportRoute(sub)!, sub, {
+      maxBodyBytes: maxBody,
+      limits,
+      admit: () => {
+        if (limiter.take(safeKey(clientKey, req))) return;
+        res.setHeader('retry-after', '1');
+        throw new ReportError(429, 'too many reports from this client');
+      },
+      consumedBody: req.readableEnded ? () => consumedBody(req, maxBody, parsed) : undefined,
+      accept: (got) => {
+        if (got.kind === 'segments') forward(got.segments);
+        else if (got.kind === 'browser') {
+          for (const item of got.items) checkService((item as { service?: unknown } | null)?.service);
+          const reporter = (options.reporter ?? options.agent?.reporter ?? currentAgent()?.reporter) as NodeReporter | undefined;
+          if (options.onBrowserData) options.onBrowserData(sub, got.items);
+          else if (reporter?.forwardBrowserData) reporter.forwardBrowserData(sub, got.items);
+          else diag.once('info', 'ingest-browser', 'ingest handler: browser perf/error data dropped (the reporter cannot forward it; set onBrowserData)');
+        }
+      },
+    });
+
+  // Counts and spans per segment were checked by the pipeline; the rest is browser policy.
   const forward = (segments: SegmentObject[]) => {
-    if (segments.length > maxSegments) throw new ReportError(413, `at most ${maxSegments} segments per request`);
-    for (const s of segments) {
-      if (s.spans.length === 0 || s.spans.length > maxSpans) throw new ReportError(400, `a segment must have 1 to ${maxSpans} spans`);
-      if (!s.traceId || !s.traceSegmentId || !s.service || !s.serviceInstance) throw new ReportError(400, 'segments need traceId, traceSegmentId, service and serviceInstance');
-      checkService(s.service);
-      if (s.traceId.length > OAP_LIMITS.idLength || s.traceSegmentId.length > OAP_LIMITS.idLength) throw new ReportError(400, `ids longer than ${OAP_LIMITS.idLength} characters`);
-      const long = longString(s, maxString);
-      if (long) throw new ReportError(400, `${long} longer than ${maxString} characters`);
-    }
+    segments.forEach((s, i) => checkBrowserSegment(s, i, policy));
     const reporter = options.reporter ?? options.agent?.reporter ?? currentAgent()?.reporter;
     if (!reporter) throw new ReportError(503, 'no reporter: call start() first or pass options.reporter');
     for (const s of segments) reporter.report(s);
@@ -179,27 +176,12 @@ function safeKey(key: (req: IncomingMessage) => string, req: IncomingMessage): s
   }
 }
 
-/** The first string field of a segment longer than `max`, named; undefined when all fit. */
-function longString(s: SegmentObject, max: number): string | undefined {
-  if (s.service.length > max || s.serviceInstance.length > max) return 'service or instance name';
-  for (const span of s.spans) {
-    if ((span.operationName?.length ?? 0) > max) return 'an operation name';
-    if ((span.peer?.length ?? 0) > max) return 'a peer';
-    for (const t of span.tags ?? []) if (t.key.length > max || t.value.length > max) return `tag "${t.key.slice(0, 40)}"`;
-    for (const l of span.logs ?? []) for (const d of l.data ?? []) if (d.key.length > max || d.value.length > max) return 'a log field';
-    for (const r of span.refs ?? [])
-      if (r.parentEndpoint.length > max || r.networkAddressUsedAtPeer.length > max || r.parentService.length > max || r.parentServiceInstance.length > max) return 'a reference field';
-  }
-  return undefined;
-}
-
 /**
- * The raw body, or a body a parser mounted earlier already consumed: Express's
- * `req.body` (Buffer, string or parsed JSON) or Koa's `ctx.request.body`. Waiting for a
- * consumed stream would hang the request.
+ * A body a parser mounted earlier already consumed (and inflated): Express's `req.body`
+ * (Buffer, string or parsed JSON) or Koa's `ctx.request.body`. Waiting for a consumed
+ * stream would hang the request.
  */
-async function bodyOf(req: IncomingMessage, limit: number, parsed: unknown): Promise<Buffer> {
-  if (!req.readableEnded) return readBody(req, limit);
+function consumedBody(req: IncomingMessage, limit: number, parsed: unknown): Buffer {
   const value = parsed ?? (req as { body?: unknown }).body;
   let body: Buffer;
   if (Buffer.isBuffer(value)) body = value;

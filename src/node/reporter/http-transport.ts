@@ -40,8 +40,8 @@ export class HttpSegmentTransport implements BatchTransport<string> {
     if (!path.startsWith('/browser/')) return [];
     const single = path === '/browser/perfData' || path === '/browser/perfData/webVitals' || path === '/browser/errorLog';
     const url = this.pathUrl(path);
-    if (single) return items.map((i) => ({ count: 1, send: () => this.post(url, JSON.stringify(i), 10_000) }));
-    return [{ count: items.length, send: () => this.post(url, JSON.stringify(items), 10_000) }];
+    const call = (count: number, body: string): BrowserCall => ({ count, bytes: Buffer.byteLength(body), send: () => this.post(url, body, 10_000) });
+    return single ? items.map((i) => call(1, JSON.stringify(i))) : [call(items.length, JSON.stringify(items))];
   }
 
   /** POSTs `body` as JSON to `path` under the collector's base URL (management calls). */
