@@ -49,12 +49,14 @@ function unb64(text: string): string | undefined {
   return v;
 }
 
-/** The header names of SkyWalking propagation. */
+/** The header carrying the trace context (protocol.md §1.1). */
 export const SW8 = 'sw8';
-/** The header names of SkyWalking propagation. */
+/** The header carrying correlation data (protocol.md §1.2). */
 export const SW8_CORRELATION = 'sw8-correlation';
-/** The header names of SkyWalking propagation. */
+/** The header carrying the extension fields (protocol.md §1.3). */
 export const SW8_X = 'sw8-x';
+/** Every SkyWalking propagation header, lower case: what an injecting exit replaces. */
+export const PROPAGATION_HEADERS: ReadonlySet<string> = new Set([SW8, SW8_CORRELATION, SW8_X]);
 
 /** The propagation doc's limit for the whole header value. */
 export const SW8_MAX_LENGTH = 2048;

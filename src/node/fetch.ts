@@ -1,5 +1,7 @@
 import dc from 'node:diagnostics_channel';
 import { ComponentId, diag } from '../core/index.js';
+import { tagHttpStatus } from '../core/http-status.js';
+import { PROPAGATION_HEADERS } from '../core/sw8.js';
 import type { Span, Tracer } from '../core/index.js';
 import { parentFor, traceStorage } from './context.js';
 import { pathOf, redactUrl } from '../core/redact.js';
@@ -17,7 +19,6 @@ interface UndiciRequest {
   addHeader(name: string, value: string): unknown;
 }
 
-const PROPAGATION = new Set(['sw8', 'sw8-correlation', 'sw8-x']);
 
 /**
  * Traces Node's global `fetch` through undici's diagnostics channels: no monkey-patching,
@@ -53,8 +54,7 @@ export function instrumentFetch(tracer: Tracer, options: ResolvedOptions): () =>
     const span = spans.get(request);
     if (!span) return;
     spans.delete(request);
-    span.tag('http.status_code', String(response.statusCode));
-    if (response.statusCode >= options.errorStatusThreshold) span.error();
+    tagHttpStatus(span, response.statusCode, options.errorStatusThreshold);
     span.end();
   };
   const onError = (message: unknown) => {
@@ -81,12 +81,12 @@ export function instrumentFetch(tracer: Tracer, options: ResolvedOptions): () =>
 function removePropagation(request: UndiciRequest): void {
   if (Array.isArray(request.headers)) {
     for (let i = request.headers.length - 2; i >= 0; i -= 2) {
-      if (PROPAGATION.has(String(request.headers[i]).toLowerCase())) request.headers.splice(i, 2);
+      if (PROPAGATION_HEADERS.has(String(request.headers[i]).toLowerCase())) request.headers.splice(i, 2);
     }
   } else if (typeof request.headers === 'string') {
     request.headers = request.headers
       .split('\r\n')
-      .filter((line) => !PROPAGATION.has(line.slice(0, line.indexOf(':')).trim().toLowerCase()))
+      .filter((line) => !PROPAGATION_HEADERS.has(line.slice(0, line.indexOf(':')).trim().toLowerCase()))
       .join('\r\n');
   }
 }

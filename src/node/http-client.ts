@@ -3,6 +3,8 @@ import https from 'node:https';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
 import { syncBuiltinESMExports } from 'node:module';
 import { ComponentId, diag } from '../core/index.js';
+import { tagHttpStatus } from '../core/http-status.js';
+import { PROPAGATION_HEADERS } from '../core/sw8.js';
 import type { Injectable, Span, Tracer } from '../core/index.js';
 import { Patches } from '../core/patch.js';
 import { pathOf, redactUrl } from '../core/redact.js';
@@ -14,7 +16,6 @@ import { isSuppressed } from './suppress.js';
 
 type RequestFn = (...args: unknown[]) => ClientRequest;
 
-const PROPAGATION = new Set(['sw8', 'sw8-correlation', 'sw8-x']);
 
 /**
  * Traces `http.request`, `http.get`, `https.request` and `https.get` as Exit spans and
@@ -107,9 +108,7 @@ function watch(span: Span, req: ClientRequest, threshold: number): void {
     const alone = req.listenerCount('response') <= 1;
     req.removeListener('response', onResponse);
     try {
-      const status = res.statusCode ?? 0;
-      span.tag('http.status_code', String(status));
-      if (status >= threshold) span.error();
+      tagHttpStatus(span, res.statusCode ?? 0, threshold);
     } catch {
       // bookkeeping only
     }
@@ -137,10 +136,8 @@ function watch(span: Span, req: ClientRequest, threshold: number): void {
       // An upgrade (WebSocket) or CONNECT answer sets req.res without a 'response' event;
       // listening for 'upgrade' ourselves would stop Node from closing unwanted upgrades.
       const res = (req as { res?: IncomingMessage | null }).res;
-      if (res) {
-        span.tag('http.status_code', String(res.statusCode ?? 0));
-        if ((res.statusCode ?? 0) >= threshold) span.error();
-      } else span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'request closed before a response' });
+      if (res) tagHttpStatus(span, res.statusCode ?? 0, threshold);
+      else span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'request closed before a response' });
       end();
     });
   } catch {
@@ -197,13 +194,13 @@ function copyHeaders(headers: OutgoingHttpHeaders | readonly string[] | undefine
   if (Array.isArray(headers)) {
     const out: string[] = [];
     for (let i = 0; i + 1 < headers.length; i += 2) {
-      if (!PROPAGATION.has(String(headers[i]).toLowerCase())) out.push(headers[i]!, headers[i + 1]!);
+      if (!PROPAGATION_HEADERS.has(String(headers[i]).toLowerCase())) out.push(headers[i]!, headers[i + 1]!);
     }
     return out;
   }
   const out: OutgoingHttpHeaders = {};
   if (headers && typeof headers === 'object') {
-    for (const k of Object.keys(headers)) if (!PROPAGATION.has(k.toLowerCase())) out[k] = (headers as OutgoingHttpHeaders)[k];
+    for (const k of Object.keys(headers)) if (!PROPAGATION_HEADERS.has(k.toLowerCase())) out[k] = (headers as OutgoingHttpHeaders)[k];
   }
   return out;
 }

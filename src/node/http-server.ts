@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { ComponentId, diag } from '../core/index.js';
 import type { Extractable, Span, Tracer, TracingContext } from '../core/index.js';
+import { tagHttpStatus } from '../core/http-status.js';
 import { Patches, type AnyFunction } from '../core/patch.js';
 import { pathOf, redactUrl } from '../core/redact.js';
 import { clientAddress } from './client-address.js';
@@ -114,10 +115,10 @@ function watchResponse(span: Span, context: TracingContext, req: IncomingMessage
     done = true;
     try {
       const status = res.statusCode;
-      if (res.headersSent || !aborted) span.tag('http.status_code', String(status));
       // The handler's error (message, stack) when it made the response fail; an error the
-      // app's own error handler turned into a 4xx is the app's answer, not a failure.
-      if (status >= threshold) span.error(handlerError(req));
+      // app's own error handler turned into a 4xx is the app's answer, not a failure. An
+      // aborted request whose headers never went out has no status to tag.
+      if (res.headersSent || !aborted) tagHttpStatus(span, status, threshold, status >= threshold ? handlerError(req) : undefined);
       if (aborted) span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'the connection closed before the response finished' });
       // Named after the route template once a router matched (a router's 404s after no
       // route at all), so endpoints stay low-cardinality.
