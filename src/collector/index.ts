@@ -132,4 +132,5 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
 }
 
 export { DEFAULT_MAX_STORE_BYTES, segmentBytes, TraceStore } from './store.js';
-export type { InstanceInfo, StoredTrace, TraceProblem, TraceStoreOptions, TraceSummary } from './store.js';
+export type { InstanceInfo, StoredTrace, TraceStoreOptions } from './store.js';
+export type { TraceDetail, TraceProblem, TraceSummary } from './analysis.js';
