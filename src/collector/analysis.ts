@@ -15,7 +15,7 @@ export const LISTED_NAME_LENGTH = 256;
 /** Problems in one trace answer (`GET /api/traces/<id>`). */
 export const MAX_ANSWER_PROBLEMS = 500;
 /** Spans in one trace answer; later segments are left out and `truncated` is set. */
-export const MAX_ANSWER_SPANS = 10_000;
+export const MAX_ANSWER_SPANS = 5000;
 /** Estimated bytes ({@link segmentBytes}) of the segments in one trace answer. */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
