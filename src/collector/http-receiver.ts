@@ -34,7 +34,7 @@ function json(res: ServerResponse, status: number, value: unknown): void {
  * read as the host `api` and the path `/traces`. Runs of slashes (and backslashes, which URL
  * parsing treats as slashes) collapse to one; an absolute-form target keeps only its path.
  */
-export function requestUrl(target: string | undefined): URL {
+function requestUrl(target: string | undefined): URL {
   let raw = target ?? '/';
   if (!raw.startsWith('/') && !raw.startsWith('\\')) {
     try {
@@ -90,8 +90,7 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
         const over = checkInstanceLimits(got);
         if (over) throw new ReportError(413, over);
         store.addInstance(got.service, got.serviceInstance, got.properties);
-      }
-      else if (got.path.startsWith('/browser/errorLog')) store.addBrowserErrors(got.items);
+      } else if (got.path.startsWith('/browser/errorLog')) store.addBrowserErrors(got.items);
       else store.addBrowserPerf(got.items.length);
       replyToReport(res, route, contentType);
     } catch (err) {

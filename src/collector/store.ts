@@ -25,7 +25,7 @@ export interface InstanceInfo {
   lastSeen: number;
 }
 
-/** How many browser errors and log records the store keeps (newest). */
+/** How many browser errors, log and meter records the store keeps (newest). */
 export const KEPT_ITEMS = 500;
 
 /** Most instances kept; the least recently seen are evicted. */
@@ -46,7 +46,11 @@ export interface TraceStoreOptions {
   maxTraces?: number;
   /** Most segments kept per trace. Default 1000. */
   maxSegmentsPerTrace?: number;
-  /** Approximate bytes kept for all traces ({@link segmentBytes}); the oldest traces are evicted beyond it. Default 256 MiB. */
+  /**
+   * Approximate bytes of everything kept: traces ({@link segmentBytes}), their problems and
+   * summaries, instances, logs, meters, browser errors. The oldest traces are evicted beyond it.
+   * Default 256 MiB.
+   */
   maxBytes?: number;
 }
 
