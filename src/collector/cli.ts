@@ -12,8 +12,8 @@ Options:
   --host <addr>     interface to bind (default 127.0.0.1)
   --token <t>       require this authentication token on gRPC calls
   --max-traces <n>  traces kept in memory, oldest evicted first (default 2000)
-  --max-bytes <n>   approximate memory for traces, oldest evicted first; a number of
-                    bytes or with a unit: 512k, 64m, 1g (default 256m)
+  --max-bytes <n>   approximate memory for all it keeps, oldest traces evicted
+                    first; bytes or with a unit: 512k, 64m, 1g (default 256m)
   --max-body-bytes <n>
                     largest HTTP request body, after decompression (default 4m)
   -h, --help        show this help
