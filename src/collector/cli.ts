@@ -30,7 +30,8 @@ if (args.includes('-h') || args.includes('--help')) {
   process.exit(0);
 }
 if (args[0] !== 'collector') fail(args[0] ? `unknown command "${args[0]}"` : 'missing command');
-const opts: Record<string, string> = {};
+// Null prototype: option names come from the command line (`--__proto__=x` is just unknown).
+const opts: Record<string, string> = Object.create(null) as Record<string, string>;
 for (let i = 1; i < args.length; i++) {
   const a = args[i]!;
   if (!a.startsWith('--')) fail(`unexpected argument "${a}"`);
