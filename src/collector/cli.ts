@@ -12,8 +12,8 @@ Options:
   --host <addr>     interface to bind (default 127.0.0.1)
   --token <t>       require this authentication token on gRPC calls
   --max-traces <n>  traces kept in memory, oldest evicted first (default 2000)
-  --max-bytes <n>   approximate memory for traces, oldest evicted first; a number of
-                    bytes or with a unit: 512k, 64m, 1g (default 256m)
+  --max-bytes <n>   approximate memory for all it keeps, oldest traces evicted
+                    first; bytes or with a unit: 512k, 64m, 1g (default 256m)
   --max-body-bytes <n>
                     largest HTTP request body, after decompression (default 4m)
   -h, --help        show this help
@@ -30,7 +30,8 @@ if (args.includes('-h') || args.includes('--help')) {
   process.exit(0);
 }
 if (args[0] !== 'collector') fail(args[0] ? `unknown command "${args[0]}"` : 'missing command');
-const opts: Record<string, string> = {};
+// Null prototype: option names come from the command line (`--__proto__=x` is just unknown).
+const opts: Record<string, string> = Object.create(null) as Record<string, string>;
 for (let i = 1; i < args.length; i++) {
   const a = args[i]!;
   if (!a.startsWith('--')) fail(`unexpected argument "${a}"`);

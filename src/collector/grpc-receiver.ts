@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import {
+  checkInstanceLimits,
   checkReportLimits,
   decodeInstancePing,
   decodeInstanceProperties,
@@ -73,6 +74,8 @@ export function addReceivers(server: grpc.Server, store: TraceStore, token?: str
     const m = decode(msg);
     // As on the HTTP port: an instance without names would be listed as garbage.
     if (!m.service || !m.serviceInstance) throw new Error('service and serviceInstance must be non-empty');
+    const over = checkInstanceLimits(withProperties ? m : { service: m.service, serviceInstance: m.serviceInstance });
+    if (over) throw new Error(over);
     store.addInstance(m.service, m.serviceInstance, withProperties ? m.properties : undefined);
   };
 

@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { grpcWebMode, receiveReport, replyToReport, ReportError, reportRoute } from '../server/index.js';
+import { clipText, grpcWebMode, receiveReport, replyToReport, ReportError, reportRoute } from '../server/index.js';
 import type { TraceStore } from './store.js';
 import { VIEWER_HTML } from './viewer-page.js';
 
+// Granted only to the reporting endpoints (a page on another origin reports with gRPC-web or
+// REST). The trace API and the viewer grant no other origin: any page the developer opens
+// could otherwise read every trace (URLs, tags).
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-expose-headers': 'grpc-status, grpc-message',
@@ -22,14 +25,45 @@ export function createHttpHandler(store: TraceStore, maxBodyBytes: number): (req
 }
 
 function json(res: ServerResponse, status: number, value: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...CORS });
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   res.end(JSON.stringify(value));
 }
 
+/**
+ * The request target as a URL whose path is always a path: `//api/traces` would otherwise be
+ * read as the host `api` and the path `/traces`. Runs of slashes (and backslashes, which URL
+ * parsing treats as slashes) collapse to one; an absolute-form target keeps only its path.
+ */
+function requestUrl(target: string | undefined): URL {
+  let raw = target ?? '/';
+  if (!raw.startsWith('/') && !raw.startsWith('\\')) {
+    try {
+      const abs = new URL(raw);
+      raw = abs.pathname + abs.search;
+    } catch {
+      raw = '/' + raw;
+    }
+  }
+  const q = raw.indexOf('?');
+  const path = (q < 0 ? raw : raw.slice(0, q)).replace(/[\\/]+/g, '/');
+  return new URL(path + (q < 0 ? '' : raw.slice(q)), 'http://collector');
+}
+
+/** True for the paths the viewer and the JSON API answer: never CORS. */
+function isReadPath(path: string): boolean {
+  return GET.has(path) || path === '/api' || path.startsWith('/api/');
+}
+
 async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://collector');
+  const url = requestUrl(req.url);
   const path = url.pathname;
   if (req.method === 'OPTIONS') {
+    // A preflight for the API or the viewer is answered without granting anything.
+    if (isReadPath(path)) {
+      res.writeHead(204, { allow: 'GET, HEAD' });
+      res.end();
+      return;
+    }
     res.writeHead(204, {
       ...CORS,
       'access-control-allow-methods': 'GET, POST, OPTIONS',
@@ -57,13 +91,13 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
   }
   // A gRPC-web call to a method this collector does not serve: UNIMPLEMENTED, as a gRPC-web
   // status (a JSON 404 would reach the client as an opaque HTTP error).
-  if (grpcWebMode(contentType)) {
+  if (grpcWebMode(contentType) && !isReadPath(path)) {
     req.resume();
     for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
     return replyToReport(res, undefined, contentType, new ReportError(404, `unknown method ${path}`));
   }
   const get = GET.get(path) ?? (path.startsWith(TRACE_PREFIX) && path.length > TRACE_PREFIX.length ? traceById : undefined);
-  if (!get) return json(res, 404, { error: `unknown path ${path}` });
+  if (!get) return json(res, 404, { error: `unknown path ${clipText(path)}` });
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: `${path} takes GET` });
   get(store, res, url);
 }
@@ -82,9 +116,10 @@ const traceById: Get = (store, res, url) => {
     return json(res, 400, { error: `${path}: the trace id is not valid percent-encoding` });
   }
   const trace = store.traces.get(id);
-  if (!trace) return json(res, 404, { error: `no trace ${id}` });
-  // Segments stay in OAP's JSON form; problems found per segment travel beside them.
-  json(res, 200, { traceId: id, segments: trace.segments, summary: store.summary(trace), segmentProblems: Object.fromEntries(trace.segmentProblems), problems: store.problemList(trace) });
+  if (!trace) return json(res, 404, { error: `no trace ${clipText(id)}` });
+  // Segments stay in OAP's JSON form; problems found per segment travel beside them. Bounded:
+  // a very large trace is answered in part, with `truncated`.
+  json(res, 200, store.detail(trace));
 };
 
 const viewer: Get = (_store, res) => {

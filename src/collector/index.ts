@@ -19,9 +19,10 @@ export interface CollectorOptions {
   /** Most traces kept in memory; the oldest are evicted. Default 2000. */
   maxTraces?: number;
   /**
-   * Approximate memory budget for stored traces, in bytes (string lengths plus a fixed
-   * overhead per span, tag, log and reference); the oldest traces are evicted beyond it.
-   * Default 256 MiB.
+   * Approximate memory budget, in bytes, for everything the collector keeps: traces (string
+   * lengths plus a fixed overhead per span, tag, log and reference), their problems and
+   * summaries, instances, logs, meters and browser errors; the oldest traces are evicted
+   * beyond it. Default 256 MiB.
    */
   maxBytes?: number;
   /** Largest HTTP body accepted (after decompression). Default 4 MiB ({@link DEFAULT_MAX_BODY_BYTES}). */
@@ -132,4 +133,5 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
 }
 
 export { DEFAULT_MAX_STORE_BYTES, segmentBytes, TraceStore } from './store.js';
-export type { InstanceInfo, StoredTrace, TraceProblem, TraceStoreOptions, TraceSummary } from './store.js';
+export type { InstanceInfo, StoredTrace, TraceStoreOptions } from './store.js';
+export type { TraceDetail, TraceProblem, TraceSummary } from './analysis.js';

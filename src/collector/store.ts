@@ -1,59 +1,44 @@
-import type { SegmentObject, SpanObject } from '../core/index.js';
-import { saneSpanTimes, validateSegment } from '../server/index.js';
+import type { SegmentObject } from '../core/index.js';
+import { segmentProblems, summarise, summaryBytes, traceDetail, traceProblems } from './analysis.js';
+import type { TraceDetail, TraceProblem, TraceSummary } from './analysis.js';
+import { KeptList, recordBytes } from './kept-list.js';
 
 /** One trace as the collector holds it. */
 export interface StoredTrace {
   traceId: string;
   segments: SegmentObject[];
-  /** Problems per segment id, from {@link validateSegment}. */
+  /** Problems per segment id, from {@link segmentProblems} (bounded). */
   segmentProblems: Map<string, string[]>;
   receivedAt: number;
-  /** Approximate bytes held for this trace (see {@link segmentBytes}). */
+  /** Approximate bytes held for this trace: its segments, their problems and its cached summary. */
   bytes: number;
-}
-
-/** The list view of a trace (`GET /api/traces`). */
-export interface TraceSummary {
-  traceId: string;
-  services: string[];
-  /** Operation name of the root segment's first span (for a browser trace: the page path). */
-  endpoint: string;
-  /** Operation name of the first Entry span: the first service endpoint the trace reached ('' when none). */
-  entryEndpoint: string;
-  /** Epoch ms of the earliest sane span start ({@link saneSpanTimes}); 0 when no span has sane times. */
-  start: number;
-  /** Milliseconds from `start` to the latest sane span end. */
-  duration: number;
-  spanCount: number;
-  segmentCount: number;
-  error: boolean;
-  problems: string[];
-}
-
-/** One problem of a trace, with where it was found. */
-export interface TraceProblem {
-  segmentId: string;
-  /** The span it concerns, when it concerns one. */
-  spanId?: number;
-  message: string;
+  /** @internal The summary as last computed, until a segment arrives or it grows old. */
+  cached?: { summary: TraceSummary; at: number; bytes: number };
 }
 
 /** A service instance seen through ManagementService or segments. */
 export interface InstanceInfo {
   service: string;
   serviceInstance: string;
+  /** Values by property key. A null-prototype object: keys come from input (`__proto__` is a key like any other). */
   properties: Record<string, string[]>;
   lastSeen: number;
 }
 
-/** How many browser errors and log records the store keeps (newest). */
+/** How many browser errors, log and meter records the store keeps (newest). */
 export const KEPT_ITEMS = 500;
 
-/** Appends to a bounded list, dropping the oldest entry when full. */
-export function keepLatest<T>(list: T[], item: T, max = KEPT_ITEMS): void {
-  if (list.length >= max) list.shift();
-  list.push(item);
-}
+/** Most instances kept; the least recently seen are evicted. */
+export const MAX_INSTANCES = 10_000;
+
+/** How long a computed summary is reused (it depends on the clock only through "a day in the future"). */
+const SUMMARY_TTL_MS = 60_000;
+
+/**
+ * The share of `maxBytes` that each side list (logs, meters, browser errors) and the instances
+ * may take, so that a flood of one kind cannot push every trace out.
+ */
+const SIDE_SHARE = 1 / 8;
 
 /** Options of {@link TraceStore}. */
 export interface TraceStoreOptions {
@@ -61,7 +46,11 @@ export interface TraceStoreOptions {
   maxTraces?: number;
   /** Most segments kept per trace. Default 1000. */
   maxSegmentsPerTrace?: number;
-  /** Approximate bytes kept for all traces ({@link segmentBytes}); the oldest traces are evicted beyond it. Default 256 MiB. */
+  /**
+   * Approximate bytes of everything kept: traces ({@link segmentBytes}), their problems and
+   * summaries, instances, logs, meters, browser errors. The oldest traces are evicted beyond it.
+   * Default 256 MiB.
+   */
   maxBytes?: number;
 }
 
@@ -73,6 +62,8 @@ const SEGMENT_OVERHEAD = 200;
 const SPAN_OVERHEAD = 240;
 const PAIR_OVERHEAD = 80;
 const REF_OVERHEAD = 160;
+const STRING_OVERHEAD = 40;
+const INSTANCE_OVERHEAD = 300;
 
 /**
  * Approximate memory a stored segment takes: the lengths of its strings (2 bytes per UTF-16
@@ -92,22 +83,39 @@ export function segmentBytes(seg: SegmentObject): number {
   return n;
 }
 
+/** Approximate bytes of a list of strings (problem messages). */
+function stringsBytes(list: readonly string[]): number {
+  let n = 0;
+  for (const x of list) n += STRING_OVERHEAD + 2 * x.length;
+  return n;
+}
+
+function instanceBytes(inst: InstanceInfo): number {
+  let n = INSTANCE_OVERHEAD + 2 * (inst.service.length + inst.serviceInstance.length);
+  for (const k in inst.properties) n += PAIR_OVERHEAD + 2 * k.length + stringsBytes(inst.properties[k]!);
+  return n;
+}
+
 /**
- * In-memory, bounded trace storage with validation. Segments are grouped by trace id;
- * a segment id seen twice replaces the first (as OAP's storage does).
+ * In-memory, bounded storage of what the collector receives. Segments are grouped by trace id;
+ * a segment id seen twice replaces the first (as OAP's storage does). Everything it keeps or
+ * derives (segments, their problems, cached summaries, instances, logs, meters, browser errors)
+ * is counted in {@link bytes} and held within {@link maxBytes}: the oldest traces are evicted
+ * first; logs, meters, browser errors and instances each keep to an eighth of the budget.
+ * Analysis lives in `analysis.ts`.
  */
 export class TraceStore {
   readonly traces = new Map<string, StoredTrace>();
+  /** By `service + "\u0000" + serviceInstance`, least recently seen first. */
   readonly instances = new Map<string, InstanceInfo>();
-  readonly counts = { segments: 0, evictedTraces: 0, droppedSegments: 0, logs: 0, meters: 0, browserPerf: 0, browserErrors: 0, rejected: 0 };
-  /** Approximate bytes held by all stored traces ({@link segmentBytes}); at most `maxBytes`. */
+  readonly counts = { segments: 0, evictedTraces: 0, droppedSegments: 0, logs: 0, meters: 0, browserPerf: 0, browserErrors: 0, rejected: 0, droppedRecords: 0, evictedInstances: 0 };
+  /** Approximate bytes held by everything the store keeps; at most `maxBytes`. */
   bytes = 0;
-  /** The latest browser error logs (at most {@link KEPT_ITEMS}). */
-  readonly browserErrors: Array<Record<string, unknown>> = [];
-  /** The latest `LogData` records from LogReportService (at most {@link KEPT_ITEMS}). */
-  readonly logs: Array<Record<string, unknown>> = [];
-  /** The latest `MeterData` records from MeterReportService (at most {@link KEPT_ITEMS}). */
-  readonly meters: Array<Record<string, unknown>> = [];
+  private readonly errorList: KeptList;
+  private readonly logList: KeptList;
+  private readonly meterList: KeptList;
+  private readonly instanceSizes = new Map<string, number>();
+  private instanceBytesTotal = 0;
   private readonly maxTraces: number;
   private readonly maxSegments: number;
   /** The byte budget ({@link TraceStoreOptions.maxBytes}). */
@@ -119,6 +127,25 @@ export class TraceStore {
     this.maxTraces = Math.max(1, options.maxTraces ?? 2000);
     this.maxSegments = options.maxSegmentsPerTrace ?? 1000;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_STORE_BYTES;
+    const share = Math.floor(this.maxBytes * SIDE_SHARE);
+    this.errorList = new KeptList(KEPT_ITEMS, share);
+    this.logList = new KeptList(KEPT_ITEMS, share);
+    this.meterList = new KeptList(KEPT_ITEMS, share);
+  }
+
+  /** The latest browser error logs (at most {@link KEPT_ITEMS}, and an eighth of `maxBytes`). */
+  get browserErrors(): ReadonlyArray<Record<string, unknown>> {
+    return this.errorList.items;
+  }
+
+  /** The latest `LogData` records from LogReportService (at most {@link KEPT_ITEMS}, and an eighth of `maxBytes`). */
+  get logs(): ReadonlyArray<Record<string, unknown>> {
+    return this.logList.items;
+  }
+
+  /** The latest `MeterData` records from MeterReportService (at most {@link KEPT_ITEMS}, and an eighth of `maxBytes`). */
+  get meters(): ReadonlyArray<Record<string, unknown>> {
+    return this.meterList.items;
   }
 
   /** Calls `fn` after every change; returns the unsubscribe function. */
@@ -127,14 +154,19 @@ export class TraceStore {
     return () => this.listeners.delete(fn);
   }
 
+  private changed(): void {
+    for (const fn of this.listeners) fn();
+  }
+
   addSegments(segments: SegmentObject[]): void {
     for (const seg of segments) this.addSegment(seg);
-    for (const fn of this.listeners) fn();
+    this.changed();
   }
 
   private addSegment(seg: SegmentObject): void {
     this.counts.segments++;
-    const size = segmentBytes(seg);
+    const problems = segmentProblems(seg);
+    const size = segmentBytes(seg) + stringsBytes(problems);
     // A segment bigger than the whole budget could only be kept by emptying the store.
     if (size > this.maxBytes) {
       this.counts.droppedSegments++;
@@ -146,13 +178,11 @@ export class TraceStore {
       this.counts.droppedSegments++;
       return;
     }
-    const replaced = trace && at >= 0 ? segmentBytes(trace.segments[at]!) : 0;
+    if (trace) this.forgetSummary(trace);
+    const old = trace && at >= 0 ? trace.segments[at]! : undefined;
+    const replaced = old ? segmentBytes(old) + stringsBytes(trace!.segmentProblems.get(old.traceSegmentId) ?? []) : 0;
     // Room by bytes: evict the oldest traces other than this one.
-    for (const [id, old] of this.traces) {
-      if (this.bytes - replaced + size <= this.maxBytes) break;
-      if (old === trace) continue;
-      this.evict(id, old);
-    }
+    this.fit(trace, size - replaced);
     if (this.bytes - replaced + size > this.maxBytes) {
       // Only this trace is left and it is full: keep what it has.
       this.counts.droppedSegments++;
@@ -162,19 +192,25 @@ export class TraceStore {
       trace = { traceId: seg.traceId, segments: [], segmentProblems: new Map(), receivedAt: Date.now(), bytes: 0 };
       this.traces.set(seg.traceId, trace);
       while (this.traces.size > this.maxTraces) {
-        const [oldest, old] = this.traces.entries().next().value as [string, StoredTrace];
-        this.evict(oldest, old);
+        const [oldest, first] = this.traces.entries().next().value as [string, StoredTrace];
+        this.evict(oldest, first);
       }
     }
     if (at >= 0) trace.segments[at] = seg;
     else trace.segments.push(seg);
     trace.bytes += size - replaced;
     this.bytes += size - replaced;
-    trace.segmentProblems.set(seg.traceSegmentId, validateSegment(seg));
-    const key = `${seg.service}\u0000${seg.serviceInstance}`;
-    const inst = this.instances.get(key);
-    if (inst) inst.lastSeen = Date.now();
-    else if (this.instances.size < 10_000) this.instances.set(key, { service: seg.service, serviceInstance: seg.serviceInstance, properties: {}, lastSeen: Date.now() });
+    trace.segmentProblems.set(seg.traceSegmentId, problems);
+    this.touchInstance(seg.service, seg.serviceInstance);
+  }
+
+  /** Evicts the oldest traces other than `keep` until `extra` more bytes fit. */
+  private fit(keep: StoredTrace | undefined, extra = 0): void {
+    for (const [id, old] of this.traces) {
+      if (this.bytes + extra <= this.maxBytes) break;
+      if (old === keep) continue;
+      this.evict(id, old);
+    }
   }
 
   private evict(id: string, trace: StoredTrace): void {
@@ -183,11 +219,28 @@ export class TraceStore {
     this.counts.evictedTraces++;
   }
 
+  private forgetSummary(trace: StoredTrace): void {
+    if (!trace.cached) return;
+    trace.bytes -= trace.cached.bytes;
+    this.bytes -= trace.cached.bytes;
+    trace.cached = undefined;
+  }
+
+  private keep(list: KeptList, record: Record<string, unknown>): void {
+    const delta = list.push(record, recordBytes(record));
+    if (delta === undefined) {
+      this.counts.droppedRecords++;
+      return;
+    }
+    this.bytes += delta;
+    this.fit(undefined);
+  }
+
   /** Records browser error logs (`BrowserErrorLog`, from gRPC or `/browser/errorLog(s)`). */
   addBrowserErrors(items: unknown[]): void {
     this.counts.browserErrors += items.length;
-    for (const e of items) keepLatest(this.browserErrors, (e && typeof e === 'object' ? e : { value: e }) as Record<string, unknown>);
-    for (const fn of this.listeners) fn();
+    for (const e of items) this.keep(this.errorList, (e && typeof e === 'object' ? e : { value: e }) as Record<string, unknown>);
+    this.changed();
   }
 
   /** Counts browser perf reports (BrowserPerfService perf methods or `/browser/perfData*`); only their number is kept. */
@@ -198,132 +251,94 @@ export class TraceStore {
   /** Records one `LogData` record (LogReportService). */
   addLog(record: Record<string, unknown>): void {
     this.counts.logs++;
-    keepLatest(this.logs, record);
+    this.keep(this.logList, record);
   }
 
   /** Records `MeterData` records (MeterReportService `collect` and `collectBatch`). */
   addMeters(records: Array<Record<string, unknown>>): void {
     this.counts.meters += records.length;
-    for (const r of records) keepLatest(this.meters, r);
-  }
-
-  /** Records ManagementService data. */
-  addInstance(service: string, serviceInstance: string, properties?: Array<{ key: string; value: string }>): void {
-    const key = `${service}\u0000${serviceInstance}`;
-    const inst = this.instances.get(key) ?? { service, serviceInstance, properties: {}, lastSeen: 0 };
-    inst.lastSeen = Date.now();
-    if (properties) {
-      inst.properties = {};
-      for (const { key: k, value } of properties) (inst.properties[k] ??= []).push(value);
-    }
-    if (this.instances.size < 10_000 || this.instances.has(key)) this.instances.set(key, inst);
+    for (const r of records) this.keep(this.meterList, r);
   }
 
   /**
-   * Problems of a whole trace: each segment's own, plus references that do not match their
-   * parents (missing parent segment or span; service, instance or address that differ
-   * from what the parent segment says). The endpoint is not compared: agents may rename
-   * an entry span (route templates) after its context was propagated.
+   * Records ManagementService data: `properties`, when given, replace the instance's earlier
+   * ones (as OAP keeps the latest report). Keys are kept as given, `__proto__` included.
    */
+  addInstance(service: string, serviceInstance: string, properties?: ReadonlyArray<{ key: string; value: string }>): void {
+    let next: Record<string, string[]> | undefined;
+    if (properties) {
+      next = Object.create(null) as Record<string, string[]>;
+      for (const { key, value } of properties) (next[key] ??= []).push(value);
+    }
+    this.touchInstance(service, serviceInstance, next);
+    this.changed();
+  }
+
+  // Marks an instance seen (the newest in the map's order), with new properties when given,
+  // and keeps the instances within their count and share of the budget.
+  private touchInstance(service: string, serviceInstance: string, properties?: Record<string, string[]>): void {
+    const key = `${service}\u0000${serviceInstance}`;
+    const inst = this.instances.get(key) ?? { service, serviceInstance, properties: Object.create(null) as Record<string, string[]>, lastSeen: 0 };
+    inst.lastSeen = Date.now();
+    if (properties) inst.properties = properties;
+    const before = this.instanceSizes.get(key) ?? 0;
+    const size = properties || !before ? instanceBytes(inst) : before;
+    const share = Math.floor(this.maxBytes * SIDE_SHARE);
+    if (size > share) {
+      this.counts.droppedRecords++;
+      return;
+    }
+    this.instances.delete(key);
+    this.instances.set(key, inst);
+    this.instanceSizes.set(key, size);
+    this.instanceBytesTotal += size - before;
+    this.bytes += size - before;
+    for (const [k] of this.instances) {
+      if (this.instances.size <= MAX_INSTANCES && this.instanceBytesTotal <= share) break;
+      const gone = this.instanceSizes.get(k) ?? 0;
+      this.instances.delete(k);
+      this.instanceSizes.delete(k);
+      this.instanceBytesTotal -= gone;
+      this.bytes -= gone;
+      this.counts.evictedInstances++;
+    }
+    this.fit(undefined);
+  }
+
+  /** Problem messages of a whole trace (see `traceProblems` in analysis.ts), at most a few hundred. */
   traceProblems(trace: StoredTrace): string[] {
     return this.problemList(trace).map((p) => p.message);
   }
 
   /** {@link traceProblems} with the segment and span each problem belongs to (for the viewer). */
   problemList(trace: StoredTrace): TraceProblem[] {
-    const out: TraceProblem[] = [];
-    const bySegment = new Map(trace.segments.map((s) => [s.traceSegmentId, s]));
-    for (const seg of trace.segments) {
-      const segmentId = seg.traceSegmentId;
-      for (const p of trace.segmentProblems.get(segmentId) ?? []) {
-        // validateSegment starts span-level sentences with `span <id> "<name>":`.
-        const m = /^span (-?\d+) /.exec(p);
-        out.push({ segmentId, spanId: m ? Number(m[1]) : undefined, message: `${seg.service}: ${p}` });
-      }
-      for (const span of seg.spans) {
-        const at = `${seg.service} span ${span.spanId} "${span.operationName}"`;
-        const add = (message: string) => out.push({ segmentId, spanId: span.spanId, message: `${at}: ${message}` });
-        for (const ref of span.refs) {
-          const parent = bySegment.get(ref.parentTraceSegmentId);
-          if (!parent) {
-            add(`parent segment ${ref.parentTraceSegmentId} (${ref.parentService || 'unknown service'}) not received`);
-            continue;
-          }
-          const ps = parent.spans.find((s) => s.spanId === ref.parentSpanId);
-          if (!ps) {
-            add(`ref points at span ${ref.parentSpanId}, which ${parent.service}'s segment does not have`);
-            continue;
-          }
-          if (ref.parentService !== parent.service) add(`ref parentService "${ref.parentService}" ≠ "${parent.service}"`);
-          if (ref.parentServiceInstance !== parent.serviceInstance) add(`ref parentServiceInstance "${ref.parentServiceInstance}" ≠ "${parent.serviceInstance}"`);
-          if (ref.refType === 'CrossProcess') {
-            if (ps.spanType !== 'Exit') add(`ref points at a ${ps.spanType} span, expected Exit`);
-            if (ref.networkAddressUsedAtPeer !== ps.peer) add(`networkAddressUsedAtPeer "${ref.networkAddressUsedAtPeer}" ≠ caller's exit peer "${ps.peer}"`);
-          }
-        }
-      }
-    }
-    return out;
+    return traceProblems(trace).problems;
   }
 
   /**
-   * The list view of a trace. `start` and `duration` cover only spans with sane times
-   * ({@link saneSpanTimes}); with none, both are 0.
+   * The list view of a trace (see `summarise` in analysis.ts). Without `now`, the summary is
+   * computed once and kept (counted in {@link bytes}) until the trace changes.
    */
-  summary(trace: StoredTrace, now = Date.now()): TraceSummary {
-    let start = Infinity;
-    let end = 0;
-    let spans = 0;
-    let error = false;
-    // Services in causal order: by the earliest start of any of their segments, then by how
-    // many references away from the root that segment is (clocks tie within a millisecond).
-    const firstSeen = new Map<string, [number, number]>();
-    const depth = segmentDepths(trace.segments);
-    // A span with an insane start sorts last instead of first.
-    const startOf = (s: SpanObject | undefined) => (s && saneSpanTimes(s, now) ? s.startTime : Infinity);
-    let endpoint = '';
-    let rootStart = Infinity;
-    let entryEndpoint = '';
-    let entryAt: [number, number] = [Infinity, Infinity];
-    for (const seg of trace.segments) {
-      const first = startOf(seg.spans[0]);
-      const d = depth.get(seg.traceSegmentId) ?? 0;
-      const prev = firstSeen.get(seg.service);
-      if (!prev || first < prev[0] || (first === prev[0] && d < prev[1])) firstSeen.set(seg.service, [first, d]);
-      for (const s of seg.spans) {
-        spans++;
-        // Only sane times make the window; the others are problems of their segment.
-        if (saneSpanTimes(s, now)) {
-          if (s.startTime < start) start = s.startTime;
-          if (s.endTime > end) end = s.endTime;
-        }
-        if (s.isError) error = true;
-      }
-      const root = seg.spans[0];
-      if (root && d === 0 && (!endpoint || first < rootStart)) {
-        rootStart = first;
-        endpoint = root.operationName;
-      }
-      // The first endpoint of a service the trace reached: fewest hops from the root, then earliest.
-      const entry = seg.spans.find((s) => s.spanType === 'Entry');
-      if (entry && (d < entryAt[0] || (d === entryAt[0] && startOf(entry) < entryAt[1]))) {
-        entryAt = [d, startOf(entry)];
-        entryEndpoint = entry.operationName;
-      }
+  summary(trace: StoredTrace, now?: number): TraceSummary {
+    if (now !== undefined) return summarise(trace, now);
+    const t = Date.now();
+    if (trace.cached && t - trace.cached.at < SUMMARY_TTL_MS) return trace.cached.summary;
+    this.forgetSummary(trace);
+    const summary = summarise(trace, t);
+    // Only a trace still stored keeps its summary (a reader may hold an evicted one).
+    if (this.traces.get(trace.traceId) === trace) {
+      const bytes = summaryBytes(summary);
+      trace.cached = { summary, at: t, bytes };
+      trace.bytes += bytes;
+      this.bytes += bytes;
+      this.fit(trace);
     }
-    const services = [...firstSeen].sort((a, b) => a[1][0] - b[1][0] || a[1][1] - b[1][1]).map(([name]) => name);
-    return {
-      traceId: trace.traceId,
-      services,
-      endpoint,
-      entryEndpoint,
-      start: Number.isFinite(start) ? start : 0,
-      duration: Number.isFinite(start) ? end - start : 0,
-      spanCount: spans,
-      segmentCount: trace.segments.length,
-      error,
-      problems: this.traceProblems(trace),
-    };
+    return summary;
+  }
+
+  /** The bounded answer for one trace (`GET /api/traces/<id>`; see `traceDetail` in analysis.ts). */
+  detail(trace: StoredTrace): TraceDetail {
+    return traceDetail(trace, this.summary(trace), segmentBytes);
   }
 
   /** Newest first. */
@@ -331,26 +346,4 @@ export class TraceStore {
     const all = [...this.traces.values()].reverse().slice(0, limit);
     return all.map((t) => this.summary(t));
   }
-}
-
-/** How many references lead from each segment up to a segment without a received parent. */
-function segmentDepths(segments: SegmentObject[]): Map<string, number> {
-  const byId = new Map(segments.map((s) => [s.traceSegmentId, s]));
-  const depths = new Map<string, number>();
-  const depthOf = (seg: SegmentObject, seen: Set<string>): number => {
-    const known = depths.get(seg.traceSegmentId);
-    if (known !== undefined) return known;
-    let d = 0;
-    seen.add(seg.traceSegmentId);
-    for (const span of seg.spans)
-      for (const ref of span.refs) {
-        const parent = byId.get(ref.parentTraceSegmentId);
-        // A reference cycle (bad data) must not recurse forever.
-        if (parent && !seen.has(parent.traceSegmentId)) d = Math.max(d, depthOf(parent, seen) + 1);
-      }
-    depths.set(seg.traceSegmentId, d);
-    return d;
-  };
-  for (const seg of segments) depthOf(seg, new Set());
-  return depths;
 }

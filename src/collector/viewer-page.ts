@@ -61,7 +61,7 @@ pre{white-space:pre-wrap;margin:2px 0;color:#cbd5e1;font:12px/1.4 ui-monospace,S
 <script>
 const COLORS=['#60a5fa','#34d399','#f472b6','#fbbf24','#a78bfa','#fb923c','#22d3ee','#a3e635'];
 const COMPONENTS={0:'Unknown',1:'Tomcat',2:'HttpClient',49:'http',50:'rpc',4001:'HttpServer',4002:'Express',4003:'Egg',4004:'Koa',4005:'Axios',10000:'JavaScript',10001:'ajax',11000:'Rust'};
-const svcColor={};const color=s=>svcColor[s]||(svcColor[s]=COLORS[Object.keys(svcColor).length%COLORS.length]);
+const svcColor=new Map();const color=s=>{if(!svcColor.has(s))svcColor.set(s,COLORS[svcColor.size%COLORS.length]);return svcColor.get(s)};
 const esc=s=>String(s).replace(/[&<>"']/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
 const clock=t=>new Date(t).toLocaleTimeString([],{hour:'2-digit',minute:'2-digit',second:'2-digit',hour12:false});
 const ms=n=>n>=10000?(n/1000).toFixed(1)+' s':n+' ms';
@@ -88,7 +88,7 @@ function drawList(){
   const q=$('filter').value.trim().toLowerCase();
   const shown=q?list.filter(t=>(t.traceId+' '+t.endpoint+' '+t.entryEndpoint+' '+t.services.join(' ')).toLowerCase().includes(q)):list;
   $('traces').innerHTML=shown.map(t=>'<div class="trace'+(t.traceId===selected?' sel':'')+'" data-id="'+esc(t.traceId)+'">'+
-    '<div class="ep">'+title(t)+(t.error?'<span class="badge err">error</span>':'')+(t.problems.length?'<span class="badge warn">'+t.problems.length+' problem'+(t.problems.length>1?'s':'')+'</span>':'')+'</div>'+
+    '<div class="ep">'+title(t)+(t.error?'<span class="badge err">error</span>':'')+(t.problemCount?'<span class="badge warn">'+t.problemCount+' problem'+(t.problemCount>1?'s':'')+'</span>':'')+'</div>'+
     '<div class="meta">'+t.services.map(s=>'<span class="one"><span class="svc" style="background:'+color(s)+'"></span>'+esc(s)+'</span>').join(' ')+'</div>'+
     '<div class="meta">'+clock(t.start)+' · '+ms(t.duration)+' · '+t.spanCount+' spans · '+t.segmentCount+' segments</div></div>').join('')||
     '<div class="empty">'+(q?'No trace matches.':'No traces yet. Point an agent at this collector.')+'</div>';
@@ -120,7 +120,8 @@ function render(){
   const t0=sum.start,total=Math.max(1,sum.duration);
   let h='<h2>'+title(sum)+'</h2><div class="sub">'+sum.services.map(svcChip).join('')+
     '<span>trace '+esc(current.traceId)+' · '+ms(sum.duration)+' · '+sum.spanCount+' spans in '+sum.segmentCount+' segments</span>'+(sum.error?'<span class="badge err">error</span>':'')+'</div>';
-  if(sum.problems.length)h+='<div class="problems"><b>'+sum.problems.length+' problem'+(sum.problems.length>1?'s':'')+' a strict backend would see</b><ul>'+sum.problems.map(p=>'<li>'+esc(p)+'</li>').join('')+'</ul></div>';
+  if(current.truncated)h+='<div class="problems">Too large to show whole: '+current.omittedSegments+' of '+sum.segmentCount+' segments are left out.</div>';
+  if(sum.problemCount)h+='<div class="problems"><b>'+sum.problemCount+' problem'+(sum.problemCount>1?'s':'')+' a strict backend would see</b><ul>'+sum.problems.map(p=>'<li>'+esc(p)+'</li>').join('')+'</ul></div>';
   h+='<div class="grid"><div class="row head"><div>Span</div><div class="axis">&nbsp;</div></div>';
   for(const [n,d] of rows){const s=n.span;const dur=s.endTime-s.startTime;const probs=spanProblems(n);
     const exitPeer=s.spanType==='Exit'&&s.peer?'<span class="peer">→ '+esc(s.peer)+'</span>':'';
@@ -154,15 +155,19 @@ function drawAxis(){const axis=document.querySelector('.axis');if(!axis||!curren
 // Each bar's label (duration, and an exit span's peer) goes where it fits, in pixels: after
 // the bar, before it, or inside it; without the peer if only that fits; clipped as a last resort.
 function placeLabels(){
-  for(const em of document.querySelectorAll('.bar em.label')){const cell=em.parentElement,bar=cell.firstElementChild,peer=em.querySelector('.peer');
-    // Positions are in the cell's padding box, like the bar's own left and width.
-    const P=cell.clientWidth,l=bar.offsetLeft,r=l+bar.offsetWidth;
-    const fit=()=>{em.className='label';em.style.left=em.style.right='';const w=em.offsetWidth;
-      if(P-r-6>=w){em.style.left=(r+6)+'px';return true}
-      if(l-6>=w){em.style.right=(P-l+6)+'px';return true}
-      em.classList.add('in');em.style.right=(P-r+6)+'px';return r-l-12>=w};
-    if(peer)peer.hidden=false;
-    if(!fit()&&peer){peer.hidden=true;fit()}}}
+  const ems=[...document.querySelectorAll('.bar em.label')];
+  // Reset every label, then read every size in one layout, then write every position: a read
+  // after each write would lay the page out once per span (minutes for a few thousand spans).
+  for(const em of ems){em.className='label';em.style.left=em.style.right='';const p=em.querySelector('.peer');if(p)p.hidden=false}
+  // Positions are in the cell's padding box, like the bar's own left and width.
+  const m=ems.map(em=>{const cell=em.parentElement,bar=cell.firstElementChild,p=em.querySelector('.peer');
+    return {em,p,P:cell.clientWidth,l:bar.offsetLeft,r:bar.offsetLeft+bar.offsetWidth,w:em.offsetWidth,pw:p?p.offsetWidth+6:0}});
+  for(const x of m){const {em,p,P,l,r}=x;
+    const outside=w=>{if(P-r-6>=w){em.style.left=(r+6)+'px';return true}if(l-6>=w){em.style.right=(P-l+6)+'px';return true}return false};
+    const inside=()=>{em.classList.add('in');em.style.right=(P-r+6)+'px'};
+    if(outside(x.w))continue;
+    if(!p||r-l-12>=x.w){inside();continue}
+    p.hidden=true;if(!outside(x.w-x.pw))inside()}}
 window.onresize=drawAxis;
 function detail(n){const s=n.span;const kv=(k,v)=>'<tr><td>'+esc(k)+'</td><td>'+esc(v)+'</td></tr>';
   const comp=COMPONENTS[s.componentId];

@@ -1,8 +1,8 @@
 // Server-side protocol code shared by the collector and the Node ingest handler. @internal
 export { encodeGrpcWebResponse, GrpcWebFormatError, parseGrpcWebFrames } from './grpc-web.js';
 export type { GrpcWebBodyMode, GrpcWebFrames } from './grpc-web.js';
-export { bodyFits, checkReportLimits, DEFAULT_MAX_BODY_BYTES, DEFAULT_REPORT_LIMITS, OAP_LIMITS } from './limits.js';
-export type { ReportLimits } from './limits.js';
+export { bodyFits, checkInstanceLimits, checkReportLimits, clipText, DEFAULT_MAX_BODY_BYTES, DEFAULT_REPORT_LIMITS, OAP_LIMITS, QUOTED_NAME_LENGTH } from './limits.js';
+export type { LimitedSegment, ReportLimits } from './limits.js';
 export {
   decodeCommands,
   decodeInstancePing,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkReportLimits, DEFAULT_REPORT_LIMITS } from './limits.js';
+import { checkInstanceLimits, checkReportLimits, DEFAULT_REPORT_LIMITS } from './limits.js';
 import type { ReportLimits } from './limits.js';
 import { decodeContentEncoding, decodeReport, readBody, replyToReport, ReportError } from './receive.js';
 import type { Received, ReportRoute } from './receive.js';
@@ -39,10 +39,8 @@ export async function receiveReport(req: IncomingMessage, res: ServerResponse, r
       ? options.consumedBody()
       : await decodeContentEncoding(await readBody(req, options.maxBodyBytes), req.headers['content-encoding'], options.maxBodyBytes);
     const got = decodeReport(route, path, contentType, body, limits);
-    if (got.kind === 'segments') {
-      const over = checkReportLimits(got.segments, limits);
-      if (over) throw new ReportError(413, over);
-    }
+    const over = got.kind === 'segments' ? checkReportLimits(got.segments, limits) : got.kind === 'instance' ? checkInstanceLimits(got, limits) : undefined;
+    if (over) throw new ReportError(413, over);
     options.accept(got);
     replyToReport(res, route, contentType);
     return undefined;

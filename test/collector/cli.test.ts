@@ -36,6 +36,7 @@ describe('collector CLI', () => {
     for (const args of [
       ['serve'],
       ['collector', '--nope', '1'],
+      ['collector', '--__proto__=1'],
       ['collector', '--http-port', 'x'],
       ['collector', '--grpc-port', '70000'],
       ['collector', '--grpc-port='],

@@ -223,7 +223,7 @@ describe('collector edge cases', () => {
     const list = await (await fetch(c.httpUrl + '/api/traces')).json();
     expect(list[0].traceId).toBe(b[0]!.traceId);
     expect(list[1].traceId).toBe(a[0]!.traceId);
-    expect(Object.keys(list[0]).sort()).toEqual(['duration', 'endpoint', 'entryEndpoint', 'error', 'problems', 'segmentCount', 'services', 'spanCount', 'start', 'traceId']);
+    expect(Object.keys(list[0]).sort()).toEqual(['duration', 'endpoint', 'entryEndpoint', 'error', 'problemCount', 'problems', 'segmentCount', 'serviceCount', 'services', 'spanCount', 'start', 'traceId']);
     expect(list[0].start).toBe(Math.min(...b.flatMap((s) => s.spans.map((x) => x.startTime))));
     expect((await fetch(`${c.httpUrl}/api/traces/nope`)).status).toBe(404);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SegmentObject } from '../../src/core/index.js';
-import { bodyFits, checkReportLimits, DEFAULT_MAX_BODY_BYTES, saneSpanTimes, validateSegment } from '../../src/server/index.js';
+import { bodyFits, checkInstanceLimits, checkReportLimits, clipText, DEFAULT_MAX_BODY_BYTES, DEFAULT_REPORT_LIMITS, saneSpanTimes, validateSegment } from '../../src/server/index.js';
 import { clone, makeTrace } from './fixtures.js';
 
 const problems = (seg: SegmentObject) => validateSegment(seg).join('\n');
@@ -111,5 +111,60 @@ describe('limits', () => {
     expect(bodyFits(DEFAULT_MAX_BODY_BYTES)).toBe(true);
     expect(bodyFits(DEFAULT_MAX_BODY_BYTES + 1)).toBe(false);
     expect(bodyFits(Number.NaN)).toBe(false);
+  });
+});
+
+describe('receipt limits', () => {
+  // The downstream segment: its entry span carries a CrossProcess ref.
+  const seg = () => clone(makeTrace('lim')).find((s) => s.spans[0]!.refs.length)!;
+  it('names the segment, span and field over a count or length limit', () => {
+    const s = seg();
+    expect(checkReportLimits([s])).toBeUndefined();
+    const ref = s.spans[0]!.refs[0]!;
+    s.spans[0]!.refs = Array.from({ length: 33 }, () => ({ ...ref }));
+    expect(checkReportLimits([s])).toBe('segment 0 span 0 has 33 refs, over the limit of 32');
+    expect(checkReportLimits([s], { maxRefsPerSpan: 33 })).toBeUndefined();
+    const cases: Array<[(x: ReturnType<typeof seg>) => void, RegExp]> = [
+      [(x) => (x.spans[0]!.operationName = 'o'.repeat(4097)), /span 0 operationName has 4097 characters, over the limit of 4096/],
+      [(x) => (x.spans[0]!.peer = 'p'.repeat(4097)), /span 0 peer has 4097/],
+      [(x) => (x.service = 's'.repeat(4097)), /service has 4097/],
+      [(x) => (x.traceId = 't'.repeat(4097)), /traceId has 4097/],
+      [(x) => (x.spans[0]!.refs[0]!.parentEndpoint = 'e'.repeat(4097)), /span 0 refs\[0\]\.parentEndpoint has 4097/],
+      [(x) => x.spans[0]!.tags.push({ key: 'k'.repeat(4097), value: '' }), /tags\[\d+\]\.key has 4097/],
+      [(x) => x.spans[0]!.tags.push({ key: 'k', value: 'v'.repeat(65_537) }), /tags\[\d+\]\.value has 65537 characters, over the limit of 65536/],
+      [(x) => (x.spans[0]!.tags = Array.from({ length: 1001 }, () => ({ key: 'k', value: 'v' }))), /has 1001 tags, over the limit of 1000/],
+      [(x) => (x.spans[0]!.logs = Array.from({ length: 1001 }, () => ({ time: 1, data: [] }))), /has 1001 logs, over the limit of 1000/],
+      [(x) => (x.spans[0]!.logs = [{ time: 1, data: Array.from({ length: 101 }, () => ({ key: 'k', value: 'v' })) }]), /logs\[0\] has 101 fields, over the limit of 100/],
+      [(x) => (x.spans[0]!.logs = [{ time: 1, data: [{ key: 'stack', value: 'x'.repeat(65_537) }] }]), /logs\[0\]\.data\[0\]\.value has 65537/],
+    ];
+    for (const [spoil, why] of cases) {
+      const x = seg();
+      spoil(x);
+      expect(checkReportLimits([seg(), x]), String(why)).toMatch(new RegExp('^segment 1 .*' + why.source));
+    }
+    expect(DEFAULT_REPORT_LIMITS.maxRefsPerSpan).toBe(32);
+  });
+
+  it('checks instance reports: names, property count, key and value lengths', () => {
+    const ok = { service: 's', serviceInstance: 'i', properties: [{ key: '__proto__', value: 'v' }] };
+    expect(checkInstanceLimits(ok)).toBeUndefined();
+    expect(checkInstanceLimits({ ...ok, service: 's'.repeat(4097) })).toMatch(/^service has 4097 characters/);
+    expect(checkInstanceLimits({ ...ok, properties: Array.from({ length: 257 }, () => ({ key: 'k', value: '' })) })).toBe('257 properties, over the limit of 256');
+    expect(checkInstanceLimits({ ...ok, properties: [{ key: 'k', value: 'v'.repeat(65_537) }] })).toMatch(/^properties\[0\]\.value has 65537/);
+  });
+
+  it('quotes names cut, and bounds the problems of one segment', () => {
+    expect(clipText('abc')).toBe('abc');
+    expect(clipText('x'.repeat(125))).toBe('x'.repeat(120) + '… (+5 characters)');
+    const s = seg();
+    s.spans[0]!.operationName = 'n'.repeat(4000);
+    s.spans[0]!.refs = Array.from({ length: 30 }, () => ({ ...s.spans[0]!.refs[0]!, parentService: '', traceId: 'other' }));
+    const all = validateSegment(s);
+    expect(all.length).toBeGreaterThan(40);
+    for (const p of all) expect(p.length).toBeLessThan(300);
+    const some = validateSegment(s, Date.now(), 10);
+    expect(some).toHaveLength(11);
+    expect(some.slice(0, 10)).toEqual(all.slice(0, 10));
+    expect(some[10]).toBe(`+${all.length - 10} more problems`);
   });
 });

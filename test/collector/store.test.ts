@@ -154,11 +154,16 @@ describe('TraceStore', () => {
     }
     expect([...store.traces.keys()]).toEqual(ids.slice(-3));
     expect(store.counts.evictedTraces).toBe(7);
-    expect(store.bytes).toBe(perTrace * 3);
+    // Traces hold their segments (clean: no problems); the rest of `bytes` is the instances.
+    const traceBytes = () => [...store.traces.values()].reduce((n, t) => n + t.bytes, 0);
+    expect(traceBytes()).toBe(perTrace * 3);
+    const instanceBytes = store.bytes - traceBytes();
+    expect(instanceBytes).toBeGreaterThan(0);
     // Replacing a segment swaps its bytes rather than adding them.
     const last = store.traces.get(ids[9]!)!;
     store.addSegments([clone(last.segments[0]!)]);
-    expect(store.bytes).toBe(perTrace * 3);
+    expect(traceBytes()).toBe(perTrace * 3);
+    expect(store.bytes).toBe(perTrace * 3 + instanceBytes);
     // A segment bigger than the whole budget is dropped, and nothing is evicted for it.
     const huge = clone(one[0]!);
     huge.spans[0]!.operationName = 'x'.repeat(perTrace * 4);

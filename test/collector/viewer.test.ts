@@ -212,4 +212,26 @@ describe('trace viewer', () => {
     expect(await bad.locator('.warn').count()).toBe(1);
     expect(await page.locator('.problems').first().textContent()).toMatch(/start time 12345 is not epoch milliseconds/);
   });
+
+  it('colours services named __proto__ and constructor like any other, and says when a trace is shown in part', async () => {
+    const segs = checkoutTrace();
+    segs.find((s) => s.service === 'shop-web')!.service = '__proto__';
+    segs.find((s) => s.service === 'shop-api')!.service = 'constructor';
+    c.store.addSegments(segs);
+    await page.goto(`${c.httpUrl}/#${segs[0]!.traceId}`);
+    await page.waitForSelector('.grid .row:not(.head)');
+    const chips = await page.locator('.sub .chip .svc').evaluateAll((els) => els.map((e) => (e as HTMLElement).style.background));
+    expect(chips).toHaveLength(3);
+    for (const bg of chips) expect(bg).toMatch(/^rgb\(/);
+
+    // Over the answer's span bound: drawn in part, with a note.
+    const SPANS = 2600; // two segments: over the answer's 5000 spans
+    const [one] = makeTrace('wide');
+    const wide: SegmentObject[] = Array.from({ length: 2 }, (_, i) => ({ ...one!, traceId: 'wide-trace', traceSegmentId: `wide-${i}`, spans: Array.from({ length: SPANS }, (_, k) => ({ ...one!.spans[0]!, spanId: k, parentSpanId: k ? 0 : -1, refs: [] })) }));
+    c.store.addSegments(wide);
+    await page.goto(`${c.httpUrl}/#wide-trace`);
+    await page.waitForSelector('.problems >> text=/left out/', { timeout: 15_000 });
+    expect(await page.locator('.problems').first().textContent()).toMatch(/Too large to show whole: 1 of 2 segments are left out/);
+    expect(await page.locator('.grid .row:not(.head)').count()).toBe(SPANS);
+  });
 });
