@@ -9,20 +9,8 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
  * (default 10 s: a busy machine is slow, a broken one never answers) it throws, naming
  * `what` (default: the function's source) and the last value or error seen.
  */
-export async function waitFor<T>(fn: () => T | undefined | null | false, ms = 10_000, what?: string): Promise<T> {
-  const until = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = fn();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what ?? fn.toString()} (last: ${describe(last)})`);
-    await sleep(10);
-  }
+export function waitFor<T>(fn: () => T | undefined | null | false, ms = 10_000, what?: string): Promise<T> {
+  return waitForAsync(async () => fn(), ms, what ?? fn.toString());
 }
 
 /** Like {@link waitFor} for an async check. */
