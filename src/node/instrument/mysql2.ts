@@ -17,10 +17,24 @@ interface Mysql2Message {
   serverPort?: unknown;
 }
 
+// mysql2 formats `query()` values into the SQL on the client and publishes that text, so
+// with values the statement carries them. Bound parameters are only recorded when asked
+// (db.sql.parameters), so their literals are masked back to `?`: quoted strings, X'..' /
+// 0x.. hex and numbers not part of a name. Literals written in the SQL itself are masked
+// too when values were given: more redaction, never less. execute() sends values apart.
+const LITERAL = /'(?:[^'\\]|\\.|'')*'|\b[xX]'[0-9a-fA-F]*'|\b0x[0-9a-fA-F]+\b|(?<![\w$.`])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w$])/g;
+
+/** The statement with its literals masked, when values were formatted into it. */
+export function maskedStatement(query: unknown, values: unknown): unknown {
+  if (typeof query !== 'string') return query;
+  const given = Array.isArray(values) ? values.length > 0 : values !== null && typeof values === 'object' && Object.keys(values).length > 0;
+  return given ? query.replace(LITERAL, '?') : query;
+}
+
 function subscribe(ctx: InstrumentContext, settings: SqlSettings, channel: string, operation: string): () => void {
   return traceChannel<Mysql2Message>(channel, (m) => {
     const span = ctx.exit(operation, peerOf(m.serverAddress, m.serverPort), 'Database', MYSQL_COMPONENT);
-    if (span) tagSql(span, 'Mysql', m.database, m.query, m.values, settings);
+    if (span) tagSql(span, 'Mysql', m.database, channel === 'mysql2:query' ? maskedStatement(m.query, m.values) : m.query, m.values, settings);
     return span;
   });
 }
