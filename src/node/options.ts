@@ -2,9 +2,10 @@ import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { DiagLevel, DiagLogger, Limits, Reporter } from '../core/index.js';
 import { DEFAULT_LIMITS, diag, parseDiagLevel } from '../core/index.js';
+import { resolveTelemetryOptions, type TelemetryOptions, type TelemetryUserOptions } from './telemetry-options.js';
 
 /** Options of {@link start}. Every one can also come from the environment (names in brackets); explicit options win. */
-export interface NodeAgentOptions {
+export interface NodeAgentOptions extends TelemetryUserOptions {
   /** Service name [SW_AGENT_NAME]. Default: npm_package_name or the main script's name. */
   service?: string;
   /** Instance name [SW_AGENT_INSTANCE]. Default `<hostname>-<pid>`. */
@@ -95,6 +96,8 @@ export interface ResolvedOptions {
   grpcClient: 'http2' | 'grpc-js';
   flushOnExit: boolean;
   instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean };
+  /** Meters and logs (telemetry-options.ts). */
+  telemetry: TelemetryOptions;
 }
 
 const DEFAULT_SUFFIXES = ['.jpg', '.jpeg', '.js', '.css', '.png', '.bmp', '.gif', '.ico', '.mp3', '.mp4', '.svg', '.woff', '.woff2', '.map'];
@@ -193,6 +196,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     grpcClient: grpcClientOf(user.grpcClient),
     flushOnExit: flag(user.flushOnExit, 'flushOnExit') ?? true,
     instrument: instrumentOf(user.instrument),
+    telemetry: resolveTelemetryOptions(user, env),
   };
 }
 
