@@ -7,6 +7,7 @@ import { parentFor, traceStorage } from './context.js';
 import { instrumentFetch } from './fetch.js';
 import { instrumentHttpClient } from './http-client.js';
 import { instrumentHttpServer } from './http-server.js';
+import { installInstrumentations } from './instrument/install.js';
 import type { NodeAgentOptions, ResolvedOptions } from './options.js';
 import { logLevelOf, resolveOptions } from './options.js';
 import { createNodeReporter } from './reporter/index.js';
@@ -118,6 +119,7 @@ function launch(resolved: ResolvedOptions, reporter: Reporter): NodeAgent {
     if (resolved.instrument.httpServer) install('http server', () => instrumentHttpServer(tracer, resolved));
     if (resolved.instrument.httpClient) install('http client', () => instrumentHttpClient(tracer, resolved));
     if (resolved.instrument.fetch) install('fetch', () => instrumentFetch(tracer, resolved));
+    install('libraries', () => installInstrumentations(tracer, resolved));
   } else {
     diag.info('agent disabled (enabled: false or SW_AGENT_DISABLE); nothing is traced');
   }

@@ -65,8 +65,21 @@ export interface NodeAgentOptions extends TelemetryUserOptions {
   reporter?: Reporter;
   /** Flush on SIGINT/SIGTERM/beforeExit. Default true. */
   flushOnExit?: boolean;
-  /** Turn single instrumentations off. Default all on. */
-  instrument?: { httpServer?: boolean; httpClient?: boolean; fetch?: boolean };
+  /** Turn single instrumentations off, e.g. `{ pg: false }`. Default all on. */
+  instrument?: {
+    httpServer?: boolean;
+    httpClient?: boolean;
+    fetch?: boolean;
+    pg?: boolean;
+    mysql?: boolean;
+    mysql2?: boolean;
+    ioredis?: boolean;
+    redis?: boolean;
+  };
+  /** Record SQL bound parameters as `db.sql.parameters` [SW_SQL_TRACE_PARAMETERS]. Default false. */
+  sqlTraceParameters?: boolean;
+  /** Cut of `db.sql.parameters`, characters [SW_SQL_PARAMETERS_MAX_LENGTH]. Default 512. */
+  sqlParametersMaxLength?: number;
 }
 
 /** Options after defaults, environment and validation (what `agent.options` shows). */
@@ -95,7 +108,9 @@ export interface ResolvedOptions {
   reporter: Reporter | undefined;
   grpcClient: 'http2' | 'grpc-js';
   flushOnExit: boolean;
-  instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean };
+  instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean; pg: boolean; mysql: boolean; mysql2: boolean; ioredis: boolean; redis: boolean };
+  sqlTraceParameters: boolean;
+  sqlParametersMaxLength: number;
   /** Meters and logs (telemetry-options.ts). */
   telemetry: TelemetryOptions;
 }
@@ -196,6 +211,9 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     grpcClient: grpcClientOf(user.grpcClient),
     flushOnExit: flag(user.flushOnExit, 'flushOnExit') ?? true,
     instrument: instrumentOf(user.instrument),
+    sqlTraceParameters: flag(user.sqlTraceParameters, 'sqlTraceParameters') ?? bool(env.SW_SQL_TRACE_PARAMETERS) ?? false,
+    sqlParametersMaxLength:
+      num(user.sqlParametersMaxLength, 'sqlParametersMaxLength', 1, 1e6) ?? num(env.SW_SQL_PARAMETERS_MAX_LENGTH, 'SW_SQL_PARAMETERS_MAX_LENGTH', 1, 1e6) ?? 512,
     telemetry: resolveTelemetryOptions(user, env),
   };
 }
@@ -257,19 +275,17 @@ function flag(v: unknown, name: string): boolean | undefined {
 }
 
 function instrumentOf(v: unknown): ResolvedOptions['instrument'] {
-  const all = { httpServer: true, httpClient: true, fetch: true };
+  const all = { httpServer: true, httpClient: true, fetch: true, pg: true, mysql: true, mysql2: true, ioredis: true, redis: true };
   if (v === undefined || v === null) return all;
   if (typeof v !== 'object' || Array.isArray(v)) {
     diag.warn('option instrument must be an object such as { fetch: false }; everything stays instrumented');
     return all;
   }
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!(k in all)) diag.warn(`instrument.${k} is not an instrumentation (known: httpServer, httpClient, fetch); ignored`);
-  return {
-    httpServer: flag(o.httpServer, 'instrument.httpServer') ?? true,
-    httpClient: flag(o.httpClient, 'instrument.httpClient') ?? true,
-    fetch: flag(o.fetch, 'instrument.fetch') ?? true,
-  };
+  for (const k of Object.keys(o)) if (!(k in all)) diag.warn(`instrument.${k} is not an instrumentation (known: ${Object.keys(all).join(', ')}); ignored`);
+  const out = { ...all };
+  for (const k of Object.keys(all) as Array<keyof typeof all>) out[k] = flag(o[k], `instrument.${k}`) ?? true;
+  return out;
 }
 
 /** The diagnostics level: the option, else SW_AGENT_LOGGING_LEVEL, else `warn`. */

@@ -1,0 +1,43 @@
+// node-redis (`redis`, `@redis/client`) ≥ 5.12 publishes `node-redis:command` for every
+// command, pipelined ones included: one Exit span per command. A MULTI transaction is
+// published only as a whole (`node-redis:batch`, batchMode MULTI): one `Redis/MULTI` span.
+import { traceChannel } from './channels.js';
+import { peerOf } from './exit.js';
+import { REDIS_COMPONENT, tagRedis } from './redis-commands.js';
+import type { ChannelInstrumentation } from './types.js';
+
+interface NodeRedisCommand {
+  command: string;
+  /** The command name first, then its (sanitised) arguments. */
+  args: unknown[];
+  serverAddress: unknown;
+  serverPort: unknown;
+}
+
+interface NodeRedisBatch {
+  batchMode: unknown;
+  serverAddress: unknown;
+  serverPort: unknown;
+}
+
+/** node-redis: `Redis/{COMMAND}`, Cache, component 7, peer `host:port`, `cache.*` tags. */
+export const redis: ChannelInstrumentation = {
+  name: 'redis',
+  module: '@redis/client',
+  versions: { from: '5.12.0', below: '7.0.0' },
+  kind: 'channels',
+  channels: ['node-redis:command', 'node-redis:batch'],
+  subscribe(ctx) {
+    const open = (command: string, args: unknown[], m: { serverAddress: unknown; serverPort: unknown }) => {
+      const span = ctx.exit(`Redis/${command}`, peerOf(m.serverAddress, m.serverPort), 'Cache', REDIS_COMPONENT);
+      if (span) tagRedis(span, { command, args, serverAddress: m.serverAddress, serverPort: m.serverPort });
+      return span;
+    };
+    const undo = [
+      traceChannel<NodeRedisCommand>('node-redis:command', (m) => open(String(m.command).toUpperCase(), Array.isArray(m.args) ? m.args.slice(1) : [], m)),
+      // A pipeline's batch is not a span: its commands are.
+      traceChannel<NodeRedisBatch>('node-redis:batch', (m) => (m.batchMode === 'MULTI' ? open('MULTI', [], m) : undefined)),
+    ];
+    return () => undo.forEach((u) => u());
+  },
+};
