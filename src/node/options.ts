@@ -75,6 +75,10 @@ export interface NodeAgentOptions extends TelemetryUserOptions {
     mysql2?: boolean;
     ioredis?: boolean;
     redis?: boolean;
+    /** Log bridges: records at or above `logReporterLevel` go to OAP's log service. */
+    pino?: boolean;
+    winston?: boolean;
+    bunyan?: boolean;
   };
   /** Record SQL bound parameters as `db.sql.parameters` [SW_SQL_TRACE_PARAMETERS]. Default false. */
   sqlTraceParameters?: boolean;
@@ -108,7 +112,7 @@ export interface ResolvedOptions {
   reporter: Reporter | undefined;
   grpcClient: 'http2' | 'grpc-js';
   flushOnExit: boolean;
-  instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean; pg: boolean; mysql: boolean; mysql2: boolean; ioredis: boolean; redis: boolean };
+  instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean; pg: boolean; mysql: boolean; mysql2: boolean; ioredis: boolean; redis: boolean; pino: boolean; winston: boolean; bunyan: boolean };
   sqlTraceParameters: boolean;
   sqlParametersMaxLength: number;
   /** Meters and logs (telemetry-options.ts). */
@@ -275,7 +279,7 @@ function flag(v: unknown, name: string): boolean | undefined {
 }
 
 function instrumentOf(v: unknown): ResolvedOptions['instrument'] {
-  const all = { httpServer: true, httpClient: true, fetch: true, pg: true, mysql: true, mysql2: true, ioredis: true, redis: true };
+  const all = { httpServer: true, httpClient: true, fetch: true, pg: true, mysql: true, mysql2: true, ioredis: true, redis: true, pino: true, winston: true, bunyan: true };
   if (v === undefined || v === null) return all;
   if (typeof v !== 'object' || Array.isArray(v)) {
     diag.warn('option instrument must be an object such as { fetch: false }; everything stays instrumented');

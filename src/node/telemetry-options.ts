@@ -13,8 +13,8 @@ export interface TelemetryUserOptions {
   runtimeMetrics?: boolean | 'extended';
   /** Lowest level sent to OAP's log service: trace, debug, info, warn, error, fatal or off [SW_AGENT_LOG_REPORTER_LEVEL]. Default warn. */
   logReporterLevel?: LogThreshold;
-  /** Which loggers report to OAP: pino, winston and bunyan are on, console is opt-in. */
-  logBridges?: { pino?: boolean; winston?: boolean; bunyan?: boolean; console?: boolean };
+  /** Also report console.log/info/warn/error/debug lines (pino, winston and bunyan are bridged by default; `instrument: { pino: false }` turns one off). Default false. */
+  logConsole?: boolean;
   /** Also write `trace_id`, `segment_id` and `span_id` into the bridged loggers' own records (for log files). Default false. */
   logTraceIds?: boolean;
   /** Most log records queued while OAP is slow or down. Default 10,000. */
@@ -26,7 +26,7 @@ export interface TelemetryOptions {
   meterIntervalMs: number;
   runtimeMetrics: boolean | 'extended';
   logReporterLevel: LogThreshold;
-  logBridges: { pino: boolean; winston: boolean; bunyan: boolean; console: boolean };
+  logConsole: boolean;
   logTraceIds: boolean;
   maxLogQueueSize: number;
 }
@@ -53,16 +53,10 @@ export function resolveTelemetryOptions(user: TelemetryUserOptions, env: Env): T
     if (t) logReporterLevel = t;
     else diag.warn(`option logReporterLevel must be trace, debug, info, warn, error, fatal or off; using warn`);
   }
-  const b: unknown = user.logBridges;
-  const logBridges = { pino: true, winston: true, bunyan: true, console: false };
-  if (b !== undefined && b !== null) {
-    if (typeof b !== 'object' || Array.isArray(b)) diag.warn('option logBridges must be an object such as { console: true }; using the defaults');
-    else
-      for (const [k, v] of Object.entries(b as Record<string, unknown>)) {
-        if (!(k in logBridges)) diag.warn(`logBridges.${k} is not a log bridge (known: pino, winston, bunyan, console); ignored`);
-        else if (typeof v !== 'boolean') diag.warn(`logBridges.${k} must be true or false; ignored`);
-        else logBridges[k as keyof typeof logBridges] = v;
-      }
+  let logConsole = false;
+  if (user.logConsole !== undefined) {
+    if (typeof user.logConsole === 'boolean') logConsole = user.logConsole;
+    else diag.warn('option logConsole must be true or false; ignored');
   }
   let logTraceIds = false;
   if (user.logTraceIds !== undefined) {
@@ -75,5 +69,5 @@ export function resolveTelemetryOptions(user: TelemetryUserOptions, env: Env): T
     if (typeof n === 'number' && n >= 1 && n <= 1e7) maxLogQueueSize = Math.floor(n);
     else diag.warn('option maxLogQueueSize must be a number in [1, 10000000]; using 10000');
   }
-  return { meterIntervalMs, runtimeMetrics, logReporterLevel, logBridges, logTraceIds, maxLogQueueSize };
+  return { meterIntervalMs, runtimeMetrics, logReporterLevel, logConsole, logTraceIds, maxLogQueueSize };
 }

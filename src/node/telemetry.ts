@@ -2,6 +2,7 @@
 import type { BatchReporterStats, Reporter } from '../core/index.js';
 import { diag, MeterRegistry } from '../core/index.js';
 import { AgentLog } from './log/agent-log.js';
+import { bridgeConsole } from './log/console.js';
 import { createLogReporter, type LogReporter } from './log/log-reporter.js';
 import { nodeMeter, type NodeMeter } from './meter/node-meter.js';
 import type { ResolvedOptions } from './options.js';
@@ -56,6 +57,7 @@ export function startTelemetry(o: ResolvedOptions, reporter: Reporter): Telemetr
   let logs: LogReporter | undefined;
   if (channel && t.logReporterLevel !== 'off') logs = createLogReporter(channel, { maxQueueSize: t.maxLogQueueSize, flushIntervalMs: o.flushIntervalMs });
   const log = new AgentLog({ service: o.service, serviceInstance: o.serviceInstance }, t.logReporterLevel, logs ? (r) => logs.report(r) : undefined);
+  const unbridgeConsole = t.logConsole && logs ? bridgeConsole(log) : () => {};
   let stopped = false;
   return {
     meter: nodeMeter(registry, onUse),
@@ -73,6 +75,7 @@ export function startTelemetry(o: ResolvedOptions, reporter: Reporter): Telemetr
       if (stopped) return;
       stopped = true;
       stopRuntime();
+      unbridgeConsole();
       await Promise.all([meters?.shutdown(timeoutMs), logs?.shutdown(timeoutMs)]);
       registry.clear();
     },
