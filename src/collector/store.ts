@@ -1,5 +1,6 @@
 import type { SegmentObject, SpanObject } from '../core/index.js';
 import { saneSpanTimes, validateSegment } from '../server/index.js';
+import { TelemetryStore, type MeterStreamInfo } from './telemetry-store.js';
 
 /** One trace as the collector holds it. */
 export interface StoredTrace {
@@ -104,10 +105,8 @@ export class TraceStore {
   bytes = 0;
   /** The latest browser error logs (at most {@link KEPT_ITEMS}). */
   readonly browserErrors: Array<Record<string, unknown>> = [];
-  /** The latest `LogData` records from LogReportService (at most {@link KEPT_ITEMS}). */
-  readonly logs: Array<Record<string, unknown>> = [];
-  /** The latest `MeterData` records from MeterReportService (at most {@link KEPT_ITEMS}). */
-  readonly meters: Array<Record<string, unknown>> = [];
+  /** Logs and meters, within their own byte budget (telemetry-store.ts). */
+  readonly telemetry = new TelemetryStore();
   private readonly maxTraces: number;
   private readonly maxSegments: number;
   /** The byte budget ({@link TraceStoreOptions.maxBytes}). */
@@ -198,13 +197,23 @@ export class TraceStore {
   /** Records one `LogData` record (LogReportService). */
   addLog(record: Record<string, unknown>): void {
     this.counts.logs++;
-    keepLatest(this.logs, record);
+    this.telemetry.addLog(record);
+  }
+
+  /** The `LogData` records held (LogReportService, `POST /v3/logs`), oldest first. */
+  get logs(): Array<Record<string, unknown>> {
+    return this.telemetry.logs;
+  }
+
+  /** The `MeterData` records held, oldest first. */
+  get meters(): Array<Record<string, unknown>> {
+    return this.telemetry.meters;
   }
 
   /** Records `MeterData` records (MeterReportService `collect` and `collectBatch`). */
-  addMeters(records: Array<Record<string, unknown>>): void {
+  addMeters(records: Array<Record<string, unknown>>, stream?: MeterStreamInfo): void {
     this.counts.meters += records.length;
-    for (const r of records) keepLatest(this.meters, r);
+    this.telemetry.addMeters(records, stream);
   }
 
   /** Records ManagementService data. */

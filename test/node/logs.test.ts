@@ -62,7 +62,7 @@ function expectLinked(c: Collector, logs: StoredLog[]): void {
     const seg = c.store.traces.get(tc.traceId)?.segments.find((s) => s.traceSegmentId === tc.traceSegmentId);
     expect(seg, `segment of "${bodyText(l)}"`).toBeDefined();
     expect(seg!.spans.some((s) => s.spanId === tc.spanId)).toBe(true);
-    expect(l.endpoint).toBe(seg!.spans.find((s) => s.spanType === 'Entry')!.operationName);
+    expect(l.endpoint).toBe((seg!.spans.find((s) => s.spanType === "Entry") ?? seg!.spans.find((s) => s.parentSpanId === -1))!.operationName);
   }
 }
 
@@ -73,7 +73,8 @@ describe('log bridges over gRPC', () => {
     const { a, c } = await setup();
     const pino = requireLib('pino') as typeof import('pino').default;
     const winston = requireLib('winston') as typeof import('winston');
-    const bunyan = requireLib('bunyan') as typeof import('bunyan');
+    // bunyan ships no types.
+    const bunyan = requireLib('bunyan') as { createLogger(o: object): Record<'trace' | 'debug' | 'info' | 'warn' | 'error', (msg: string) => void> };
     const p = pino({ name: 'orders' }, sink());
     const w = winston.createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream: sink() })] });
     const b = bunyan.createLogger({ name: 'billing', streams: [{ stream: sink(), level: 'trace' }] });
@@ -151,5 +152,23 @@ describe('log bridges over gRPC', () => {
     expect(tags(logs[1]!)).toEqual({ level: 'WARN', logger: 'console' });
     await a.shutdown();
     agent = undefined;
+  });
+});
+
+describe('protocol http', () => {
+  it('POSTs logs to /v3/logs as a JSON array; meters stay off', async () => {
+    collector = await startCollector({ grpcPort: 0, httpPort: 0 });
+    // The collector runs in this process: its own receiving of the agent's POSTs stays untraced.
+    agent = start({ service: 'http-logs', serviceInstance: 'h-1', collector: collector.httpUrl, protocol: 'http', flushOnExit: false, logLevel: 'error', flushIntervalMs: 50, ignorePaths: ['/v3/**'] });
+    const a = agent;
+    a.withSpan('job', () => a.log('error', 'over REST', { attempt: 2 }));
+    await a.flush();
+    const c = collector;
+    await waitFor(() => c.store.logs.length >= 1, 5000);
+    const [l] = c.store.logs as StoredLog[];
+    await waitFor(() => c.store.traces.has(l!.traceContext!.traceId), 5000);
+    expect(l).toMatchObject({ service: 'http-logs', serviceInstance: 'h-1', tags: { data: [{ key: 'level', value: 'ERROR' }] } });
+    expect(JSON.parse(bodyText(l!))).toEqual({ message: 'over REST', attempt: 2 });
+    expectLinked(c, [l!]);
   });
 });
