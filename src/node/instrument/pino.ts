@@ -20,6 +20,7 @@ function wrapWrite(original: AnyFunction): AnyFunction {
       if (injectTraceIds() && (obj === undefined || obj === null || (typeof obj === 'object' && !(obj instanceof Error)))) {
         const ids = traceIdFields();
         // A copy: the caller's object is theirs.
+        // eslint-disable-next-line prefer-rest-params
         if (ids) arguments[0] = { ...(obj as object | undefined), ...ids };
       }
       const log = agentLog();
