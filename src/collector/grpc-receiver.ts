@@ -11,6 +11,7 @@ import {
 } from '../server/index.js';
 import type { InstanceReport } from '../server/index.js';
 import type { TraceStore } from './store.js';
+import { meterStreamTracker } from './telemetry-store.js';
 
 const raw = (b: Buffer | Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const def = (path: string, requestStream: boolean): grpc.MethodDefinition<Buffer, Buffer> => ({
@@ -112,7 +113,14 @@ export function addReceivers(server: grpc.Server, store: TraceStore, token?: str
   server.addService(
     { collect: def('/skywalking.v3.MeterReportService/collect', true), collectBatch: def('/skywalking.v3.MeterReportService/collectBatch', true) },
     {
-      collect: stream((msg) => store.addMeters([decodeMessage('MeterData', msg)])),
+      // One tracker per stream: its first element names the service and instance of the rest.
+      collect: ((call, cb) => {
+        const track = meterStreamTracker();
+        stream((msg) => {
+          const m = decodeMessage('MeterData', msg);
+          store.addMeters([m], track(m));
+        })(call, cb);
+      }) as Stream,
       collectBatch: stream((msg) => {
         const c = decodeMessage('MeterDataCollection', msg) as { meterData?: Array<Record<string, unknown>> };
         store.addMeters(c.meterData ?? []);

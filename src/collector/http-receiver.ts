@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clipText, grpcWebMode, receiveReport, replyToReport, ReportError, reportRoute } from '../server/index.js';
+import { receiveLogs } from './logs-http.js';
 import type { TraceStore } from './store.js';
 import { VIEWER_HTML } from './viewer-page.js';
 
@@ -73,6 +74,7 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
     res.end();
     return;
   }
+  if (path === '/v3/logs' && req.method === 'POST') return receiveLogs(store, maxBodyBytes, req, res, CORS);
   const route = reportRoute(path, { browserGrpcWeb: true });
   const contentType = String(req.headers['content-type'] ?? '');
   if (route) {

@@ -2,6 +2,7 @@ import type { SegmentObject } from '../core/index.js';
 import { segmentProblems, summarise, summaryBytes, traceDetail, traceProblems } from './analysis.js';
 import type { TraceDetail, TraceProblem, TraceSummary } from './analysis.js';
 import { KeptList, recordBytes } from './kept-list.js';
+import { TelemetryStore, type MeterStreamInfo } from './telemetry-store.js';
 
 /** One trace as the collector holds it. */
 export interface StoredTrace {
@@ -112,8 +113,8 @@ export class TraceStore {
   /** Approximate bytes held by everything the store keeps; at most `maxBytes`. */
   bytes = 0;
   private readonly errorList: KeptList;
-  private readonly logList: KeptList;
-  private readonly meterList: KeptList;
+  /** Logs and meters (telemetry-store.ts), within a quarter of {@link maxBytes}; counted in {@link bytes}. */
+  readonly telemetry: TelemetryStore;
   private readonly instanceSizes = new Map<string, number>();
   private instanceBytesTotal = 0;
   private readonly maxTraces: number;
@@ -129,23 +130,12 @@ export class TraceStore {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_STORE_BYTES;
     const share = Math.floor(this.maxBytes * SIDE_SHARE);
     this.errorList = new KeptList(KEPT_ITEMS, share);
-    this.logList = new KeptList(KEPT_ITEMS, share);
-    this.meterList = new KeptList(KEPT_ITEMS, share);
+    this.telemetry = new TelemetryStore({ maxBytes: share * 2 });
   }
 
   /** The latest browser error logs (at most {@link KEPT_ITEMS}, and an eighth of `maxBytes`). */
   get browserErrors(): ReadonlyArray<Record<string, unknown>> {
     return this.errorList.items;
-  }
-
-  /** The latest `LogData` records from LogReportService (at most {@link KEPT_ITEMS}, and an eighth of `maxBytes`). */
-  get logs(): ReadonlyArray<Record<string, unknown>> {
-    return this.logList.items;
-  }
-
-  /** The latest `MeterData` records from MeterReportService (at most {@link KEPT_ITEMS}, and an eighth of `maxBytes`). */
-  get meters(): ReadonlyArray<Record<string, unknown>> {
-    return this.meterList.items;
   }
 
   /** Calls `fn` after every change; returns the unsubscribe function. */
@@ -251,13 +241,31 @@ export class TraceStore {
   /** Records one `LogData` record (LogReportService). */
   addLog(record: Record<string, unknown>): void {
     this.counts.logs++;
-    this.keep(this.logList, record);
+    this.keepTelemetry(() => this.telemetry.addLog(record));
+  }
+
+  /** The `LogData` records held (LogReportService, `POST /v3/logs`), oldest first. */
+  get logs(): ReadonlyArray<Record<string, unknown>> {
+    return this.telemetry.logs;
+  }
+
+  /** The `MeterData` records held, oldest first. */
+  get meters(): ReadonlyArray<Record<string, unknown>> {
+    return this.telemetry.meters;
   }
 
   /** Records `MeterData` records (MeterReportService `collect` and `collectBatch`). */
-  addMeters(records: Array<Record<string, unknown>>): void {
+  addMeters(records: Array<Record<string, unknown>>, stream?: MeterStreamInfo): void {
     this.counts.meters += records.length;
-    for (const r of records) this.keep(this.meterList, r);
+    this.keepTelemetry(() => this.telemetry.addMeters(records, stream));
+  }
+
+  // Logs and meters keep to their own share; what they hold changes the store's total.
+  private keepTelemetry(add: () => void): void {
+    const before = this.telemetry.bytes;
+    add();
+    this.bytes += this.telemetry.bytes - before;
+    this.fit(undefined);
   }
 
   /**

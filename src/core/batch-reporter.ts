@@ -1,5 +1,4 @@
 import { diag } from './diag.js';
-import type { Reporter } from './reporter.js';
 import { numberOption as pos } from './limits.js';
 import { ReportQueue } from './report-queue.js';
 import type { SegmentObject } from './segment.js';
@@ -33,12 +32,12 @@ export class TransportError extends Error {
   }
 }
 
-/** Options of a {@link BatchReporter}. */
-export interface BatchReporterOptions<T> {
+/** Options of a {@link BatchReporter}. `In` is what `report` takes: segments by default; the log reporter queues log records. */
+export interface BatchReporterOptions<T, In = SegmentObject> {
   /** Sends the batches. Its failures (rejections, throws) are retried or counted, never passed on. */
   transport: BatchTransport<T>;
   /** Turns a segment into what the transport sends (protobuf bytes, a JSON string). */
-  encode(segment: SegmentObject): T;
+  encode(segment: In): T;
   /** The size of an encoded item, in bytes, for the byte bounds. */
   sizeOf(item: T): number;
   /** Most segments queued. Default 10,000. */
@@ -82,10 +81,11 @@ type Timer = { unref?: () => void };
  * flight, retries with exponential backoff and jitter, and `flush`/`shutdown` with
  * deadlines that never reject. Timers are unref'd so they never keep a process alive.
  */
-export class BatchReporter<T> implements Reporter {
+// Not `implements Reporter`: with `In` other than SegmentObject it is not one; with the default it is, structurally.
+export class BatchReporter<T, In = SegmentObject> {
   /** The segments waiting to be sent, already encoded. */
   readonly queue: ReportQueue<T>;
-  private readonly o: Required<Omit<BatchReporterOptions<T>, 'transport' | 'encode' | 'sizeOf' | 'maxQueueSize' | 'maxQueueBytes'>>;
+  private readonly o: Required<Omit<BatchReporterOptions<T, In>, 'transport' | 'encode' | 'sizeOf' | 'maxQueueSize' | 'maxQueueBytes'>>;
   private readonly sending = new Set<Promise<boolean>>();
   private timer: unknown;
   private timerDue = 0;
@@ -97,7 +97,7 @@ export class BatchReporter<T> implements Reporter {
   private sendFailures = 0;
   private failing = false;
 
-  constructor(private readonly opts: BatchReporterOptions<T>) {
+  constructor(private readonly opts: BatchReporterOptions<T, In>) {
     const name = opts.name ?? 'reporter';
     this.queue = new ReportQueue(opts.sizeOf, { maxItems: opts.maxQueueSize, maxBytes: opts.maxQueueBytes, name: `${name} queue` });
     this.o = {
@@ -118,7 +118,7 @@ export class BatchReporter<T> implements Reporter {
   }
 
   /** Encodes and queues a segment. Never throws: what cannot be encoded or measured is dropped and counted. */
-  report(segment: SegmentObject): void {
+  report(segment: In): void {
     if (this.closed) {
       this.otherDrops++;
       return;

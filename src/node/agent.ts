@@ -1,5 +1,8 @@
-import { diag, NoopReporter, RateLimitingSampler, RatioSampler, setDiagLogger, Tracer } from '../core/index.js';
-import type { Reporter, Sampler, Span, TracingContext } from '../core/index.js';
+import { consoleDiagLogger, diag, NoopReporter, RateLimitingSampler, RatioSampler, setDiagLogger, Tracer } from '../core/index.js';
+import type { LogLevel, Reporter, Sampler, Span, TracingContext } from '../core/index.js';
+import { guardDiagLogger } from './log/guard.js';
+import type { NodeMeter } from './meter/node-meter.js';
+import { startTelemetry, type Telemetry } from './telemetry.js';
 import { parentFor, traceStorage } from './context.js';
 import { instrumentFetch } from './fetch.js';
 import { instrumentHttpClient } from './http-client.js';
@@ -16,7 +19,16 @@ export interface NodeAgent {
   readonly reporter: Reporter;
   /** The options in force (after environment and defaults). */
   readonly options: Readonly<ResolvedOptions>;
-  /** Sends queued segments, waiting at most `timeoutMs` (default 5000). Never rejects. */
+  /** Meters reported to OAP every `meterIntervalMs` (gRPC only): counter, gauge, histogram. */
+  readonly meter: NodeMeter;
+  /**
+   * Sends a log record to OAP when `level` is at or above `logReporterLevel` (default warn),
+   * linked to the current trace. `fields` make the body JSON. Never throws.
+   */
+  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+  /** @internal Meters and logs: what the logger bridges write to. */
+  readonly telemetry: Telemetry;
+  /** Sends queued segments, meters and logs, waiting at most `timeoutMs` (default 5000). Never rejects. */
   flush(timeoutMs?: number): Promise<void>;
   /** Flushes, removes every patch and stops timers. One-shot; never rejects. */
   shutdown(timeoutMs?: number): Promise<void>;
@@ -57,7 +69,8 @@ export function start(options?: NodeAgentOptions | null): NodeAgent {
   let resolved: ResolvedOptions | undefined;
   try {
     // Diagnostics first, so what resolveOptions says about bad options is seen.
-    setDiagLogger(user.logger, logLevelOf(user, process.env));
+    // Guarded: a diagnostic written through a bridged logger (or the console) never comes back as a log record.
+    setDiagLogger(guardDiagLogger(user.logger ?? consoleDiagLogger), logLevelOf(user, process.env));
     if (!given && options !== undefined) diag.warn(`start() takes an options object, not ${options === null ? 'null' : typeof options}; using the environment and defaults`);
     resolved = resolveOptions(user, process.env);
     // The kill switch means nothing is traced and nothing is sent: no connection to OAP either.
@@ -110,14 +123,18 @@ function launch(resolved: ResolvedOptions, reporter: Reporter): NodeAgent {
   } else {
     diag.info('agent disabled (enabled: false or SW_AGENT_DISABLE); nothing is traced');
   }
-  const removeExitHooks = resolved.flushOnExit && resolved.enabled ? exitHooks(() => reporter.flush(2000)) : () => {};
+  const telemetry = startTelemetry(resolved, reporter);
+  const removeExitHooks = resolved.flushOnExit && resolved.enabled ? exitHooks(() => Promise.all([reporter.flush(2000), telemetry.flush(2000)]).then(() => {})) : () => {};
 
   let stopping: Promise<void> | undefined;
   const agent: NodeAgent = {
     tracer,
     reporter,
     options: resolved,
-    flush: (timeoutMs = 5000) => reporter.flush(timeoutMs).catch(() => {}),
+    meter: telemetry.meter,
+    log: (level, message, fields) => telemetry.log.log(level, message, fields),
+    telemetry,
+    flush: (timeoutMs = 5000) => Promise.all([reporter.flush(timeoutMs), telemetry.flush(timeoutMs)]).then(() => {}, () => {}),
     shutdown(timeoutMs = 5000) {
       stopping ??= (async () => {
         for (const u of undo.splice(0).reverse()) {
@@ -132,6 +149,8 @@ function launch(resolved: ResolvedOptions, reporter: Reporter): NodeAgent {
           shared.agent = undefined;
           shared.diag = undefined;
         }
+        // Meters and logs first: they send through the reporter's connection.
+        await telemetry.shutdown(timeoutMs).catch(() => {});
         await reporter.shutdown(timeoutMs).catch(() => {});
       })();
       return stopping;

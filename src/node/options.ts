@@ -2,9 +2,10 @@ import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { DiagLevel, DiagLogger, Limits, Reporter } from '../core/index.js';
 import { DEFAULT_LIMITS, diag, parseDiagLevel } from '../core/index.js';
+import { resolveTelemetryOptions, type TelemetryOptions, type TelemetryUserOptions } from './telemetry-options.js';
 
 /** Options of {@link start}. Every one can also come from the environment (names in brackets); explicit options win. */
-export interface NodeAgentOptions {
+export interface NodeAgentOptions extends TelemetryUserOptions {
   /** Service name [SW_AGENT_NAME]. Default: npm_package_name or the main script's name. */
   service?: string;
   /** Instance name [SW_AGENT_INSTANCE]. Default `<hostname>-<pid>`. */
@@ -74,6 +75,10 @@ export interface NodeAgentOptions {
     mysql2?: boolean;
     ioredis?: boolean;
     redis?: boolean;
+    /** Log bridges: records at or above `logReporterLevel` go to OAP's log service. */
+    pino?: boolean;
+    winston?: boolean;
+    bunyan?: boolean;
   };
   /** Record SQL bound parameters as `db.sql.parameters` [SW_SQL_TRACE_PARAMETERS]. Default false. */
   sqlTraceParameters?: boolean;
@@ -107,9 +112,11 @@ export interface ResolvedOptions {
   reporter: Reporter | undefined;
   grpcClient: 'http2' | 'grpc-js';
   flushOnExit: boolean;
-  instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean; pg: boolean; mysql: boolean; mysql2: boolean; ioredis: boolean; redis: boolean };
+  instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean; pg: boolean; mysql: boolean; mysql2: boolean; ioredis: boolean; redis: boolean; pino: boolean; winston: boolean; bunyan: boolean };
   sqlTraceParameters: boolean;
   sqlParametersMaxLength: number;
+  /** Meters and logs (telemetry-options.ts). */
+  telemetry: TelemetryOptions;
 }
 
 const DEFAULT_SUFFIXES = ['.jpg', '.jpeg', '.js', '.css', '.png', '.bmp', '.gif', '.ico', '.mp3', '.mp4', '.svg', '.woff', '.woff2', '.map'];
@@ -211,6 +218,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     sqlTraceParameters: flag(user.sqlTraceParameters, 'sqlTraceParameters') ?? bool(env.SW_SQL_TRACE_PARAMETERS) ?? false,
     sqlParametersMaxLength:
       num(user.sqlParametersMaxLength, 'sqlParametersMaxLength', 1, 1e6) ?? num(env.SW_SQL_PARAMETERS_MAX_LENGTH, 'SW_SQL_PARAMETERS_MAX_LENGTH', 1, 1e6) ?? 512,
+    telemetry: resolveTelemetryOptions(user, env),
   };
 }
 
@@ -271,7 +279,7 @@ function flag(v: unknown, name: string): boolean | undefined {
 }
 
 function instrumentOf(v: unknown): ResolvedOptions['instrument'] {
-  const all = { httpServer: true, httpClient: true, fetch: true, pg: true, mysql: true, mysql2: true, ioredis: true, redis: true };
+  const all = { httpServer: true, httpClient: true, fetch: true, pg: true, mysql: true, mysql2: true, ioredis: true, redis: true, pino: true, winston: true, bunyan: true };
   if (v === undefined || v === null) return all;
   if (typeof v !== 'object' || Array.isArray(v)) {
     diag.warn('option instrument must be an object such as { fetch: false }; everything stays instrumented');

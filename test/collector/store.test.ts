@@ -78,14 +78,17 @@ describe('TraceStore', () => {
   });
 
   it('keeps only the latest log, meter and browser error records', () => {
+    // Logs and meters are bounded by bytes (telemetry-store.ts): 510 records of 7-8 bytes each in 8000 bytes.
     const store = new TraceStore();
+    (store.telemetry as { maxBytes: number }).maxBytes = 8000;
     for (let i = 0; i < 510; i++) {
       store.addLog({ i });
       store.addMeters([{ i }]);
     }
     store.addBrowserErrors(['not an object']);
-    expect(store.logs).toHaveLength(500);
-    expect(store.logs[0]).toEqual({ i: 10 });
+    expect(store.telemetry.bytes).toBeLessThanOrEqual(8000);
+    expect(store.logs.length + store.meters.length).toBeLessThan(1020);
+    expect(store.logs.at(-1)).toEqual({ i: 509 });
     expect(store.meters.at(-1)).toEqual({ i: 509 });
     expect(store.counts).toMatchObject({ logs: 510, meters: 510, browserErrors: 1 });
     expect(store.browserErrors).toEqual([{ value: 'not an object' }]);

@@ -10,6 +10,8 @@ const utf8 = new TextEncoder();
 export class ProtoWriter {
   buf: Uint8Array;
   pos = 0;
+  // Over `buf`'s buffer, made on the first double; remade when `buf` grows.
+  private view: DataView | undefined;
 
   constructor(initialSize = 1024) {
     this.buf = new Uint8Array(initialSize);
@@ -84,6 +86,20 @@ export class ProtoWriter {
     this.ensure(1);
     this.buf[this.pos++] = key;
     this.varint64(v >>> 0, 0xffffffff);
+  }
+
+  /**
+   * A double field (wire type 1: 8 bytes, little-endian). 0 is the default and is not
+   * written; callers refuse NaN and infinities before they get here.
+   */
+  double(key: number, value: number): void {
+    if (value === 0) return;
+    this.ensure(9);
+    this.buf[this.pos++] = key;
+    let view = this.view;
+    if (view?.buffer !== this.buf.buffer) view = this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    view.setFloat64(this.pos, value, true);
+    this.pos += 8;
   }
 
   bool(key: number, value: boolean): void {

@@ -77,3 +77,93 @@ export const KeyStringValuePair_value = 18;
 // skywalking.v3.SegmentCollection
 /** Key of `SegmentCollection.segments` (field 1, wire type 2). */
 export const SegmentCollection_segments = 10;
+
+// skywalking.v3.Label
+/** Key of `Label.name` (field 1, wire type 2). */
+export const Label_name = 10;
+/** Key of `Label.value` (field 2, wire type 2). */
+export const Label_value = 18;
+
+// skywalking.v3.MeterBucketValue
+/** Key of `MeterBucketValue.bucket` (field 1, wire type 1). */
+export const MeterBucketValue_bucket = 9;
+/** Key of `MeterBucketValue.count` (field 2, wire type 0). */
+export const MeterBucketValue_count = 16;
+/** Key of `MeterBucketValue.isNegativeInfinity` (field 3, wire type 0). */
+export const MeterBucketValue_isNegativeInfinity = 24;
+
+// skywalking.v3.MeterSingleValue
+/** Key of `MeterSingleValue.name` (field 1, wire type 2). */
+export const MeterSingleValue_name = 10;
+/** Key of `MeterSingleValue.labels` (field 2, wire type 2). */
+export const MeterSingleValue_labels = 18;
+/** Key of `MeterSingleValue.value` (field 3, wire type 1). */
+export const MeterSingleValue_value = 25;
+
+// skywalking.v3.MeterHistogram
+/** Key of `MeterHistogram.name` (field 1, wire type 2). */
+export const MeterHistogram_name = 10;
+/** Key of `MeterHistogram.labels` (field 2, wire type 2). */
+export const MeterHistogram_labels = 18;
+/** Key of `MeterHistogram.values` (field 3, wire type 2). */
+export const MeterHistogram_values = 26;
+
+// skywalking.v3.MeterData
+/** Key of `MeterData.singleValue` (field 1, wire type 2). */
+export const MeterData_singleValue = 10;
+/** Key of `MeterData.histogram` (field 2, wire type 2). */
+export const MeterData_histogram = 18;
+/** Key of `MeterData.service` (field 3, wire type 2). */
+export const MeterData_service = 26;
+/** Key of `MeterData.serviceInstance` (field 4, wire type 2). */
+export const MeterData_serviceInstance = 34;
+/** Key of `MeterData.timestamp` (field 5, wire type 0). */
+export const MeterData_timestamp = 40;
+
+// skywalking.v3.LogData
+/** Key of `LogData.timestamp` (field 1, wire type 0). */
+export const LogData_timestamp = 8;
+/** Key of `LogData.service` (field 2, wire type 2). */
+export const LogData_service = 18;
+/** Key of `LogData.serviceInstance` (field 3, wire type 2). */
+export const LogData_serviceInstance = 26;
+/** Key of `LogData.endpoint` (field 4, wire type 2). */
+export const LogData_endpoint = 34;
+/** Key of `LogData.body` (field 5, wire type 2). */
+export const LogData_body = 42;
+/** Key of `LogData.traceContext` (field 6, wire type 2). */
+export const LogData_traceContext = 50;
+/** Key of `LogData.tags` (field 7, wire type 2). */
+export const LogData_tags = 58;
+/** Key of `LogData.layer` (field 8, wire type 2). */
+export const LogData_layer = 66;
+
+// skywalking.v3.LogDataBody
+/** Key of `LogDataBody.type` (field 1, wire type 2). */
+export const LogDataBody_type = 10;
+/** Key of `LogDataBody.text` (field 2, wire type 2). */
+export const LogDataBody_text = 18;
+/** Key of `LogDataBody.json` (field 3, wire type 2). */
+export const LogDataBody_json = 26;
+/** Key of `LogDataBody.yaml` (field 4, wire type 2). */
+export const LogDataBody_yaml = 34;
+
+// skywalking.v3.TextLog
+/** Key of `TextLog.text` (field 1, wire type 2). */
+export const TextLog_text = 10;
+
+// skywalking.v3.JSONLog
+/** Key of `JSONLog.json` (field 1, wire type 2). */
+export const JSONLog_json = 10;
+
+// skywalking.v3.TraceContext
+/** Key of `TraceContext.traceId` (field 1, wire type 2). */
+export const TraceContext_traceId = 10;
+/** Key of `TraceContext.traceSegmentId` (field 2, wire type 2). */
+export const TraceContext_traceSegmentId = 18;
+/** Key of `TraceContext.spanId` (field 3, wire type 0). */
+export const TraceContext_spanId = 24;
+
+// skywalking.v3.LogTags
+/** Key of `LogTags.data` (field 1, wire type 2). */
+export const LogTags_data = 10;

@@ -1,6 +1,6 @@
 import type { Span, SpanLayer, Tracer } from '../../core/index.js';
 import { parentFor, traceStorage } from '../context.js';
-import { hostPort } from '../http-utils.js';
+import { hostPort } from '../targets.js';
 import type { ResolvedOptions } from '../options.js';
 import { isSuppressed } from '../suppress.js';
 

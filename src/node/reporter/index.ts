@@ -11,6 +11,7 @@ import { Http2Caller } from './h2-transport.js';
 import { HttpSegmentTransport } from './http-transport.js';
 import { grpcManagement, httpManagement, ManagementClient, type ManagementSender } from './management.js';
 import { BrowserForwarder, grpcBrowserPlan, type BrowserForwardStats } from './browser-forwarder.js';
+import type { TelemetryChannel } from './telemetry-channel.js';
 
 /** Options of {@link createNodeReporter}. */
 export interface NodeReporterOptions {
@@ -72,6 +73,8 @@ export interface NodeReporter extends Reporter {
   forwardBrowserData?(path: string, items: unknown[]): void;
   /** Counters of {@link forwardBrowserData}: items forwarded and dropped. */
   readonly browserStats?: BrowserForwardStats;
+  /** The connection meter and log reporters share. */
+  readonly channel?: TelemetryChannel;
 }
 
 /** Creates the reporter `start()` uses: batched, bounded, retrying, never throwing. */
@@ -110,7 +113,7 @@ function httpReporter(options: NodeReporterOptions, common: QueueSettings): Node
   const browser = new BrowserForwarder((path, items) => transport.browserPlan(path, items), common);
   const management = options.management !== false ? startManagement(httpManagement((path, body, ms) => transport.postJson(path, body, ms)), options, common) : undefined;
   // The batches' shutdown closes the transport's sockets, which the others share.
-  return new OapReporter(batches, browser, management);
+  return new OapReporter(batches, browser, management, undefined, { postJson: (path, body, ms) => transport.postJson(path, body, ms) });
 }
 
 /** Segments, management and browser data over one gRPC connection (node:http2 or grpc-js). */
@@ -134,7 +137,7 @@ function grpcReporter(options: NodeReporterOptions, common: QueueSettings): Node
   });
   const browser = new BrowserForwarder(grpcBrowserPlan(caller), common);
   const management = options.management !== false ? startManagement(grpcManagement(caller), options, common) : undefined;
-  return new OapReporter(batches, browser, management, () => caller.close());
+  return new OapReporter(batches, browser, management, () => caller.close(), { grpc: caller });
 }
 
 /** What both protocols expose: the segment queue, browser forwarding, the heartbeat. */
@@ -144,6 +147,7 @@ class OapReporter<T> implements NodeReporter {
     private readonly browser: BrowserForwarder,
     private readonly management: ManagementClient | undefined,
     private readonly close: () => void = () => {},
+    readonly channel?: TelemetryChannel,
   ) {}
 
   get stats(): BatchReporterStats {
