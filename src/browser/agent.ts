@@ -12,6 +12,7 @@ import { leavePage, pageReporter } from './reporting.js';
 import { requestHooks } from './request-hooks.js';
 import { spanScope } from './span-scope.js';
 import { GRPC_WEB_PATH, HTTP_PATH } from './transport.js';
+import type { MonitorContext } from './monitor/types.js';
 import { patchXhr } from './xhr.js';
 
 /** The running browser agent. */
@@ -26,6 +27,13 @@ export interface BrowserAgent {
   withSpan<T>(operationName: string, fn: (span: Span) => T): T;
   /** Runs `fn` with `span` active, so the requests it starts synchronously are its children. */
   runInSpan<T>(span: Span, fn: () => T): T;
+  /**
+   * Reports an error caught by a framework handler (Vue `app.config.errorHandler`, a React
+   * error boundary, Angular's `ErrorHandler`) as a `BrowserErrorLog`. Needs the `monitor` option. Never throws.
+   */
+  reportError(err: unknown, options?: { category?: 'js' | 'vue' | 'promise' | 'ajax' | 'resource' }): void;
+  /** Names the page (spans, errors, page views) until the next route change; with SPA routes on, a new name is a route page view. */
+  setPagePath(path: string): void;
 }
 
 let running: BrowserAgent | undefined;
@@ -49,7 +57,9 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   checkOptions(options);
   const g = globalThis;
   const origin = g.location?.origin ?? 'http://localhost';
-  const page = () => options.pagePath || g.location?.pathname || '/';
+  // A name from setPagePath or a hash route wins over the option and the location.
+  let named: string | undefined;
+  const page = () => named || options.pagePath || g.location?.pathname || '/';
   let base = origin;
   try {
     base = new URL(options.collector || origin, origin).href.replace(/\/+$/, '');
@@ -77,7 +87,10 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   const patches = new Patches();
   // The controller doubles as the listener options ({ signal }): one abort removes every listener.
   const ac = new AbortController();
+  const monitoring: MonitorContext = { opts: options, base, rawFetch: g.fetch?.bind(g), hooks, pathNow: page, rename: (p) => (named = p) };
+  let stopMonitor: (() => void) | undefined;
   const undo = () => {
+    stopMonitor?.();
     patches.restore();
     ac.abort();
   };
@@ -86,6 +99,13 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     // the last moments a page can still send. Not `beforeunload`, which breaks the
     // back/forward cache.
     const doc = g.document;
+    try {
+      // Before the agent's own listeners and patches: its hide handlers queue first, and it
+      // sends with the page's fetch as it was.
+      stopMonitor = options.monitor?.(monitoring);
+    } catch (err) {
+      diag.config('monitoring could not start', err);
+    }
     try {
       doc.addEventListener('visibilitychange', () => doc.visibilityState === 'hidden' && flush(), ac);
       g.addEventListener('pagehide', () => leavePage(reporter), ac);
@@ -114,6 +134,11 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     },
     withSpan: (name, fn) => scope.withSpan(name, fn, (span, err) => hooks.end(span, 0, err)),
     runInSpan: scope.runIn,
+    reportError: (err, o) => monitoring.caught?.(err, o?.category),
+    setPagePath(path) {
+      named = path;
+      monitoring.renamed?.();
+    },
   };
   running = agent;
   return agent;

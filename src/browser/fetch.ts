@@ -14,12 +14,13 @@ export function patchFetch(hooks: RequestHooks, patches: Patches): void {
   patches.method(g, 'fetch', (original) =>
     function (this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
       let span: Span | undefined;
+      let url: URL | undefined;
       let next = init;
       try {
         // Duck-typed, not `instanceof Request`: a Request made in another realm (an iframe)
         // must keep its method and headers too. Strings and URLs have no `method`.
         const req = ((input as Request).method && input) as Request | undefined;
-        const url = resolveUrl(req ? req.url : String(input));
+        url = resolveUrl(req ? req.url : String(input));
         // Per the Fetch spec, init.headers replaces the Request's headers entirely.
         const headers = new Headers(init?.headers ?? req?.headers);
         span = hooks.begin(init?.method ?? req?.method ?? 'GET', url, (k, v) => {
@@ -30,11 +31,19 @@ export function patchFetch(hooks: RequestHooks, patches: Patches): void {
         // Untraced, as the request would be without the agent.
       }
       const p = original.call(this ?? g, input, next) as Promise<Response>;
-      if (span)
+      const fail = url && hooks.fail;
+      if (span || fail)
         p.then(
           // An opaque (no-cors) answer has status 0 and is not a failure.
-          (res) => hooks.end(span!, res.status),
-          (err: unknown) => hooks.end(span!, 0, err),
+          (res) => {
+            if (span) hooks.end(span, res.status);
+            if (fail && res.status >= 400) fail(url!, res.status, res.statusText);
+          },
+          (err: unknown) => {
+            if (span) hooks.end(span, 0, err);
+            // The caller's own abort is not a failure.
+            if (fail && (err as Error)?.name != 'AbortError') fail(url!, 0, err);
+          },
         );
       return p;
     },

@@ -8,4 +8,6 @@ export interface RequestHooks {
   begin(method: string, url: URL, setHeader: (key: string, value: string) => void): Span | undefined;
   /** Ends a request's span: status 0 is no answer (with `error`), at or above 400 a failure. Never throws. */
   end(span: Span, status: number, error?: unknown): void;
+  /** Set by monitoring: a request failed (status 0: no answer, `text` the error; else the status text). Never throws. */
+  fail?(url: URL, status: number, text: unknown): void;
 }

@@ -5,6 +5,7 @@
 import { diag } from '../core/diag.js';
 import { closest, reportUnknownKeys } from '../core/options-check.js';
 import { currentAgent, start } from './agent.js';
+import { monitor } from './monitor/index.js';
 import { OPTION_KEYS, type BrowserAgentOptions } from './options.js';
 
 /** Sends queued segments of the running agent now. */
@@ -20,7 +21,7 @@ const attr = (k: string) => 'data-' + k.replace(/[A-Z]/g, (c) => '-' + c.toLower
 const script = globalThis.document?.currentScript as HTMLScriptElement | null | undefined;
 const d = script?.dataset;
 if (d) {
-  const known: string[] = OPTION_KEYS.filter((k) => k != 'reporter');
+  const known = (OPTION_KEYS as string[]).filter((k) => k != 'reporter').concat(monitor.keys);
   // The tag may carry other tools' data-* attributes: only those near an option's name are
   // mistakes (data-servce, data-colector), named with the attribute they were meant to be.
   const near: Record<string, 1> = {};
@@ -32,7 +33,7 @@ if (d) {
   if (d.service)
     try {
       // The data-* names are the option names (data-service-instance → serviceInstance).
-      start({ ...options, propagateTo: d.propagateTo?.split(',') } as unknown as BrowserAgentOptions);
+      start({ ...options, propagateTo: d.propagateTo?.split(','), ignoreErrors: d.ignoreErrors?.split(','), monitor } as unknown as BrowserAgentOptions);
     } catch {
       // A misconfigured tag must not break the page.
     }

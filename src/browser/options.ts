@@ -4,9 +4,10 @@ import { diag } from '../core/diag.js';
 import type { Reporter } from '../core/reporter.js';
 import { reportUnknownKeys } from '../core/options-check.js';
 import type { PropagateTo, UrlRules } from '../core/propagate-to.js';
+import type { MonitorOptions } from './monitor/types.js';
 
 /** Options of the browser {@link start}. */
-export interface BrowserAgentOptions {
+export interface BrowserAgentOptions extends MonitorOptions {
   /** Service name of the web app. Required. */
   service: string;
   /** The app's version: OAP's service instance. Default `latest` (sw8 needs a non-empty value). */
@@ -60,7 +61,8 @@ export const OPTION_KEYS: ReadonlyArray<keyof BrowserAgentOptions> = [
  * the config channel: they are shown at the default log level. Never throws.
  */
 export function checkOptions(options: BrowserAgentOptions): void {
-  reportUnknownKeys(options, OPTION_KEYS as string[], 'option', diag.config);
+  // The monitor module brings its own option names.
+  reportUnknownKeys(options, (OPTION_KEYS as string[]).concat(options.monitor?.keys ?? []), 'option', diag.config);
   const p = options.protocol;
   if (p !== undefined && p !== 'http' && p !== 'grpc-web') diag.config(`protocol ${typeof p == 'string' ? p : typeof p} is neither grpc-web nor http; using grpc-web`);
 }

@@ -58,11 +58,12 @@ export function patchXhr(hooks: RequestHooks, patches: Patches, done: AbortSigna
     function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
       const s = state.get(this);
       let span: Span | undefined;
+      let url: URL | undefined;
       if (s) {
         const wrote: string[] = [];
         try {
           try {
-            span = hooks.begin(s[0], resolveUrl(s[1]), (k, v) => {
+            span = hooks.begin(s[0], (url = resolveUrl(s[1])), (k, v) => {
               setRequestHeader.call(this, k, v);
               wrote.push(k);
             });
@@ -76,7 +77,17 @@ export function patchXhr(hooks: RequestHooks, patches: Patches, done: AbortSigna
         // Traced once: a second send() gets the native InvalidStateError and no span.
         state.delete(this);
         // Status 0 at loadend: XHR's "network error" (also an abort or a timeout).
-        if (span) this.addEventListener('loadend', () => hooks.end(span!, this.status, this.status ? undefined : 'network error'), { once: true });
+        const fail = url && hooks.fail;
+        if (span || fail)
+          this.addEventListener(
+            'loadend',
+            () => {
+              const status = this.status;
+              if (span) hooks.end(span, status, status ? undefined : 'network error');
+              if (fail && (!status || status >= 400)) fail(url!, status, status ? this.statusText : 'network error');
+            },
+            { once: true },
+          );
       }
       try {
         return send.call(this, body);

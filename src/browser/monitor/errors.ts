@@ -30,8 +30,8 @@ export function install(ctx: Ctx): () => void {
   const report: Report = (category, message, errorUrl, stack, line = 0, col = 0, grade = 'Error') => {
     const text = String(message).slice(0, 1024);
     const trace = String(stack || '').slice(0, 4096);
-    if (ctx.view != view) {
-      view = ctx.view;
+    if (ctx.viewNo != view) {
+      view = ctx.viewNo;
       seen = new Set();
       first = true;
     }
@@ -49,7 +49,7 @@ export function install(ctx: Ctx): () => void {
     // Exactly one per page view: OAP's error rate is first-error page views ÷ page views.
     const firstReportedError = first && /^(js|promise|vue)$/.test(category);
     if (firstReportedError) first = false;
-    ctx.send(ERRORS, { uniqueId: uuid(), time: Date.now(), category, grade, message: text, line, col, stack: trace, errorUrl, firstReportedError });
+    ctx.emitRecord(ERRORS, { uniqueId: uuid(), time: Date.now(), category, grade, message: text, line, col, stack: trace, errorUrl, firstReportedError });
   };
   const listen = <E extends Event>(type: string, fn: (e: E) => void) =>
     addEventListener(
@@ -80,7 +80,7 @@ export function install(ctx: Ctx): () => void {
         // Never reaches the page.
       }
     };
-  ctx.report = (err, category) => {
+  ctx.caught = (err, category) => {
     try {
       const e = err as Error | undefined;
       report(CATEGORY.test(category!) ? category! : 'js', e?.message ?? e, location.href, e?.stack);
@@ -89,6 +89,6 @@ export function install(ctx: Ctx): () => void {
     }
   };
   return () => {
-    ctx.hooks.fail = ctx.report = undefined;
+    ctx.hooks.fail = ctx.caught = undefined;
   };
 }

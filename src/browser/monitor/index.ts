@@ -1,20 +1,20 @@
 // skywalking-tracing/browser/monitor: errors, page load, web vitals, INP, resources and SPA
 // routes, opted in with `start({ ..., monitor })`. A separate entry, so an app that only traces
 // never pays for it.
-import * as errors from './errors.js';
-import * as interactions from './interactions.js';
-import * as pageLoad from './page-load.js';
-import * as resources from './resources.js';
-import * as routes from './routes.js';
+import { install as errors } from './errors.js';
+import { install as interactions } from './interactions.js';
+import { install as pageLoad } from './page-load.js';
+import { install as resources } from './resources.js';
+import { install as routes } from './routes.js';
 import { sender } from './send.js';
-import type { Ctx, Monitor, MonitorOptions } from './types.js';
-import * as vitals from './vitals.js';
+import type { Ctx, Monitor, MonitorContext, MonitorOptions } from './types.js';
+import { install as vitals } from './vitals.js';
 import { on } from './util.js';
 
 export type { Monitor, MonitorContext, MonitorOptions } from './types.js';
 
 // [module, its option, default]. Routes first: the page's first name may come from a hash route.
-const MODULES: Array<[{ install(ctx: Ctx): () => void }, keyof MonitorOptions, boolean]> = [
+const MODULES: Array<[(ctx: Ctx) => () => void, keyof MonitorOptions, boolean]> = [
   [routes, 'spa', true],
   [errors, 'errors', true],
   [pageLoad, 'pageLoad', true],
@@ -27,15 +27,15 @@ const MODULES: Array<[{ install(ctx: Ctx): () => void }, keyof MonitorOptions, b
  * Browser monitoring, given to the browser `start()` as its `monitor` option:
  * `start({ service: 'web', monitor })`. Each signal has an option to switch it off.
  */
-export const monitor: Monitor = (agent) => {
+export const monitor: Monitor = Object.assign((agent: MonitorContext) => {
   const ac = new AbortController();
   const [send, flush] = sender(agent);
-  const ctx = Object.assign(agent, { send, onHide: [], signal: ac.signal, view: 0 }) as Ctx;
+  const ctx = Object.assign(agent, { emitRecord: send, onHide: [], signal: ac.signal, viewNo: 0 }) as Ctx;
   const undo: Array<() => void> = [];
   for (const [m, key, def] of MODULES)
     if (on(ctx.opts[key], def))
       try {
-        undo.push(m.install(ctx));
+        undo.push(m(ctx));
       } catch {
         // A browser without what the module needs: that signal is not reported.
       }
@@ -55,4 +55,7 @@ export const monitor: Monitor = (agent) => {
     ac.abort();
     for (const u of undo) u();
   };
-};
+}, {
+  // The option names (the agent's unknown-option check and the script tag's data-* attributes).
+  keys: 'monitor,errors,ajaxErrors,ignoreErrors,dropScriptErrors,extensionErrors,pageLoad,webVitals,interactions,resources,spa'.split(','),
+});

@@ -42,7 +42,7 @@ export function install(ctx: Ctx): () => void {
     // about 7 per interaction) picks the ~98th percentile: one in 50 interactions may be ignored.
     // client-js indexes by the number of event types instead.
     const count = (performance as { interactionCount?: number }).interactionCount || (maxId - minId) / 7 + 1;
-    ctx.send(INTERACTIONS, { inpTime: ms(longest[Math.min(longest.length - 1, Math.floor(count / 50))]![1]) });
+    ctx.emitRecord(INTERACTIONS, { inpTime: ms(longest[Math.min(longest.length - 1, Math.floor(count / 50))]![1]) });
   });
   return () => {
     for (const o of obs) o?.disconnect();

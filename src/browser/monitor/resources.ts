@@ -13,7 +13,7 @@ export function install(ctx: Ctx): () => void {
   const o = observe('resource', (entries) => {
     for (const e of entries as PerformanceResourceTiming[])
       if (e.duration > 0 && e.transferSize > 0 && !own(ctx.base, e.name) && n++ < MAX)
-        ctx.send(RESOURCES, { name: e.name, duration: ms(e.duration), size: e.transferSize, protocol: e.nextHopProtocol, resourceType: e.initiatorType });
+        ctx.emitRecord(RESOURCES, { name: e.name, duration: ms(e.duration), size: e.transferSize, protocol: e.nextHopProtocol, resourceType: e.initiatorType });
   });
   return () => o?.disconnect();
 }

@@ -1,7 +1,7 @@
 // SPA routes: History API calls, popstate and hash changes rename the page (spans and errors
 // follow) and send a route page view, a BrowserPerfData with no navigation timings (client-js
 // sent the first load's timings again).
-import { wrap } from '../url.js';
+import { Patches } from '../../core/patch.js';
 import { PERF } from './send.js';
 import type { Ctx } from './types.js';
 
@@ -17,11 +17,11 @@ export function install(ctx: Ctx): () => void {
   const check = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      const p = ctx.page();
+      const p = ctx.pathNow();
       if (p != last) {
         last = p;
-        ctx.view++;
-        ctx.send(PERF, {});
+        ctx.viewNo++;
+        ctx.emitRecord(PERF, {});
       }
     });
   };
@@ -34,20 +34,20 @@ export function install(ctx: Ctx): () => void {
     }
   };
   ctx.rename(routePath());
-  last = ctx.page();
-  const undo = (['pushState', 'replaceState'] as const).map((k) =>
-    wrap(history, k, (original) =>
+  last = ctx.pathNow();
+  const patches = new Patches();
+  for (const k of ['pushState', 'replaceState'])
+    patches.method(history, k, (original) =>
       function (this: History) {
         const r = original.apply(this, arguments as never);
         nav();
         return r;
       },
-    ),
-  );
+    );
   for (const t of ['popstate', 'hashchange']) addEventListener(t, nav, { signal: ctx.signal });
   ctx.renamed = check;
   return () => {
-    for (const u of undo) u();
+    patches.restore();
     clearTimeout(timer);
     ctx.renamed = undefined;
   };

@@ -23,7 +23,7 @@ export function sender(ctx: MonitorContext): [send: (path: string, record: objec
     (reporters[path] ??= new BatchReporter<string>({
       transport: httpTransport(
         // An object endpoint gets the batch of one without its brackets.
-        one ? (url, init) => ctx.rawFetch!(url, { ...init, body: (init!.body as Uint8Array).subarray(1, -1) }) : ctx.rawFetch!,
+        one ? (url, init) => ctx.rawFetch!(url, { ...init, body: (init!.body as Uint8Array<ArrayBuffer>).subarray(1, -1) }) : ctx.rawFetch!,
         ctx.base + path,
       ),
       encode: JSON.stringify,
@@ -33,7 +33,7 @@ export function sender(ctx: MonitorContext): [send: (path: string, record: objec
       maxQueueBytes: 1 << 20,
       maxBatchSize: one ? 1 : 100,
       maxBatchBytes: 60_000,
-    })).report({ service: opts.service, serviceVersion: opts.serviceInstance || 'latest', pagePath: ctx.page(), ...record } as never);
+    })).report({ service: opts.service, serviceVersion: opts.serviceInstance || 'latest', pagePath: ctx.pathNow(), ...record } as never);
   };
   // Hidden: a normal flush (the transport uses keepalive while hidden). Leaving: what fits in
   // the keepalive budget that is left goes now, the rest would die with the page anyway.

@@ -1,5 +1,5 @@
 // What the monitor modules share. Types only: nothing here ships.
-import type { RequestHooks } from '../agent.js';
+import type { RequestHooks } from '../hooks.js';
 
 /** Monitoring options of the browser `start()` (each also a `data-*` attribute of the script tag). */
 export interface MonitorOptions {
@@ -30,8 +30,8 @@ export interface MonitorOptions {
   spa?: boolean;
 }
 
-/** Installs monitoring into a running agent; returns the undo. */
-export type Monitor = (ctx: MonitorContext) => () => void;
+/** Installs monitoring into a running agent and returns the undo; `keys` are its option names. */
+export type Monitor = ((ctx: MonitorContext) => () => void) & { keys: string[] };
 
 /** What the agent gives the monitor. Internal: not part of the stable API. */
 export interface MonitorContext {
@@ -44,11 +44,11 @@ export interface MonitorContext {
   /** The fetch/XHR hooks; the monitor sets `fail`. */
   hooks: RequestHooks;
   /** The page path now (spans and errors). */
-  page(): string;
+  pathNow(): string;
   /** Names the page (undefined: back to the location's). */
   rename(path?: string): void;
   /** Set by the monitor: `agent.reportError`. */
-  report?: (err: unknown, category?: string) => void;
+  caught?: (err: unknown, category?: string) => void;
   /** Set by the monitor: called after `agent.setPagePath`. */
   renamed?: () => void;
 }
@@ -56,11 +56,11 @@ export interface MonitorContext {
 /** What each monitor module's `install` gets. */
 export interface Ctx extends MonitorContext {
   /** Queues one record for an OAP browser path; service, serviceVersion and pagePath are added (the record's own win). */
-  send(path: string, record: object): void;
+  emitRecord(path: string, record: object): void;
   /** Run when the page is hidden or left, before the reports are flushed: the last chance to queue. */
   onHide: Array<() => void>;
   /** Removes every listener the modules added with it. */
   signal: AbortSignal;
   /** The page view number: an SPA route and a back/forward-cache restore start a new one. */
-  view: number;
+  viewNo: number;
 }

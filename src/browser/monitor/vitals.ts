@@ -23,7 +23,7 @@ export function install(ctx: Ctx): () => void {
     lcp = -1;
     lcpFinal = sent = false;
     cls = session = sessionStart = sessionLast = 0;
-    page = ctx.page();
+    page = ctx.pathNow();
   };
   reset(document.visibilityState == 'hidden' && !(document as { prerendering?: boolean }).prerendering);
 
@@ -74,7 +74,7 @@ export function install(ctx: Ctx): () => void {
     hiddenAt = Math.min(hiddenAt, performance.now());
     const fcp = performance.getEntriesByName('first-contentful-paint')[0];
     // -1: not measured (OAP's vitals metrics take only values ≥ 0).
-    ctx.send(VITALS, { pagePath: page, fmpTime: fcp ? ms(fcp.startTime - activation()) : -1, lcpTime: lcp, cls: clsObs ? cls : -1 });
+    ctx.emitRecord(VITALS, { pagePath: page, fmpTime: fcp ? ms(fcp.startTime - activation()) : -1, lcpTime: lcp, cls: clsObs ? cls : -1 });
   });
   return () => {
     lcpObs?.disconnect();
