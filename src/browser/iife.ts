@@ -13,7 +13,7 @@ export async function flush(timeoutMs?: number): Promise<void> {
   await currentAgent()?.flush(timeoutMs);
 }
 
-export { currentAgent, start };
+export { currentAgent, monitor, start };
 
 // dataset key → attribute name: serviceInstance → data-service-instance.
 const attr = (k: string) => 'data-' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
