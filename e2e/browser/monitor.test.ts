@@ -93,7 +93,7 @@ describe('errors → BrowserErrorLog', () => {
     );
     const errors = await eventually(() => {
       const e = records('/browser/errorLogs', '/errors.html');
-      return e.length >= 7 && e;
+      return e.length >= 7 ? e : undefined;
     });
     const by = (category: string, text: string) => errors.filter((e) => e.category === category && String(e.message).includes(text));
     // Three identical throws: one record (de-duplicated per page view); the page's onerror saw all three.
@@ -130,7 +130,7 @@ describe('errors → BrowserErrorLog', () => {
     });
     const errors = await eventually(() => {
       const e = records('/browser/errorLogs', '/report.html');
-      return e.length >= 3 && e;
+      return e.length >= 3 ? e : undefined;
     });
     expect(errors.find((e) => e.message === 'from vue')).toMatchObject({ category: 'vue', firstReportedError: true });
     expect(errors.find((e) => e.message === 'from react')).toMatchObject({ category: 'js', firstReportedError: false });
