@@ -93,7 +93,7 @@ describe('errors → BrowserErrorLog', () => {
     );
     const errors = await eventually(() => {
       const e = records('/browser/errorLogs', '/errors.html');
-      return e.length >= 7 ? e : undefined;
+      return e.length >= 8 ? e : undefined;
     });
     const by = (category: string, text: string) => errors.filter((e) => e.category === category && String(e.message).includes(text));
     // Three identical throws: one record (de-duplicated per page view); the page's onerror saw all three.
