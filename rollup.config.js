@@ -24,6 +24,8 @@ const INTERNAL_PROPS = new RegExp(
       'maxQueueBytes', 'sizeOf', 'drainFinal', 'begin',
       'live', 'endedAt', 'opName', 'peerAddr', 'propagated', 'traceFixed', 'weigh', 'firstEntry', 'sample', 'addRef', 'bool',
       'uint', 'int32', 'hostTracer', 'segmentDone', 'recorded', 'openSpans', 'pendingRef', 'sending', 'opts', 'hexAt', 'sentCount', 'sendFailures',
+      // Browser monitoring (src/browser/monitor/types.ts).
+      'base', 'rawFetch', 'hooks', 'pathNow', 'rename', 'caught', 'renamed', 'emitRecord', 'onHide', 'viewNo', 'fail',
     ].join('|') +
     ')$',
 );
@@ -33,6 +35,7 @@ const input = {
   'node/index': 'src/node/index.ts',
   'node/register': 'src/node/register.ts',
   'browser/index': 'src/browser/index.ts',
+  'browser/monitor/index': 'src/browser/monitor/index.ts',
   'collector/index': 'src/collector/index.ts',
   'collector/cli': 'src/collector/cli.ts',
 };

@@ -1,13 +1,15 @@
 // The script-tag bundle's stand-in for core/diag.ts. The bundle exposes no way to install a
-// logger, so its diagnostics could never be shown: this keeps the same names and drops the
-// machinery and every message. Use the npm build with setDiagLogger() to see diagnostics.
+// logger, so runtime diagnostics could never be shown: this keeps the same names and drops
+// them with their message text. Configuration mistakes are the exception: they go to
+// console.warn, because a misconfigured tag that says nothing looks like a working one.
 import type { DiagLevel, DiagLogger } from '../core/diag.js';
 
 const noop = (): void => {};
 
 /**
- * Silent diagnostics. One empty arrow per method, not a shared `noop`: terser then drops
- * every call together with its message text (it keeps calls through a shared alias).
+ * Silent diagnostics except `config`. One empty arrow per method, not a shared `noop`:
+ * terser then drops every call together with its message text (it keeps calls through a
+ * shared alias).
  */
 export const diag = {
   error: (..._: unknown[]): void => {},
@@ -15,6 +17,7 @@ export const diag = {
   info: (..._: unknown[]): void => {},
   debug: (..._: unknown[]): void => {},
   once: (..._: unknown[]): void => {},
+  config: (message: string, ...args: unknown[]): void => console.warn('[skywalking-tracing] ' + message, ...args),
 };
 
 /** Unused in the script tag; present so imports resolve. */

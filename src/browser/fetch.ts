@@ -1,27 +1,26 @@
+import type { Patches } from '../core/patch.js';
 import type { Span } from '../core/span.js';
-import type { RequestHooks } from './agent.js';
-import { resolveUrl, wrap } from './url.js';
+import type { RequestHooks } from './hooks.js';
+import { resolveUrl } from './url.js';
 
 /**
- * Wraps `globalThis.fetch`: each call is an Exit span, sw8 goes into a copy of the headers
- * (the caller's Request, Headers and init are never touched), and the caller gets the
- * original promise and Response (the body is never read). Returns the undo function: it
- * restores the global if it is still ours; if another library wrapped it since, that
- * wrapper keeps calling ours, which passes through once the agent's hooks are off.
+ * Wraps `globalThis.fetch` (through `patches`, which restores it): each call is an Exit
+ * span, sw8 goes into a copy of the headers (the caller's Request, Headers and init are
+ * never touched), and the caller gets the original promise and Response (the body is never
+ * read). No fetch: nothing is defined, so the page's feature checks keep working.
  */
-export function patchFetch(hooks: RequestHooks): () => void {
+export function patchFetch(hooks: RequestHooks, patches: Patches): void {
   const g = globalThis;
-  // No fetch: nothing to trace, and defining one would fool the page's feature checks.
-  if (!g.fetch) return () => {};
-  return wrap(g, 'fetch', (original) =>
-    function fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  patches.method(g, 'fetch', (original) =>
+    function (this: unknown, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
       let span: Span | undefined;
+      let url: URL | undefined;
       let next = init;
       try {
         // Duck-typed, not `instanceof Request`: a Request made in another realm (an iframe)
         // must keep its method and headers too. Strings and URLs have no `method`.
         const req = ((input as Request).method && input) as Request | undefined;
-        const url = resolveUrl(req ? req.url : String(input));
+        url = resolveUrl(req ? req.url : String(input));
         // Per the Fetch spec, init.headers replaces the Request's headers entirely.
         const headers = new Headers(init?.headers ?? req?.headers);
         span = hooks.begin(init?.method ?? req?.method ?? 'GET', url, (k, v) => {
@@ -31,12 +30,20 @@ export function patchFetch(hooks: RequestHooks): () => void {
       } catch {
         // Untraced, as the request would be without the agent.
       }
-      const p = original.call(this ?? g, input, next);
-      if (span)
+      const p = original.call(this ?? g, input, next) as Promise<Response>;
+      const fail = url && hooks.fail;
+      if (span || fail)
         p.then(
           // An opaque (no-cors) answer has status 0 and is not a failure.
-          (res) => hooks.end(span!, res.status),
-          (err: unknown) => hooks.end(span!, 0, err),
+          (res) => {
+            if (span) hooks.end(span, res.status);
+            if (fail && res.status >= 400) fail(url!, res.status, res.statusText);
+          },
+          (err: unknown) => {
+            if (span) hooks.end(span, 0, err);
+            // The caller's own abort is not a failure.
+            if (fail && (err as Error)?.name != 'AbortError') fail(url!, 0, err);
+          },
         );
       return p;
     },

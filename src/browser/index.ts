@@ -1,7 +1,8 @@
 // skywalking-tracing/browser: the browser runtime, plus the whole core.
 export { currentAgent, start } from './agent.js';
-export type { BrowserAgent, BrowserAgentOptions } from './agent.js';
-export type { PropagateTo } from './url.js';
+export type { BrowserAgent } from './agent.js';
+export type { BrowserAgentOptions } from './options.js';
+export type { PropagateTo, UrlRule, UrlRules } from '../core/propagate-to.js';
 export { BatchReporter, TransportError } from '../core/batch-reporter.js';
 export type { BatchReporterOptions, BatchReporterStats, BatchTransport, SendOptions } from '../core/batch-reporter.js';
 export { decodeBase64, encodeBase64 } from '../core/base64.js';

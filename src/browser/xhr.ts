@@ -1,6 +1,7 @@
+import type { Patches } from '../core/patch.js';
 import type { Span } from '../core/span.js';
-import type { RequestHooks } from './agent.js';
-import { resolveUrl, wrap } from './url.js';
+import type { RequestHooks } from './hooks.js';
+import { resolveUrl } from './url.js';
 
 // The headers the agent may write (sw8, sw8-correlation, sw8-x).
 const PROPAGATION = /^sw8(-correlation|-x)?$/i;
@@ -12,14 +13,14 @@ type Held = Array<[string, string]>;
  * statics and other libraries' patches keep working. XHR appends repeated headers, so a
  * caller's own propagation header is held back until send and dropped only if ours
  * replaces it. Only a request opened and not yet sent is traced, once; everything else
- * goes straight to the native methods, which keep their errors. Returns the undo function
- * (a method another library wrapped since stays, with ours as a pass-through).
+ * goes straight to the native methods, which keep their errors. `patches` restores the
+ * methods (one another library wrapped since stays, with ours as a pass-through); when
+ * `done` aborts, held headers are set for real.
  */
-export function patchXhr(hooks: RequestHooks): () => void {
+export function patchXhr(hooks: RequestHooks, patches: Patches, done: AbortSignal): void {
   const proto = globalThis.XMLHttpRequest?.prototype;
-  if (!proto) return () => {};
+  if (!proto) return;
   const { setRequestHeader } = proto;
-  let on = true;
   // Opened and not yet sent: method, URL, held headers.
   const state = new WeakMap<XMLHttpRequest, [string, string, Held]>();
   // Requests holding a caller's header: at shutdown it is set for real, so a send after it keeps it.
@@ -28,65 +29,73 @@ export function patchXhr(hooks: RequestHooks): () => void {
     holding.delete(x);
     for (const [k, v] of state.get(x)?.[2].splice(0) ?? []) if (!wrote.includes(k.toLowerCase())) setRequestHeader.call(x, k, v);
   };
-  const undo = [
-    wrap(proto, 'open', (open) =>
-      function (this: XMLHttpRequest, method: string, url: string | URL) {
-        // Native first: its errors (bad method or URL) reach the caller, and our state stays as it was.
-        open.apply(this, arguments as never);
-        state.set(this, [method, String(url), []]);
-      } as typeof open,
-    ),
-    wrap(proto, 'setRequestHeader', (native) =>
-      function (this: XMLHttpRequest, name: string, value: string) {
-        const s = on && state.get(this);
-        if (s && PROPAGATION.test(name)) {
-          s[2].push([name, value]);
-          holding.add(this);
-        } else native.call(this, name, value);
-      },
-    ),
-    wrap(proto, 'send', (send) =>
-      function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
-        const s = on && state.get(this);
-        let span: Span | undefined;
-        if (s) {
-          const wrote: string[] = [];
-          try {
-            try {
-              span = hooks.begin(s[0], resolveUrl(s[1]), (k, v) => {
-                setRequestHeader.call(this, k, v);
-                wrote.push(k);
-              });
-            } finally {
-              // The caller's headers we did not write go out as the caller set them.
-              release(this, wrote);
-            }
-          } catch {
-            // Untraced, as the request would be without the agent.
-          }
-          // Traced once: a second send() gets the native InvalidStateError and no span.
-          state.delete(this);
-          // Status 0 at loadend: XHR's "network error" (also an abort or a timeout).
-          if (span) this.addEventListener('loadend', () => hooks.end(span!, this.status, this.status ? undefined : 'network error'), { once: true });
-        }
-        try {
-          return send.call(this, body);
-        } catch (err) {
-          // A synchronous request that fails throws instead of firing loadend.
-          if (span) hooks.end(span, 0, err);
-          throw err;
-        }
-      },
-    ),
-  ];
-  return () => {
-    on = false;
+  // Held headers, at shutdown: set for real, so a send after it keeps them.
+  done.addEventListener('abort', () => {
     for (const x of holding)
       try {
         release(x);
       } catch {
         // A request aborted or reopened since: nothing to keep.
       }
-    for (const u of undo) u();
-  };
+  });
+  patches.method(proto, 'open', (open) =>
+    function (this: XMLHttpRequest, method: string, url: string | URL) {
+      // Native first: its errors (bad method or URL) reach the caller, and our state stays as it was.
+      open.apply(this, arguments as never);
+      state.set(this, [method, String(url), []]);
+    },
+  );
+  patches.method(proto, 'setRequestHeader', (native) =>
+    function (this: XMLHttpRequest, name: string, value: string) {
+      const s = state.get(this);
+      if (s && PROPAGATION.test(name)) {
+        s[2].push([name, value]);
+        holding.add(this);
+      } else native.call(this, name, value);
+    },
+  );
+  patches.method(proto, 'send', (send) =>
+    function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+      const s = state.get(this);
+      let span: Span | undefined;
+      let url: URL | undefined;
+      if (s) {
+        const wrote: string[] = [];
+        try {
+          try {
+            span = hooks.begin(s[0], (url = resolveUrl(s[1])), (k, v) => {
+              setRequestHeader.call(this, k, v);
+              wrote.push(k);
+            });
+          } finally {
+            // The caller's headers we did not write go out as the caller set them.
+            release(this, wrote);
+          }
+        } catch {
+          // Untraced, as the request would be without the agent.
+        }
+        // Traced once: a second send() gets the native InvalidStateError and no span.
+        state.delete(this);
+        // Status 0 at loadend: XHR's "network error" (also an abort or a timeout).
+        const fail = url && hooks.fail;
+        if (span || fail)
+          this.addEventListener(
+            'loadend',
+            () => {
+              const status = this.status;
+              if (span) hooks.end(span, status, status ? undefined : 'network error');
+              if (fail && (!status || status >= 400)) fail(url!, status, status ? this.statusText : 'network error');
+            },
+            { once: true },
+          );
+      }
+      try {
+        return send.call(this, body);
+      } catch (err) {
+        // A synchronous request that fails throws instead of firing loadend.
+        if (span) hooks.end(span, 0, err);
+        throw err;
+      }
+    },
+  );
 }

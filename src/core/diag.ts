@@ -30,6 +30,8 @@ export const consoleDiagLogger: DiagLogger = { error: toConsole('error'), warn: 
 let sink: DiagLogger = consoleDiagLogger;
 // Silent by default: a tracing agent must not write to the host's console unless asked.
 let rank = RANK.none;
+// Set only by an explicit setDiagLogger(…, 'none'): configuration mistakes are shown otherwise.
+let muted = false;
 const onceKeys = new Set<string>();
 
 function emit(level: Exclude<DiagLevel, 'none'>, message: string, args: unknown[]): void {
@@ -43,7 +45,7 @@ function emit(level: Exclude<DiagLevel, 'none'>, message: string, args: unknown[
 
 /**
  * The agent's diagnostics channel. Internal errors go here and never to the host.
- * Silent until {@link setDiagLogger} raises the level.
+ * Silent until {@link setDiagLogger} raises the level, except {@link diag.config}.
  */
 export const diag = {
   error: (message: string, ...args: unknown[]): void => emit('error', message, args),
@@ -56,6 +58,20 @@ export const diag = {
     if (onceKeys.size < 1000) onceKeys.add(key);
     emit(level, message, args);
   },
+  /**
+   * A configuration mistake (an unknown option, an unusable value, a global that cannot be
+   * patched): shown through the logger's `warn` even at the default level, because a
+   * misconfigured agent that says nothing looks like a working one. Only an explicit
+   * `setDiagLogger(…, 'none')` mutes it. Call it once per mistake, at start, never at runtime.
+   */
+  config(message: string, ...args: unknown[]): void {
+    if (muted) return;
+    try {
+      sink.warn(message, ...args);
+    } catch {
+      // A broken user logger must not turn a diagnostic into a host exception.
+    }
+  },
 };
 
 /**
@@ -65,6 +81,7 @@ export const diag = {
 export function setDiagLogger(logger: DiagLogger | undefined, level: DiagLevel = 'warn'): void {
   sink = logger ?? consoleDiagLogger;
   rank = RANK[level] ?? RANK.warn;
+  muted = rank === RANK.none;
 }
 
 /** Parses a level name leniently (case-insensitive); unknown names give `undefined`. */

@@ -22,3 +22,14 @@ declare const console: {
   debug(...args: unknown[]): void;
   log(...args: unknown[]): void;
 };
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly href: string;
+  readonly origin: string;
+  readonly protocol: string;
+  readonly host: string;
+  readonly hostname: string;
+  readonly port: string;
+  readonly pathname: string;
+  readonly search: string;
+}

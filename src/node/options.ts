@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { DiagLevel, DiagLogger, Limits, Reporter } from '../core/index.js';
 import { DEFAULT_LIMITS, diag, parseDiagLevel } from '../core/index.js';
 import { resolveTelemetryOptions, type TelemetryOptions, type TelemetryUserOptions } from './telemetry-options.js';
+import { compilePropagateTo } from '../core/propagate-to.js';
 
 /** Options of {@link start}. Every one can also come from the environment (names in brackets); explicit options win. */
 export interface NodeAgentOptions extends TelemetryUserOptions {
@@ -203,7 +204,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     ignorePath: globRes.length ? (path) => globRes.some((re) => re.test(path)) : () => false,
     ignoreMethods: new Set((list(user.ignoreMethods, 'ignoreMethods') ?? list(env.SW_HTTP_IGNORE_METHOD, 'SW_HTTP_IGNORE_METHOD') ?? []).map((m) => m.toUpperCase())),
     ignoreSuffixes: (list(user.ignoreSuffixes, 'ignoreSuffixes') ?? list(env.SW_IGNORE_SUFFIX, 'SW_IGNORE_SUFFIX') ?? DEFAULT_SUFFIXES).map((s) => s.toLowerCase()),
-    propagateTo: compileTargets(user.propagateTo),
+    propagateTo: compilePropagateTo(user.propagateTo) ?? (() => true),
     traceWithoutParent: flag(user.traceWithoutParent, 'traceWithoutParent') ?? bool(env.SW_AGENT_TRACE_WITHOUT_PARENT) ?? false,
     errorStatusThreshold: num(user.errorStatusThreshold, 'errorStatusThreshold', 100, 1000) ?? num(env.SW_AGENT_ERROR_STATUS, 'SW_AGENT_ERROR_STATUS', 100, 1000) ?? 400,
     limits: limitsOf(user.limits),
@@ -311,61 +312,4 @@ export function globToRegExp(glob: string): RegExp {
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp('^' + re + '$');
-}
-
-// A host, optionally with a port: names, IPv4, bracketed IPv6; `*.` before a name matches its subdomains.
-const HOST = /^(?:\*\.)?(?:[a-z0-9_-]+\.)*[a-z0-9_-]+(?::\d{1,5})?$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/i;
-
-/**
- * The propagation check. Unset: every destination. A list: only its hosts, origins and
- * RegExps; entries that are none of these are dropped with a diagnostic, and an empty list
- * sends sw8 nowhere. Anything else is a mistake: with a diagnostic, sw8 goes nowhere, since
- * whoever set the option meant to restrict where trace headers go.
- */
-function compileTargets(targets: unknown): (url: URL) => boolean {
-  if (targets === undefined || targets === null) return () => true;
-  if (typeof targets === 'function') {
-    const fn = targets as (url: URL) => unknown;
-    return (url) => {
-      try {
-        return fn(url) === true;
-      } catch {
-        return false;
-      }
-    };
-  }
-  if (!Array.isArray(targets)) {
-    diag.warn('propagateTo must be a list of hosts, origins and RegExps, or a function; sw8 is sent nowhere');
-    return () => false;
-  }
-  const hosts = new Set<string>();
-  const suffixes: string[] = [];
-  const origins = new Set<string>();
-  const res: RegExp[] = [];
-  for (const t of targets as unknown[]) {
-    if (t instanceof RegExp) {
-      // A global or sticky RegExp keeps lastIndex between test() calls: every other URL would miss.
-      res.push(t.global || t.sticky ? new RegExp(t.source, t.flags.replace(/[gy]/g, '')) : t);
-    } else if (typeof t === 'string' && t.includes('://')) {
-      try {
-        origins.add(new URL(t).origin);
-      } catch {
-        diag.warn(`propagateTo: "${t}" is not a URL; ignored`);
-      }
-    } else if (typeof t === 'string' && HOST.test(t.trim())) {
-      const h = t.trim().toLowerCase();
-      if (h.startsWith('*.')) suffixes.push(h.slice(1));
-      else hosts.add(h);
-    } else diag.warn(`propagateTo: ${typeof t === 'string' ? JSON.stringify(t) : String(t)} is not a host, origin or RegExp; ignored`);
-  }
-  if (hosts.size + suffixes.length + origins.size + res.length === 0) {
-    if (targets.length > 0) diag.warn('propagateTo has no usable entry; sw8 is sent nowhere');
-    return () => false;
-  }
-  return (url) =>
-    origins.has(url.origin) ||
-    hosts.has(url.host) ||
-    hosts.has(url.hostname) ||
-    suffixes.some((sfx) => url.hostname.endsWith(sfx)) ||
-    res.some((re) => re.test(url.href));
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryReporter, Tracer, TransportError } from '../../src/core/index.js';
 import type { SegmentObject } from '../../src/core/index.js';
 import { GRPC_WEB_PATH, grpcWebTransport, httpTransport, keepaliveBytes, sizeOf } from '../../src/browser/transport.js';
-import { allowTest, peerOf, resolveUrl, tagUrl, urlTest, wrap } from '../../src/browser/url.js';
+import { peerOf, resolveUrl, tagUrl } from '../../src/browser/url.js';
 import { decodeAs } from '../helpers/proto.js';
 
 function segment(): SegmentObject {
@@ -133,18 +133,6 @@ describe('browser URL helpers', () => {
     // Names are matched unescaped; the query is otherwise kept as written.
     expect(tagUrl(new URL('https://a.example/x?%74oken=abc&q=a%20b+c&Session&PWD=1'))).toBe('https://a.example/x?%74oken=***&q=a%20b+c&Session&PWD=***');
   });
-  it('normalises propagateTo strings to origins, accepts one entry alone, skips unusable entries', () => {
-    const allow = allowTest('https://app.example', ['https://API.example.com:443/v1/', 'not a url', 42 as never, 'http://other.example:8080']);
-    expect(allow(new URL('https://api.example.com/a'))).toBe(true);
-    expect(allow(new URL('http://api.example.com/a'))).toBe(false);
-    expect(allow(new URL('http://other.example:8080/a'))).toBe(true);
-    expect(allow(new URL('http://other.example/a'))).toBe(false);
-    expect(allowTest('https://app.example', 'https://api.example')(new URL('https://api.example/x'))).toBe(true);
-    expect(allowTest('https://app.example', /\.internal\.example\//)(new URL('https://svc.internal.example/x'))).toBe(true);
-    expect(allowTest('https://app.example', undefined)(new URL('https://api.example/x'))).toBe(false);
-    const ignore = urlTest('/health', (t) => (u) => u.href.includes(t));
-    expect([ignore(new URL('https://a.example/health/live')), ignore(new URL('https://a.example/api'))]).toEqual([true, false]);
-  });
   it('resolves request URLs against the document base URL, else the location', () => {
     const g = globalThis as { document?: unknown; location?: unknown };
     try {
@@ -156,29 +144,5 @@ describe('browser URL helpers', () => {
       delete g.document;
       delete g.location;
     }
-  });
-  it('wrap: the undo restores only while the wrapper is still in place', () => {
-    const o = { f: () => 'native' };
-    const native = o.f;
-    const undo = wrap(o, 'f', (orig) => () => 'ours+' + orig());
-    expect(o.f()).toBe('ours+native');
-    undo();
-    expect(o.f).toBe(native);
-    const undo2 = wrap(o, 'f', (orig) => () => 'ours+' + orig());
-    const ours = o.f;
-    o.f = () => 'lib+' + ours();
-    undo2();
-    expect(o.f()).toBe('lib+ours+native');
-  });
-  it('propagates to the own origin and allow-listed ones only', () => {
-    const allow = allowTest('https://app.example', ['https://api.example/', /\.internal\.example$/]);
-    expect(allow(new URL('https://app.example/a'))).toBe(true);
-    expect(allow(new URL('https://api.example/a'))).toBe(true);
-    expect(allow(new URL('https://svc.internal.example'))).toBe(false);
-    expect(allow(new URL('https://evil.example/a'))).toBe(false);
-    const thrower = allowTest('https://app.example', () => {
-      throw new Error('bad predicate');
-    });
-    expect(thrower(new URL('https://x.example'))).toBe(false);
   });
 });

@@ -1,0 +1,59 @@
+// Which span is active in the page: browsers have no async context, so a stack of the spans
+// made active by withSpan/runInSpan (innermost last) tells requests started synchronously
+// inside them who their parent is.
+import type { Span } from '../core/span.js';
+import type { BaseTracer } from '../core/tracer.js';
+import type { TracingContext } from '../core/tracing-context.js';
+
+/** The active-span stack of one agent. */
+export interface SpanScope {
+  /** The innermost active span and its context, or a new segment for the page (span null). */
+  current(): [TracingContext, Span | null];
+  /** Runs `fn` with `span` active. */
+  runIn<T>(span: Span, fn: () => T): T;
+  /** Runs `fn` in a new Local span, ended (failed, if `fn` throws or its promise rejects) when `fn` is done. */
+  withSpan<T>(operationName: string, fn: (span: Span) => T, fail: (span: Span, error: unknown) => void): T;
+}
+
+/** A new, empty scope; `page()` names the segment of a request made outside any span. */
+export function spanScope(tracer: BaseTracer, page: () => string): SpanScope {
+  const stack: Span[] = [];
+  const current = (): [TracingContext, Span | null] => {
+    const span = stack[stack.length - 1];
+    const context = span && (span as unknown as { owner?: TracingContext }).owner;
+    return context && !context.isFinished ? [context, span] : [tracer.createTracingContext({ endpoint: page() }), null];
+  };
+  // A span of no context (or a finished one) is pushed too: current() passes over it.
+  const runIn = <T>(span: Span, fn: () => T): T => {
+    stack.push(span);
+    try {
+      return fn();
+    } finally {
+      stack.pop();
+    }
+  };
+  return {
+    current,
+    runIn,
+    withSpan(operationName, fn, fail) {
+      const [context, parent] = current();
+      const span = context.createLocalSpan(operationName, parent);
+      return runIn(span, () => {
+        let result;
+        try {
+          result = fn(span);
+        } catch (err) {
+          fail(span, err);
+          throw err;
+        }
+        if (typeof (result as { then?: unknown })?.then === 'function')
+          (result as unknown as Promise<unknown>).then(
+            () => span.end(),
+            (err: unknown) => fail(span, err),
+          );
+        else span.end();
+        return result;
+      });
+    },
+  };
+}
