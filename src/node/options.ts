@@ -2,6 +2,11 @@ import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import type { DiagLevel, DiagLogger, Limits, Reporter } from '../core/index.js';
 import { DEFAULT_LIMITS, diag, parseDiagLevel } from '../core/index.js';
+import { closest, reportUnknownKeys } from '../core/options-check.js';
+import { collectorAddress } from './collector-address.js';
+import { disabledInstrumentations, type InstrumentationName } from './instrumentation-names.js';
+import { checkEnv } from './options-env.js';
+import { reportUnknownOptions } from './unknown-options.js';
 
 /** Options of {@link start}. Every one can also come from the environment (names in brackets); explicit options win. */
 export interface NodeAgentOptions {
@@ -66,7 +71,54 @@ export interface NodeAgentOptions {
   flushOnExit?: boolean;
   /** Turn single instrumentations off. Default all on. */
   instrument?: { httpServer?: boolean; httpClient?: boolean; fetch?: boolean };
+  /**
+   * Instrumentations turned off by name [SW_AGENT_DISABLE_PLUGINS, comma-separated]: the
+   * plugin names of skywalking-backend-js (`Http`, `MySQLPlugin`) or plain library names
+   * (`http`, `mysql`, `pg`); `http` turns off the http server and client instrumentation.
+   */
+  disablePlugins?: string[];
+  /** Database instrumentations record statement parameters (`db.sql.parameters`) [SW_SQL_TRACE_PARAMETERS]. Default false. */
+  sqlTraceParameters?: boolean;
+  /** Longest recorded parameter text, characters [SW_SQL_PARAMETERS_MAX_LENGTH]. Default 512. */
+  sqlParametersMaxLength?: number;
 }
+
+// Every option name, checked against NodeAgentOptions by the compiler, so that a key the
+// user misspells (`colector`, `serviceName`) is named instead of quietly ignored.
+const OPTION_KEYS: Readonly<Record<keyof NodeAgentOptions, true>> = {
+  service: true,
+  serviceInstance: true,
+  collector: true,
+  protocol: true,
+  authentication: true,
+  secure: true,
+  tls: true,
+  enabled: true,
+  sampleRate: true,
+  samplesPerSecond: true,
+  ignorePaths: true,
+  ignoreMethods: true,
+  ignoreSuffixes: true,
+  propagateTo: true,
+  traceWithoutParent: true,
+  errorStatusThreshold: true,
+  limits: true,
+  logLevel: true,
+  logger: true,
+  maxBufferSize: true,
+  flushIntervalMs: true,
+  instanceProperties: true,
+  grpcClient: true,
+  reporter: true,
+  flushOnExit: true,
+  instrument: true,
+  disablePlugins: true,
+  sqlTraceParameters: true,
+  sqlParametersMaxLength: true,
+};
+const TLS_KEYS = ['ca', 'cert', 'key'] as const;
+const INSTRUMENT_KEYS = ['httpServer', 'httpClient', 'fetch'] as const;
+const LEVELS: readonly DiagLevel[] = ['none', 'error', 'warn', 'info', 'debug'];
 
 /** Options after defaults, environment and validation (what `agent.options` shows). */
 export interface ResolvedOptions {
@@ -95,6 +147,12 @@ export interface ResolvedOptions {
   grpcClient: 'http2' | 'grpc-js';
   flushOnExit: boolean;
   instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean };
+  /** Canonical names of the instrumentations turned off (`disablePlugins`); each instrumentation checks its own. */
+  disablePlugins: ReadonlySet<InstrumentationName>;
+  /** Read by the database instrumentations: record statement parameters. */
+  sqlTraceParameters: boolean;
+  /** Read by the database instrumentations: longest recorded parameter text. */
+  sqlParametersMaxLength: number;
 }
 
 const DEFAULT_SUFFIXES = ['.jpg', '.jpeg', '.js', '.css', '.png', '.bmp', '.gif', '.ico', '.mp3', '.mp4', '.svg', '.woff', '.woff2', '.map'];
@@ -138,6 +196,10 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     return good;
   };
 
+  const warn = (m: string) => diag.warn(m);
+  reportUnknownOptions(user, Object.keys(OPTION_KEYS), warn);
+  checkEnv(env, warn);
+
   let service = str(user.service, 'service') ?? str(env.SW_AGENT_NAME, 'SW_AGENT_NAME');
   if (!service) {
     service = env.npm_package_name || basename(process.argv[1] ?? 'node', '.js').replace(/\.(mjs|cjs|ts)$/, '') || 'node-service';
@@ -152,19 +214,29 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
   const collectorRaw = str(user.collector, 'collector') ?? str(env.SW_AGENT_COLLECTOR_BACKEND_SERVICES, 'SW_AGENT_COLLECTOR_BACKEND_SERVICES');
   // skywalking-backend-js accepts a comma-separated list; we report to the first address.
   // The default is OAP's port for the protocol: 11800 gRPC, 12800 REST.
-  const collector = collectorRaw?.split(',')[0]?.trim() || (protocol === 'http' ? '127.0.0.1:12800' : '127.0.0.1:11800');
+  const { collector, secureFromScheme } = collectorAddress(
+    collectorRaw?.split(',')[0]?.trim() || (protocol === 'http' ? '127.0.0.1:12800' : '127.0.0.1:11800'),
+    protocol,
+    warn,
+  );
 
   const tlsEnv = { ca: env.SW_AGENT_TLS_CA, cert: env.SW_AGENT_TLS_CERT, key: env.SW_AGENT_TLS_KEY };
-  const tlsSrc = user.tls ?? (tlsEnv.ca || tlsEnv.cert || tlsEnv.key ? tlsEnv : undefined);
+  const tlsSrc = tlsOption(user.tls) ?? (tlsEnv.ca || tlsEnv.cert || tlsEnv.key ? tlsEnv : undefined);
   const tls = tlsSrc ? { ca: tlsSrc.ca || undefined, cert: tlsSrc.cert || undefined, key: tlsSrc.key || undefined } : undefined;
   if (tls && !!tls.cert !== !!tls.key) diag.warn('tls: a client certificate needs both cert and key; mTLS off');
 
-  const disabled = bool(env.SW_AGENT_DISABLE) === true;
+  // SW_DISABLE is skywalking-backend-js's kill switch, SW_AGENT_DISABLE ours.
+  const disabled = bool(env.SW_AGENT_DISABLE) === true || bool(env.SW_DISABLE) === true;
   const enabled = flag(user.enabled, 'enabled') ?? !disabled;
+  const off = disabledInstrumentations(list(user.disablePlugins, 'disablePlugins') ?? list(env.SW_AGENT_DISABLE_PLUGINS, 'SW_AGENT_DISABLE_PLUGINS') ?? [], warn);
+  const instrument = instrumentOf(user.instrument);
+  if (off.has('http')) instrument.httpServer = instrument.httpClient = false;
+  if (off.has('fetch')) instrument.fetch = false;
 
   const globs = list(user.ignorePaths, 'ignorePaths') ?? list(env.SW_TRACE_IGNORE_PATH, 'SW_TRACE_IGNORE_PATH') ?? [];
   const globRes = globs.map(globToRegExp);
   const logLevel = logLevelOf(user, env);
+  checkLogLevel(user, env, logLevel, warn);
 
   return {
     service,
@@ -172,7 +244,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     collector,
     protocol,
     authentication: str(user.authentication, 'authentication') ?? str(env.SW_AGENT_AUTHENTICATION, 'SW_AGENT_AUTHENTICATION'),
-    secure: flag(user.secure, 'secure') ?? bool(env.SW_AGENT_SECURE) ?? false,
+    secure: flag(user.secure, 'secure') ?? bool(env.SW_AGENT_SECURE) ?? secureFromScheme ?? false,
     tls,
     enabled,
     sampleRate: num(user.sampleRate, 'sampleRate', 0, 1) ?? num(env.SW_AGENT_SAMPLE_RATE, 'SW_AGENT_SAMPLE_RATE', 0, 1) ?? 1,
@@ -192,8 +264,23 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     reporter: reporterOf(user.reporter),
     grpcClient: grpcClientOf(user.grpcClient),
     flushOnExit: flag(user.flushOnExit, 'flushOnExit') ?? true,
-    instrument: instrumentOf(user.instrument),
+    instrument,
+    disablePlugins: off,
+    sqlTraceParameters: flag(user.sqlTraceParameters, 'sqlTraceParameters') ?? bool(env.SW_SQL_TRACE_PARAMETERS) ?? false,
+    sqlParametersMaxLength:
+      num(user.sqlParametersMaxLength, 'sqlParametersMaxLength', 0, 1e6) ?? num(env.SW_SQL_PARAMETERS_MAX_LENGTH, 'SW_SQL_PARAMETERS_MAX_LENGTH', 0, 1e6) ?? 512,
   };
+}
+
+/** The `tls` option when it is an object of ca/cert/key; anything else is said and ignored. */
+function tlsOption(v: unknown): { ca?: string; cert?: string; key?: string } | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    diag.warn('option tls must be an object such as { ca: "/etc/oap/ca.pem" }; ignored');
+    return undefined;
+  }
+  reportUnknownKeys(v, TLS_KEYS, 'tls field');
+  return v as { ca?: string; cert?: string; key?: string };
 }
 
 /** Known limit names with numbers >= 1; anything else is said once and left to the default. */
@@ -204,11 +291,9 @@ function limitsOf(v: unknown): Partial<Limits> | undefined {
     return undefined;
   }
   const out: Partial<Limits> = {};
+  reportUnknownKeys(v, Object.keys(DEFAULT_LIMITS), 'limits field');
   for (const [k, value] of Object.entries(v as Record<string, unknown>)) {
-    if (!Object.hasOwn(DEFAULT_LIMITS, k)) {
-      diag.warn(`limits.${k} is not a limit (known: ${Object.keys(DEFAULT_LIMITS).join(', ')}); ignored`);
-      continue;
-    }
+    if (!Object.hasOwn(DEFAULT_LIMITS, k)) continue;
     const key = k as keyof Limits;
     if (typeof value === 'number' && Number.isFinite(value) && value >= 1) out[key] = Math.floor(value);
     else if (value !== undefined) diag.warn(`limits.${k} must be a number >= 1; using the default ${DEFAULT_LIMITS[key]}`);
@@ -260,7 +345,7 @@ function instrumentOf(v: unknown): ResolvedOptions['instrument'] {
     return all;
   }
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!(k in all)) diag.warn(`instrument.${k} is not an instrumentation (known: httpServer, httpClient, fetch); ignored`);
+  reportUnknownKeys(o, INSTRUMENT_KEYS, 'instrument field');
   return {
     httpServer: flag(o.httpServer, 'instrument.httpServer') ?? true,
     httpClient: flag(o.httpClient, 'instrument.httpClient') ?? true,
@@ -268,9 +353,23 @@ function instrumentOf(v: unknown): ResolvedOptions['instrument'] {
   };
 }
 
-/** The diagnostics level: the option, else SW_AGENT_LOGGING_LEVEL, else `warn`. */
+/** The diagnostics level: the option, else SW_AGENT_LOGGING_LEVEL, else `warn`. Says nothing: see {@link checkLogLevel}. */
 export function logLevelOf(user: NodeAgentOptions, env: Env): DiagLevel {
   return (typeof user.logLevel === 'string' ? parseDiagLevel(user.logLevel) : undefined) ?? parseDiagLevel(env.SW_AGENT_LOGGING_LEVEL) ?? 'warn';
+}
+
+/** One diagnostic per level that is set but not a level, naming the levels and the closest one. */
+function checkLogLevel(user: NodeAgentOptions, env: Env, used: DiagLevel, warn: (message: string) => void): void {
+  const given: Array<[string, unknown]> = [
+    ['option logLevel', user.logLevel],
+    ['SW_AGENT_LOGGING_LEVEL', env.SW_AGENT_LOGGING_LEVEL],
+  ];
+  for (const [name, v] of given) {
+    if (v === undefined || v === null || v === '' || (typeof v === 'string' && parseDiagLevel(v) !== undefined)) continue;
+    const near = typeof v === 'string' ? closest(v, LEVELS) : undefined;
+    const text = typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v;
+    warn(`${name} ${text} is not a level (${LEVELS.join(', ')})${near ? `; did you mean "${near}"?` : ''}; using ${used}`);
+  }
 }
 
 /** `*` matches within a path segment, `**` across segments, `?` one character. */
