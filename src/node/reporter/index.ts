@@ -9,6 +9,7 @@ import type { GrpcCaller } from './grpc-caller.js';
 import { GrpcJsCaller, GrpcSegmentTransport } from './grpc-transport.js';
 import { Http2Caller } from './h2-transport.js';
 import { HttpSegmentTransport } from './http-transport.js';
+import { withPortHint } from './port-hint.js';
 import { grpcManagement, httpManagement, ManagementClient, type ManagementSender } from './management.js';
 import { BrowserForwarder, grpcBrowserPlan, type BrowserForwardStats } from './browser-forwarder.js';
 
@@ -115,7 +116,7 @@ function httpReporter(options: NodeReporterOptions, common: QueueSettings): Node
 
 /** Segments, management and browser data over one gRPC connection (node:http2 or grpc-js). */
 function grpcReporter(options: NodeReporterOptions, common: QueueSettings): NodeReporter {
-  const caller: GrpcCaller =
+  const caller: GrpcCaller = withPortHint(
     options.grpcClient === 'grpc-js'
       ? grpcJsCaller(options)
       : new Http2Caller({
@@ -123,7 +124,9 @@ function grpcReporter(options: NodeReporterOptions, common: QueueSettings): Node
           secure: options.secure === true || options.tls !== undefined,
           authentication: options.authentication,
           tls: loadTls(options.tls),
-        });
+        }),
+    options.collector,
+  );
   const writer = new SlabWriter(4096);
   const batches = new BatchReporter<Uint8Array>({
     ...common,
