@@ -7,7 +7,7 @@ import { instrumentHttpServer } from './http-server.js';
 import type { NodeAgentOptions, ResolvedOptions } from './options.js';
 import { logLevelOf, resolveOptions } from './options.js';
 import { createNodeReporter } from './reporter/index.js';
-import { withStats, type AgentReporter } from './reporter/with-stats.js';
+import { withStats, type AgentReporter } from '../core/agent-reporter.js';
 import { shared } from './shared.js';
 
 /** The running Node agent. */

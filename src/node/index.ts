@@ -7,7 +7,7 @@ export { globToRegExp, resolveOptions } from './options.js';
 export type { NodeAgentOptions, ResolvedOptions } from './options.js';
 export { createNodeReporter } from './reporter/index.js';
 export type { NodeReporter, NodeReporterOptions } from './reporter/index.js';
-export type { AgentReporter } from './reporter/with-stats.js';
+export type { AgentReporter } from '../core/agent-reporter.js';
 export type { BrowserForwardStats } from './reporter/browser-forwarder.js';
 export { isSuppressed, runSuppressed } from './suppress.js';
 export { createIngestHandler } from './ingest/index.js';

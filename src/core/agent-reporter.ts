@@ -1,7 +1,9 @@
-// `agent.reporter.stats` is documented for every agent: the gRPC/HTTP reporters count for
-// themselves; a reporter of the user's (an InMemoryReporter in tests) or the disabled agent's
-// gets this thin wrapper, so the property is always there and typed.
-import type { BatchReporterStats, Reporter, SegmentObject } from '../../core/index.js';
+// `agent.reporter.stats` is documented for every agent (Node and browser): the built-in
+// reporters count for themselves; a reporter of the user's (an InMemoryReporter in tests) or a
+// disabled agent's gets this thin wrapper, so the property is always there and typed.
+import type { BatchReporterStats } from './batch-reporter.js';
+import type { Reporter } from './reporter.js';
+import type { SegmentObject } from './segment.js';
 
 /** The reporter as the agent exposes it: any {@link Reporter}, with counters. */
 export interface AgentReporter extends Reporter {
