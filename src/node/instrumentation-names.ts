@@ -33,6 +33,12 @@ export const INSTRUMENTATION_NAMES = [
   'aws2sqs',
 ] as const;
 
+/**
+ * The names that have an instrumentation in this version. Each new instrumentation adds its
+ * name here and checks `options.disablePlugins.has(name)` before it installs.
+ */
+export const INSTRUMENTED: ReadonlySet<string> = new Set(['http', 'fetch']);
+
 /** A canonical instrumentation name. */
 export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];
 
@@ -66,7 +72,11 @@ export function instrumentationName(name: string): InstrumentationName | undefin
  * The canonical names in `names`; the names that match none are said in one diagnostic,
  * each with the closest known name.
  */
-export function disabledInstrumentations(names: readonly string[], warn: (message: string) => void): ReadonlySet<InstrumentationName> {
+export function disabledInstrumentations(
+  names: readonly string[],
+  warn: (message: string) => void,
+  info: (message: string) => void = () => {},
+): ReadonlySet<InstrumentationName> {
   const out = new Set<InstrumentationName>();
   const unknown: string[] = [];
   for (const raw of names.slice(0, 100)) {
@@ -81,5 +91,8 @@ export function disabledInstrumentations(names: readonly string[], warn: (messag
     });
     warn(`disablePlugins: no instrumentation is named ${named.join(', ')}; known: ${INSTRUMENTATION_NAMES.join(', ')}`);
   }
+  // Not a mistake (a backend-js setting carried over), but worth knowing at info level.
+  const absent = [...out].filter((n) => !INSTRUMENTED.has(n));
+  if (absent.length > 0) info(`disablePlugins: ${absent.join(', ')} not instrumented in this version; nothing to turn off (http client spans still cover axios)`);
   return out;
 }

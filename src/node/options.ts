@@ -228,7 +228,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
   // SW_DISABLE is skywalking-backend-js's kill switch, SW_AGENT_DISABLE ours.
   const disabled = bool(env.SW_AGENT_DISABLE) === true || bool(env.SW_DISABLE) === true;
   const enabled = flag(user.enabled, 'enabled') ?? !disabled;
-  const off = disabledInstrumentations(list(user.disablePlugins, 'disablePlugins') ?? list(env.SW_AGENT_DISABLE_PLUGINS, 'SW_AGENT_DISABLE_PLUGINS') ?? [], warn);
+  const off = disabledInstrumentations(list(user.disablePlugins, 'disablePlugins') ?? list(env.SW_AGENT_DISABLE_PLUGINS, 'SW_AGENT_DISABLE_PLUGINS') ?? [], warn, (m) => diag.info(m));
   const instrument = instrumentOf(user.instrument);
   if (off.has('http')) instrument.httpServer = instrument.httpClient = false;
   if (off.has('fetch')) instrument.fetch = false;

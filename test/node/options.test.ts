@@ -215,6 +215,11 @@ describe('resolveOptions', () => {
       expect([...o.disablePlugins].sort()).toEqual(['amqplib', 'fetch', 'http', 'ioredis']);
       expect(o.instrument).toEqual({ httpServer: false, httpClient: false, fetch: false });
       expect(w).toEqual([expect.stringContaining('"mysqll" (did you mean "mysql"?)')]);
+      const infos: string[] = [];
+      setDiagLogger({ error: () => {}, warn: () => {}, info: (m) => infos.push(m), debug: () => {} }, 'info');
+      resolveOptions({ service: 's', disablePlugins: ['http', 'pg'] }, {});
+      setDiagLogger(undefined, 'none');
+      expect(infos).toEqual([expect.stringContaining('pg not instrumented in this version')]);
     });
   });
 });
