@@ -4,7 +4,7 @@ export type { NodeAgent } from './agent.js';
 export { activeTrace } from './context.js';
 export type { ActiveTrace } from './context.js';
 export { globToRegExp, resolveOptions } from './options.js';
-export type { NodeAgentOptions, ResolvedOptions } from './options.js';
+export type { NodeAgentOptions, ResolvedOptions } from './options-types.js';
 export { createNodeReporter } from './reporter/index.js';
 export type { NodeReporter, NodeReporterOptions } from './reporter/index.js';
 export type { AgentReporter } from '../core/agent-reporter.js';
