@@ -1,5 +1,7 @@
 // OAP's ports mixed up (gRPC on 11800, REST on 12800), against real sockets: the local
 // collector serves gRPC on one port and HTTP/1.1 (OAP's REST receivers) on the other.
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../src/collector/index.js';
 import { createNodeReporter, setDiagLogger, start, Tracer } from '../../src/node/index.js';
@@ -35,6 +37,21 @@ describe('port mix-up hints', () => {
     const failed = sendFailed(said);
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatch(/does not answer gRPC: is it OAP's REST port\? OAP serves gRPC on 11800 and REST \(HTTP\/1\.1\) on 12800/);
+  });
+
+  it('gRPC answered by an HTTP/2 server that is not gRPC (a plain 404) says so too', async () => {
+    const server = http2.createServer((_req, res) => {
+      res.statusCode = 404;
+      res.end('not here');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const failed = sendFailed(await firstFailure({ collector: `127.0.0.1:${(server.address() as AddressInfo).port}` }));
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatch(/HTTP 404 .*does not answer gRPC/);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('HTTP aimed at the gRPC port says so on the first failure', async () => {
