@@ -70,6 +70,11 @@ describe('port mix-up hints', () => {
     expect(failed[0]).not.toContain('11800');
   });
 
+  it('createNodeReporter takes a URL for gRPC apart too', async () => {
+    const said = await firstFailure({ collector: `http://127.0.0.1:${collector.grpcPort}` });
+    expect(said).toEqual([expect.stringContaining(`gRPC takes host:port, not a URL; using 127.0.0.1:${collector.grpcPort}`)]);
+  });
+
   it('the right ports send without a word', async () => {
     expect(await firstFailure({ collector: collector.grpcAddress })).toEqual([]);
     expect(await firstFailure({ collector: collector.httpUrl, protocol: 'http' })).toEqual([]);

@@ -1,7 +1,8 @@
 // The Node reporters: segments to OAP over gRPC (client-streaming collect) or HTTP (/v3/segments).
 import * as grpc from '@grpc/grpc-js';
 import type { BatchReporterStats, Reporter, SegmentObject } from '../../core/index.js';
-import { BatchReporter } from '../../core/index.js';
+import { BatchReporter, diag } from '../../core/index.js';
+import { collectorAddress } from '../collector-address.js';
 import { encodeSegmentWith } from '../../core/encode/segment-codec.js';
 import { SlabWriter } from './slab-writer.js';
 import { channelCredentials, loadTls, type PemSource } from './credentials.js';
@@ -89,7 +90,10 @@ export function createNodeReporter(options: NodeReporterOptions): NodeReporter {
     retryDelayMs: options.retryDelayMs,
     maxRetryDelayMs: options.maxRetryDelayMs,
   };
-  return options.protocol === 'http' ? httpReporter(options, common) : grpcReporter(options, common);
+  if (options.protocol === 'http') return httpReporter(options, common);
+  // start() has done this already; a direct caller may still pass a URL.
+  const { collector, secureFromScheme } = collectorAddress(options.collector, 'grpc', (m) => diag.warn(m));
+  return grpcReporter({ ...options, collector, secure: options.secure ?? secureFromScheme }, common);
 }
 
 /**
