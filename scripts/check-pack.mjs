@@ -3,8 +3,8 @@
 // - a source map in it names a source it neither embeds (sourcesContent) nor ships:
 //   src/ is not published, so every map must carry its TypeScript (rollup.config.js
 //   builds with inlineSources);
-// - LICENSE, README.md, or a file package.json names (main, module, types, exports, bin,
-//   sideEffects) is missing;
+// - LICENSE, README.md, or a file package.json names (main, module, types, typesVersions,
+//   exports, bin, sideEffects) is missing;
 // - sideEffects does not keep the files that exist for their side effects (the preload
 //   entry, the CLI, the script-tag bundle): a bundler would drop
 //   `import 'skywalking-tracing/node/register'` otherwise;
@@ -27,7 +27,7 @@ const collect = (v) => {
     if (v.startsWith('./')) named.add(v.slice(2));
   } else if (v && typeof v === 'object') Object.values(v).forEach(collect);
 };
-[pkg.main, pkg.module, pkg.types, pkg.exports, pkg.bin, pkg.sideEffects].forEach(collect);
+[pkg.main, pkg.module, pkg.types, pkg.typesVersions, pkg.exports, pkg.bin, pkg.sideEffects].forEach(collect);
 for (const f of named) if (!shipped.has(f)) problems.push(`package.json names ${f}, which is not in the tarball`);
 
 const withEffects = ['dist/esm/node/register.js', 'dist/cjs/node/register.js', 'dist/esm/collector/cli.js', 'dist/cjs/collector/cli.js', 'dist/skywalking-tracing.iife.min.js'];

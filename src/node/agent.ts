@@ -11,12 +11,18 @@ import { installInstrumentations } from './instrument/install.js';
 import type { NodeAgentOptions, ResolvedOptions } from './options.js';
 import { logLevelOf, resolveOptions } from './options.js';
 import { createNodeReporter } from './reporter/index.js';
+import { withStats, type AgentReporter } from '../core/agent-reporter.js';
 import { shared } from './shared.js';
 
 /** The running Node agent. */
 export interface NodeAgent {
   readonly tracer: Tracer;
-  readonly reporter: Reporter;
+  /**
+   * Where segments go, with `stats` (sent, dropped, failedSends, queued). For a reporter of
+   * your own (`options.reporter`) this is a wrapper around it whose `sent` counts the
+   * segments handed to it.
+   */
+  readonly reporter: AgentReporter;
   /** The options in force (after environment and defaults). */
   readonly options: Readonly<ResolvedOptions>;
   /** Meters reported to OAP every `meterIntervalMs` (gRPC only): counter, gauge, histogram. */
@@ -74,32 +80,34 @@ export function start(options?: NodeAgentOptions | null): NodeAgent {
     if (!given && options !== undefined) diag.warn(`start() takes an options object, not ${options === null ? 'null' : typeof options}; using the environment and defaults`);
     resolved = resolveOptions(user, process.env);
     // The kill switch means nothing is traced and nothing is sent: no connection to OAP either.
-    const reporter: Reporter = !resolved.enabled
-      ? new NoopReporter()
-      : (resolved.reporter ??
-        createNodeReporter({
-          service: resolved.service,
-          serviceInstance: resolved.serviceInstance,
-          collector: resolved.collector,
-          protocol: resolved.protocol,
-          authentication: resolved.authentication,
-          secure: resolved.secure,
-          tls: resolved.tls,
-          instanceProperties: resolved.instanceProperties,
-          maxQueueSize: resolved.maxBufferSize,
-          flushIntervalMs: resolved.flushIntervalMs,
-          grpcClient: resolved.grpcClient,
-        }));
+    const reporter = !resolved.enabled ? withStats(new NoopReporter(), 'dropped') : withStats(resolved.reporter ?? oapReporter(resolved));
     return launch(resolved, reporter);
   } catch (err) {
     diag.error('the agent could not start; the app runs untraced (agent disabled)', err);
     const off: ResolvedOptions = { ...(resolved ?? resolveOptions({ service: 'node-service', logLevel: 'none' }, {})), enabled: false };
-    return launch(off, new NoopReporter());
+    return launch(off, withStats(new NoopReporter(), 'dropped'));
   }
 }
 
+/** The gRPC/HTTP reporter to OAP for resolved options. */
+function oapReporter(resolved: ResolvedOptions): Reporter {
+  return createNodeReporter({
+    service: resolved.service,
+    serviceInstance: resolved.serviceInstance,
+    collector: resolved.collector,
+    protocol: resolved.protocol,
+    authentication: resolved.authentication,
+    secure: resolved.secure,
+    tls: resolved.tls,
+    instanceProperties: resolved.instanceProperties,
+    maxQueueSize: resolved.maxBufferSize,
+    flushIntervalMs: resolved.flushIntervalMs,
+    grpcClient: resolved.grpcClient,
+  });
+}
+
 /** Builds the agent for resolved options: instrumentation (when enabled), exit hooks, the shared registration. */
-function launch(resolved: ResolvedOptions, reporter: Reporter): NodeAgent {
+function launch(resolved: ResolvedOptions, reporter: AgentReporter): NodeAgent {
   const tracer = new Tracer({
     service: resolved.service,
     serviceInstance: resolved.serviceInstance,

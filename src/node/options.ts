@@ -1,124 +1,17 @@
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
-import type { DiagLevel, DiagLogger, Limits, Reporter } from '../core/index.js';
+import type { DiagLevel, Limits, Reporter } from '../core/index.js';
 import { DEFAULT_LIMITS, diag, parseDiagLevel } from '../core/index.js';
-import { resolveTelemetryOptions, type TelemetryOptions, type TelemetryUserOptions } from './telemetry-options.js';
 import { compilePropagateTo } from '../core/propagate-to.js';
+import { closest, reportUnknownKeys } from '../core/options-check.js';
+import { collectorAddress } from './collector-address.js';
+import { disabledInstrumentations } from './instrumentation-names.js';
+import { checkEnv } from './options-env.js';
+import { INSTRUMENT_KEYS, LEVELS, OPTION_KEYS, TLS_KEYS, type NodeAgentOptions, type ResolvedOptions } from './options-types.js';
+import { resolveTelemetryOptions } from './telemetry-options.js';
+import { reportUnknownOptions } from './unknown-options.js';
 
-/** Options of {@link start}. Every one can also come from the environment (names in brackets); explicit options win. */
-export interface NodeAgentOptions extends TelemetryUserOptions {
-  /** Service name [SW_AGENT_NAME]. Default: npm_package_name or the main script's name. */
-  service?: string;
-  /** Instance name [SW_AGENT_INSTANCE]. Default `<hostname>-<pid>`. */
-  serviceInstance?: string;
-  /**
-   * OAP gRPC `host:port` (or REST base URL / `host:port` with protocol 'http')
-   * [SW_AGENT_COLLECTOR_BACKEND_SERVICES]. Default `127.0.0.1:11800`, with 'http' `127.0.0.1:12800`.
-   */
-  collector?: string;
-  /** `grpc` (default) or `http` (OAP REST, `POST /v3/segments`) [SW_AGENT_PROTOCOL]. */
-  protocol?: 'grpc' | 'http';
-  /** Token sent as `authentication` [SW_AGENT_AUTHENTICATION]. */
-  authentication?: string;
-  /** TLS to the collector [SW_AGENT_SECURE]. */
-  secure?: boolean;
-  /** PEM text or file paths: custom CA, client certificate and key [SW_AGENT_TLS_CA, SW_AGENT_TLS_CERT, SW_AGENT_TLS_KEY]. */
-  tls?: { ca?: string; cert?: string; key?: string };
-  /** false turns the agent off entirely [SW_AGENT_DISABLE=true]. Default true. */
-  enabled?: boolean;
-  /** Fraction of new traces recorded, 0..1 [SW_AGENT_SAMPLE_RATE]. Default 1. */
-  sampleRate?: number;
-  /** Most new traces recorded per second; 0 = no limit [SW_AGENT_SAMPLES_PER_SECOND]. */
-  samplesPerSecond?: number;
-  /** Incoming paths not traced, globs (`*` within a segment, `**` across) [SW_TRACE_IGNORE_PATH, comma-separated]. */
-  ignorePaths?: string[];
-  /** Incoming methods not traced [SW_HTTP_IGNORE_METHOD]. Default none. */
-  ignoreMethods?: string[];
-  /** Incoming paths ending with these are not traced [SW_IGNORE_SUFFIX]. Default static-asset suffixes. */
-  ignoreSuffixes?: string[];
-  /**
-   * Outgoing destinations that receive sw8 headers: hosts (`'api.example.com'`,
-   * `'api.example.com:8080'`, `'*.svc.cluster.local'` for subdomains), origins
-   * (`'http://10.0.0.5:8080'`), RegExps over the URL, or a predicate. Default: all.
-   * Entries that are none of these are dropped with a diagnostic; an empty list, a list
-   * with no usable entry, or a value of another type sends sw8 nowhere.
-   */
-  propagateTo?: Array<string | RegExp> | ((url: URL) => boolean);
-  /** Trace outgoing requests made outside any traced request [SW_AGENT_TRACE_WITHOUT_PARENT]. Default false. */
-  traceWithoutParent?: boolean;
-  /** HTTP statuses at or above this mark spans as errors [SW_AGENT_ERROR_STATUS]. Default 400. */
-  errorStatusThreshold?: number;
-  /** Per-segment limits. */
-  limits?: Partial<Limits>;
-  /** Diagnostics level: none, error, warn, info, debug [SW_AGENT_LOGGING_LEVEL]. Default warn. */
-  logLevel?: DiagLevel;
-  /** Where diagnostics go. Default: the console (`[skywalking-tracing]` prefix). */
-  logger?: DiagLogger;
-  /** Most segments queued while the collector is slow or down [SW_AGENT_MAX_BUFFER_SIZE]. Default 10000. */
-  maxBufferSize?: number;
-  /** How long segments wait to be batched, ms [SW_AGENT_FLUSH_INTERVAL]. Default 1000. */
-  flushIntervalMs?: number;
-  /** Extra ManagementService instance properties; numbers and booleans are sent as text. */
-  instanceProperties?: Record<string, string>;
-  /** `http2` (default) or `grpc-js`: how the segment stream is written; same bytes on the wire. */
-  grpcClient?: 'http2' | 'grpc-js';
-  /** Use this reporter instead of the gRPC/HTTP one (e.g. an InMemoryReporter in tests). */
-  reporter?: Reporter;
-  /** Flush on SIGINT/SIGTERM/beforeExit. Default true. */
-  flushOnExit?: boolean;
-  /** Turn single instrumentations off, e.g. `{ pg: false }`. Default all on. */
-  instrument?: {
-    httpServer?: boolean;
-    httpClient?: boolean;
-    fetch?: boolean;
-    pg?: boolean;
-    mysql?: boolean;
-    mysql2?: boolean;
-    ioredis?: boolean;
-    redis?: boolean;
-    /** Log bridges: records at or above `logReporterLevel` go to OAP's log service. */
-    pino?: boolean;
-    winston?: boolean;
-    bunyan?: boolean;
-  };
-  /** Record SQL bound parameters as `db.sql.parameters` [SW_SQL_TRACE_PARAMETERS]. Default false. */
-  sqlTraceParameters?: boolean;
-  /** Cut of `db.sql.parameters`, characters [SW_SQL_PARAMETERS_MAX_LENGTH]. Default 512. */
-  sqlParametersMaxLength?: number;
-}
-
-/** Options after defaults, environment and validation (what `agent.options` shows). */
-export interface ResolvedOptions {
-  service: string;
-  serviceInstance: string;
-  collector: string;
-  protocol: 'grpc' | 'http';
-  authentication: string | undefined;
-  secure: boolean;
-  tls: { ca?: string; cert?: string; key?: string } | undefined;
-  enabled: boolean;
-  sampleRate: number;
-  samplesPerSecond: number;
-  ignorePath: (path: string) => boolean;
-  ignoreMethods: Set<string>;
-  ignoreSuffixes: string[];
-  propagateTo: (url: URL) => boolean;
-  traceWithoutParent: boolean;
-  errorStatusThreshold: number;
-  limits: Partial<Limits> | undefined;
-  logLevel: DiagLevel;
-  maxBufferSize: number;
-  flushIntervalMs: number;
-  instanceProperties: Record<string, string>;
-  reporter: Reporter | undefined;
-  grpcClient: 'http2' | 'grpc-js';
-  flushOnExit: boolean;
-  instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean; pg: boolean; mysql: boolean; mysql2: boolean; ioredis: boolean; redis: boolean; pino: boolean; winston: boolean; bunyan: boolean };
-  sqlTraceParameters: boolean;
-  sqlParametersMaxLength: number;
-  /** Meters and logs (telemetry-options.ts). */
-  telemetry: TelemetryOptions;
-}
+export type { NodeAgentOptions, ResolvedOptions } from './options-types.js';
 
 const DEFAULT_SUFFIXES = ['.jpg', '.jpeg', '.js', '.css', '.png', '.bmp', '.gif', '.ico', '.mp3', '.mp4', '.svg', '.woff', '.woff2', '.map'];
 
@@ -161,6 +54,10 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     return good;
   };
 
+  const warn = (m: string) => diag.warn(m);
+  reportUnknownOptions(user, Object.keys(OPTION_KEYS), warn);
+  checkEnv(env, warn);
+
   let service = str(user.service, 'service') ?? str(env.SW_AGENT_NAME, 'SW_AGENT_NAME');
   if (!service) {
     service = env.npm_package_name || basename(process.argv[1] ?? 'node', '.js').replace(/\.(mjs|cjs|ts)$/, '') || 'node-service';
@@ -175,19 +72,30 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
   const collectorRaw = str(user.collector, 'collector') ?? str(env.SW_AGENT_COLLECTOR_BACKEND_SERVICES, 'SW_AGENT_COLLECTOR_BACKEND_SERVICES');
   // skywalking-backend-js accepts a comma-separated list; we report to the first address.
   // The default is OAP's port for the protocol: 11800 gRPC, 12800 REST.
-  const collector = collectorRaw?.split(',')[0]?.trim() || (protocol === 'http' ? '127.0.0.1:12800' : '127.0.0.1:11800');
+  const { collector, secureFromScheme } = collectorAddress(
+    collectorRaw?.split(',')[0]?.trim() || (protocol === 'http' ? '127.0.0.1:12800' : '127.0.0.1:11800'),
+    protocol,
+    warn,
+  );
 
   const tlsEnv = { ca: env.SW_AGENT_TLS_CA, cert: env.SW_AGENT_TLS_CERT, key: env.SW_AGENT_TLS_KEY };
-  const tlsSrc = user.tls ?? (tlsEnv.ca || tlsEnv.cert || tlsEnv.key ? tlsEnv : undefined);
+  const tlsSrc = tlsOption(user.tls) ?? (tlsEnv.ca || tlsEnv.cert || tlsEnv.key ? tlsEnv : undefined);
   const tls = tlsSrc ? { ca: tlsSrc.ca || undefined, cert: tlsSrc.cert || undefined, key: tlsSrc.key || undefined } : undefined;
   if (tls && !!tls.cert !== !!tls.key) diag.warn('tls: a client certificate needs both cert and key; mTLS off');
 
-  const disabled = bool(env.SW_AGENT_DISABLE) === true;
+  // SW_DISABLE is skywalking-backend-js's kill switch, SW_AGENT_DISABLE ours.
+  const disabled = bool(env.SW_AGENT_DISABLE) === true || bool(env.SW_DISABLE) === true;
   const enabled = flag(user.enabled, 'enabled') ?? !disabled;
+  const off = disabledInstrumentations(list(user.disablePlugins, 'disablePlugins') ?? list(env.SW_AGENT_DISABLE_PLUGINS, 'SW_AGENT_DISABLE_PLUGINS') ?? [], warn, (m) => diag.info(m));
+  const instrument = instrumentOf(user.instrument);
+  // disablePlugins names libraries; instrument keys are the same names but for http (server and client).
+  if (off.has('http')) instrument.httpServer = instrument.httpClient = false;
+  for (const k of INSTRUMENT_KEYS) if (off.has(k as never)) instrument[k] = false;
 
   const globs = list(user.ignorePaths, 'ignorePaths') ?? list(env.SW_TRACE_IGNORE_PATH, 'SW_TRACE_IGNORE_PATH') ?? [];
   const globRes = globs.map(globToRegExp);
   const logLevel = logLevelOf(user, env);
+  checkLogLevel(user, env, logLevel, warn);
 
   return {
     service,
@@ -195,7 +103,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     collector,
     protocol,
     authentication: str(user.authentication, 'authentication') ?? str(env.SW_AGENT_AUTHENTICATION, 'SW_AGENT_AUTHENTICATION'),
-    secure: flag(user.secure, 'secure') ?? bool(env.SW_AGENT_SECURE) ?? false,
+    secure: flag(user.secure, 'secure') ?? bool(env.SW_AGENT_SECURE) ?? secureFromScheme ?? false,
     tls,
     enabled,
     sampleRate: num(user.sampleRate, 'sampleRate', 0, 1) ?? num(env.SW_AGENT_SAMPLE_RATE, 'SW_AGENT_SAMPLE_RATE', 0, 1) ?? 1,
@@ -215,12 +123,24 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     reporter: reporterOf(user.reporter),
     grpcClient: grpcClientOf(user.grpcClient),
     flushOnExit: flag(user.flushOnExit, 'flushOnExit') ?? true,
-    instrument: instrumentOf(user.instrument),
+    instrument,
+    disablePlugins: off,
     sqlTraceParameters: flag(user.sqlTraceParameters, 'sqlTraceParameters') ?? bool(env.SW_SQL_TRACE_PARAMETERS) ?? false,
     sqlParametersMaxLength:
-      num(user.sqlParametersMaxLength, 'sqlParametersMaxLength', 1, 1e6) ?? num(env.SW_SQL_PARAMETERS_MAX_LENGTH, 'SW_SQL_PARAMETERS_MAX_LENGTH', 1, 1e6) ?? 512,
+      num(user.sqlParametersMaxLength, 'sqlParametersMaxLength', 0, 1e6) ?? num(env.SW_SQL_PARAMETERS_MAX_LENGTH, 'SW_SQL_PARAMETERS_MAX_LENGTH', 0, 1e6) ?? 512,
     telemetry: resolveTelemetryOptions(user, env),
   };
+}
+
+/** The `tls` option when it is an object of ca/cert/key; anything else is said and ignored. */
+function tlsOption(v: unknown): { ca?: string; cert?: string; key?: string } | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    diag.warn('option tls must be an object such as { ca: "/etc/oap/ca.pem" }; ignored');
+    return undefined;
+  }
+  reportUnknownKeys(v, TLS_KEYS, 'tls field');
+  return v as { ca?: string; cert?: string; key?: string };
 }
 
 /** Known limit names with numbers >= 1; anything else is said once and left to the default. */
@@ -231,11 +151,9 @@ function limitsOf(v: unknown): Partial<Limits> | undefined {
     return undefined;
   }
   const out: Partial<Limits> = {};
+  reportUnknownKeys(v, Object.keys(DEFAULT_LIMITS), 'limits field');
   for (const [k, value] of Object.entries(v as Record<string, unknown>)) {
-    if (!Object.hasOwn(DEFAULT_LIMITS, k)) {
-      diag.warn(`limits.${k} is not a limit (known: ${Object.keys(DEFAULT_LIMITS).join(', ')}); ignored`);
-      continue;
-    }
+    if (!Object.hasOwn(DEFAULT_LIMITS, k)) continue;
     const key = k as keyof Limits;
     if (typeof value === 'number' && Number.isFinite(value) && value >= 1) out[key] = Math.floor(value);
     else if (value !== undefined) diag.warn(`limits.${k} must be a number >= 1; using the default ${DEFAULT_LIMITS[key]}`);
@@ -280,22 +198,36 @@ function flag(v: unknown, name: string): boolean | undefined {
 }
 
 function instrumentOf(v: unknown): ResolvedOptions['instrument'] {
-  const all = { httpServer: true, httpClient: true, fetch: true, pg: true, mysql: true, mysql2: true, ioredis: true, redis: true, pino: true, winston: true, bunyan: true };
+  const all = Object.fromEntries(INSTRUMENT_KEYS.map((k) => [k, true])) as ResolvedOptions['instrument'];
   if (v === undefined || v === null) return all;
   if (typeof v !== 'object' || Array.isArray(v)) {
     diag.warn('option instrument must be an object such as { fetch: false }; everything stays instrumented');
     return all;
   }
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!(k in all)) diag.warn(`instrument.${k} is not an instrumentation (known: ${Object.keys(all).join(', ')}); ignored`);
+  reportUnknownKeys(o, INSTRUMENT_KEYS, 'instrument field');
   const out = { ...all };
-  for (const k of Object.keys(all) as Array<keyof typeof all>) out[k] = flag(o[k], `instrument.${k}`) ?? true;
+  for (const k of INSTRUMENT_KEYS) out[k] = flag(o[k], `instrument.${k}`) ?? true;
   return out;
 }
 
-/** The diagnostics level: the option, else SW_AGENT_LOGGING_LEVEL, else `warn`. */
+/** The diagnostics level: the option, else SW_AGENT_LOGGING_LEVEL, else `warn`. Says nothing: see {@link checkLogLevel}. */
 export function logLevelOf(user: NodeAgentOptions, env: Env): DiagLevel {
   return (typeof user.logLevel === 'string' ? parseDiagLevel(user.logLevel) : undefined) ?? parseDiagLevel(env.SW_AGENT_LOGGING_LEVEL) ?? 'warn';
+}
+
+/** One diagnostic per level that is set but not a level, naming the levels and the closest one. */
+function checkLogLevel(user: NodeAgentOptions, env: Env, used: DiagLevel, warn: (message: string) => void): void {
+  const given: Array<[string, unknown]> = [
+    ['option logLevel', user.logLevel],
+    ['SW_AGENT_LOGGING_LEVEL', env.SW_AGENT_LOGGING_LEVEL],
+  ];
+  for (const [name, v] of given) {
+    if (v === undefined || v === null || v === '' || (typeof v === 'string' && parseDiagLevel(v) !== undefined)) continue;
+    const near = typeof v === 'string' ? closest(v, LEVELS) : undefined;
+    const text = typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v;
+    warn(`${name} ${text} is not a level (${LEVELS.join(', ')})${near ? `; did you mean "${near}"?` : ''}; using ${used}`);
+  }
 }
 
 /** `*` matches within a path segment, `**` across segments, `?` one character. */

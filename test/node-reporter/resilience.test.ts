@@ -122,7 +122,10 @@ describe.each(['http2', 'grpc-js'] as const)('gRPC reporter faults (%s client)',
     const allowed = [0, 500, 1500, 3500, 7500, 15_500].filter((t) => t <= elapsed).length;
     expect(collector.callsByMethod[COLLECT]).toBeGreaterThanOrEqual(1);
     expect(collector.callsByMethod[COLLECT]).toBeLessThanOrEqual(allowed);
-    expect(reporter.stats.queued).toBe(10_000);
+    // Nothing dropped: every segment is queued, except one batch (2000) when a retry happens
+    // to be in flight at this moment (a loaded machine moves the retry times).
+    expect(reporter.stats.dropped).toBe(0);
+    expect([8_000, 10_000]).toContain(reporter.stats.queued);
     collector.setBehaviour('ok');
     await reporter.flush(10_000);
     expect(collector.segments).toHaveLength(10_000);

@@ -78,6 +78,37 @@ describe('lifecycle', () => {
   });
 });
 
+describe('first contact', () => {
+  it('names unknown option keys in one diagnostic with the closest option, and still starts', () => {
+    const warnings: string[] = [];
+    const a = begin({ serviceName: 'orders', colector: 'oap:11800', logger: { error: () => {}, warn: (m: string) => warnings.push(m), info: () => {}, debug: () => {} } } as never);
+    setDiagLogger(undefined, 'none');
+    expect(a.options.service).toBe('svc');
+    const unknown = warnings.filter((w) => w.includes('unknown option'));
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).toMatch(/"serviceName" \(did you mean "service"\?\).*"colector" \(did you mean "collector"\?\)/);
+  });
+
+  it('names an invalid logLevel and keeps warnings on', () => {
+    const warnings: string[] = [];
+    begin({ logLevel: 'debugg' as never, logger: { error: () => {}, warn: (m) => warnings.push(m), info: () => {}, debug: () => {} } });
+    setDiagLogger(undefined, 'none');
+    expect(warnings).toEqual([expect.stringMatching(/logLevel "debugg" is not a level \(none, error, warn, info, debug\); did you mean "debug"\?; using warn/)]);
+  });
+
+  it('agent.reporter.stats is there for a reporter of your own and for the disabled agent', async () => {
+    const a = begin();
+    expect(a.reporter.stats).toEqual({ sent: 0, dropped: 0, failedSends: 0, queued: 0 });
+    await a.withSpan('counted', () => 1);
+    expect(a.reporter.stats.sent).toBe(1);
+    expect(reporter.segments).toHaveLength(1);
+    await a.shutdown();
+    const off = begin({ enabled: false });
+    await off.withSpan('discarded', () => 1);
+    expect(off.reporter.stats).toMatchObject({ sent: 0, dropped: 1 });
+  });
+});
+
 describe('start() never throws', () => {
   it('takes null or a non-object with one diagnostic, and an options object that throws gives a disabled agent', async () => {
     const said: string[] = [];

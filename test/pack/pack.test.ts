@@ -92,10 +92,62 @@ export type A = NodeAgent;`,
       join(app, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { module: 'node16', moduleResolution: 'node16', strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['types.mts', 'types.cts'] }),
     );
-    try {
-      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: app, stdio: 'pipe' });
-    } catch (err) {
-      throw new Error('type check against the installed package failed:\n' + String((err as { stdout?: Buffer }).stdout ?? err));
-    }
+    typeCheck(app, 'tsconfig.json');
+    typeCheckEveryResolution(app);
   }, 180_000);
 });
+
+function typeCheck(dir: string, project: string): void {
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: dir, stdio: 'pipe' });
+  } catch (err) {
+    throw new Error(`type check (${project}) against the installed package failed:\n` + String((err as { stdout?: Buffer }).stdout ?? err));
+  }
+}
+
+/**
+ * A new user's first import, under each moduleResolution a project may have: `bundler`
+ * (Vite, webpack, esbuild: no node/browser condition), `node10` (no exports map at all),
+ * `node16`/`nodenext` (the node condition). `start` from the root and from both runtime
+ * subpaths must type-check, and so must the documented `agent.reporter.stats.sent`.
+ */
+function typeCheckEveryResolution(app: string): void {
+  const consumer = (from: string, name: string) => `import { start as ${name} } from '${from}';
+const ${name}Agent = ${name}({ service: 'svc' });
+export const ${name}Sent: number = ${name}Agent.reporter.stats.sent;
+export const ${name}Flush: Promise<void> = ${name}Agent.flush(10);
+// Types must be real, not any.
+// @ts-expect-error sent is a number
+export const ${name}Bad: string = ${name}Agent.reporter.stats.sent;
+`;
+  const body =
+    consumer('skywalking-tracing', 'rootStart') +
+    consumer('skywalking-tracing/node', 'nodeStart') +
+    // src/browser types its agent's reporter as a plain Reporter (a reporter of your own is
+    // exposed unwrapped there), so only the root's and Node's agent promise reporter.stats.
+    `import { start as browserStart } from 'skywalking-tracing/browser';
+export const browserFlush: Promise<void> = browserStart({ service: 'web' }).flush(10);
+` +
+    `import { Tracer, InMemoryReporter } from 'skywalking-tracing/core';
+import { startCollector } from 'skywalking-tracing/collector';
+import type { NodeAgent } from 'skywalking-tracing/node';
+export const t = new Tracer({ service: 's', serviceInstance: 'i', reporter: new InMemoryReporter() });
+export const c: typeof startCollector = startCollector;
+export const n: NodeAgent | undefined = undefined;
+`;
+  const base = { strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')] };
+  const setups: Array<[string, Record<string, unknown>, string]> = [
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }, 'ts'],
+    // The package's declaration files are checked once, above and under bundler; skipLibCheck
+    // keeps the other runs short (imports must still resolve and be used correctly).
+    ['node10', { module: 'commonjs', moduleResolution: 'node10', skipLibCheck: true }, 'ts'],
+    ['node16', { module: 'node16', moduleResolution: 'node16', skipLibCheck: true }, 'mts'],
+    ['nodenext-cjs', { module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: true }, 'cts'],
+  ];
+  for (const [name, options, ext] of setups) {
+    const file = `first-${name}.${ext}`;
+    writeFileSync(join(app, file), body);
+    writeFileSync(join(app, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions: { ...base, ...options }, files: [file] }));
+    typeCheck(app, `tsconfig.${name}.json`);
+  }
+}

@@ -4,6 +4,7 @@ import type { BatchTransport, SendOptions } from '../../core/index.js';
 import { TransportError } from '../../core/index.js';
 import { runSuppressed } from '../suppress.js';
 import type { BrowserCall } from './browser-forwarder.js';
+import { httpPortHint, isHttpParseError } from './port-hint.js';
 
 /**
  * POSTs batches as a JSON array to OAP's REST `/v3/segments`. Items are JSON strings
@@ -75,7 +76,7 @@ export class HttpSegmentTransport implements BatchTransport<string> {
         // A hanging OAP must not keep the process alive; an awaited flush holds its own ref.
         req.on('socket', (socket) => socket.unref());
         req.on('timeout', () => req.destroy(new Error('timeout')));
-        req.on('error', (err) => reject(new TransportError(err.message, true, { cause: err })));
+        req.on('error', (err) => reject(new TransportError(err.message + (isHttpParseError(err) ? httpPortHint(url.origin) : ''), true, { cause: err })));
         req.end(body);
       });
     });

@@ -1,7 +1,8 @@
 // The Node reporters: segments to OAP over gRPC (client-streaming collect) or HTTP (/v3/segments).
 import * as grpc from '@grpc/grpc-js';
 import type { BatchReporterStats, Reporter, SegmentObject } from '../../core/index.js';
-import { BatchReporter } from '../../core/index.js';
+import { BatchReporter, diag } from '../../core/index.js';
+import { collectorAddress } from '../collector-address.js';
 import { encodeSegmentWith } from '../../core/encode/segment-codec.js';
 import { SlabWriter } from './slab-writer.js';
 import { channelCredentials, loadTls, type PemSource } from './credentials.js';
@@ -9,6 +10,7 @@ import type { GrpcCaller } from './grpc-caller.js';
 import { GrpcJsCaller, GrpcSegmentTransport } from './grpc-transport.js';
 import { Http2Caller } from './h2-transport.js';
 import { HttpSegmentTransport } from './http-transport.js';
+import { withPortHint } from './port-hint.js';
 import { grpcManagement, httpManagement, ManagementClient, type ManagementSender } from './management.js';
 import { BrowserForwarder, grpcBrowserPlan, type BrowserForwardStats } from './browser-forwarder.js';
 import type { TelemetryChannel } from './telemetry-channel.js';
@@ -91,7 +93,10 @@ export function createNodeReporter(options: NodeReporterOptions): NodeReporter {
     retryDelayMs: options.retryDelayMs,
     maxRetryDelayMs: options.maxRetryDelayMs,
   };
-  return options.protocol === 'http' ? httpReporter(options, common) : grpcReporter(options, common);
+  if (options.protocol === 'http') return httpReporter(options, common);
+  // start() has done this already; a direct caller may still pass a URL.
+  const { collector, secureFromScheme } = collectorAddress(options.collector, 'grpc', (m) => diag.warn(m));
+  return grpcReporter({ ...options, collector, secure: options.secure ?? secureFromScheme }, common);
 }
 
 /**
@@ -118,7 +123,7 @@ function httpReporter(options: NodeReporterOptions, common: QueueSettings): Node
 
 /** Segments, management and browser data over one gRPC connection (node:http2 or grpc-js). */
 function grpcReporter(options: NodeReporterOptions, common: QueueSettings): NodeReporter {
-  const caller: GrpcCaller =
+  const caller: GrpcCaller = withPortHint(
     options.grpcClient === 'grpc-js'
       ? grpcJsCaller(options)
       : new Http2Caller({
@@ -126,7 +131,9 @@ function grpcReporter(options: NodeReporterOptions, common: QueueSettings): Node
           secure: options.secure === true || options.tls !== undefined,
           authentication: options.authentication,
           tls: loadTls(options.tls),
-        });
+        }),
+    options.collector,
+  );
   const writer = new SlabWriter(4096);
   const batches = new BatchReporter<Uint8Array>({
     ...common,
