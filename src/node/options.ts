@@ -74,6 +74,8 @@ export interface NodeAgentOptions {
     mysql2?: boolean;
     ioredis?: boolean;
     redis?: boolean;
+    amqplib?: boolean;
+    grpc?: boolean;
   };
   /** Record SQL bound parameters as `db.sql.parameters` [SW_SQL_TRACE_PARAMETERS]. Default false. */
   sqlTraceParameters?: boolean;
@@ -107,7 +109,7 @@ export interface ResolvedOptions {
   reporter: Reporter | undefined;
   grpcClient: 'http2' | 'grpc-js';
   flushOnExit: boolean;
-  instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean; pg: boolean; mysql: boolean; mysql2: boolean; ioredis: boolean; redis: boolean };
+  instrument: { httpServer: boolean; httpClient: boolean; fetch: boolean; pg: boolean; mysql: boolean; mysql2: boolean; ioredis: boolean; redis: boolean; amqplib: boolean; grpc: boolean };
   sqlTraceParameters: boolean;
   sqlParametersMaxLength: number;
 }
@@ -271,7 +273,7 @@ function flag(v: unknown, name: string): boolean | undefined {
 }
 
 function instrumentOf(v: unknown): ResolvedOptions['instrument'] {
-  const all = { httpServer: true, httpClient: true, fetch: true, pg: true, mysql: true, mysql2: true, ioredis: true, redis: true };
+  const all = { httpServer: true, httpClient: true, fetch: true, pg: true, mysql: true, mysql2: true, ioredis: true, redis: true, amqplib: true, grpc: true };
   if (v === undefined || v === null) return all;
   if (typeof v !== 'object' || Array.isArray(v)) {
     diag.warn('option instrument must be an object such as { fetch: false }; everything stays instrumented');

@@ -92,6 +92,7 @@ function versionAt(baseDir: string | undefined): string | undefined {
 function isLoaded(name: string): boolean {
   const cache = (Module as unknown as { _cache?: Record<string, unknown> })._cache;
   if (!cache) return false;
-  const marker = `${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`;
-  return Object.keys(cache).some((file) => file.includes(marker));
+  // A watched internal file (`amqplib/lib/channel_model`) is named without its `.js`.
+  const marker = `${sep}node_modules${sep}${name.split('/').join(sep)}`;
+  return Object.keys(cache).some((file) => file.includes(marker + sep) || file.endsWith(marker + '.js'));
 }

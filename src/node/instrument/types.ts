@@ -6,7 +6,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { SqlSettings } from './sql.js';
 
 /** The keys of the `instrument` option that name a library instrumentation. */
-export type LibraryName = 'pg' | 'mysql' | 'mysql2' | 'ioredis' | 'redis';
+export type LibraryName = 'pg' | 'mysql' | 'mysql2' | 'ioredis' | 'redis' | 'amqplib' | 'grpc';
 
 /** What a library instrumentation gets when it is installed. */
 export interface InstrumentContext {
