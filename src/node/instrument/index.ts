@@ -1,5 +1,6 @@
 // Every library instrumentation, in one list: adding a library is adding its file here.
 import { amqplibCallback, amqplibPromise } from './amqplib.js';
+import { grpcJs } from './grpc-js.js';
 import { ioredis } from './ioredis.js';
 import { mysql } from './mysql.js';
 import { mysql2 } from './mysql2.js';
@@ -8,7 +9,7 @@ import { redis } from './redis.js';
 import type { Instrumentation } from './types.js';
 
 /** The library instrumentations the agent installs (each can be turned off by its `instrument` key). */
-export const INSTRUMENTATIONS: readonly Instrumentation[] = [pg, mysql, mysql2, ioredis, redis, amqplibPromise, amqplibCallback];
+export const INSTRUMENTATIONS: readonly Instrumentation[] = [pg, mysql, mysql2, ioredis, redis, amqplibPromise, amqplibCallback, grpcJs];
 
 /** The modules whose loading is watched: the preload's ESM loader intercepts exactly these. */
 export function watchedModules(list: readonly Instrumentation[] = INSTRUMENTATIONS): string[] {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SegmentObject, SpanObject } from '../../../src/node/index.js';
 import { hasRabbitMq, startRabbitMq } from '../../helpers/servers/rabbitmq.js';
 import type { RabbitMqServer } from '../../helpers/servers/rabbitmq.js';
+import { watchEntrySegments } from './await-segment.js';
 import { exits, requireLib, startAgent, tagsOf } from './harness.js';
 import type { Harness } from './harness.js';
 
@@ -14,25 +15,12 @@ type Any = any;
 describe.skipIf(!hasRabbitMq())('amqplib', () => {
   let server: RabbitMqServer;
   let h: Harness;
-  let waiters: Array<{ match: (s: SegmentObject) => boolean; resolve: (s: SegmentObject) => void }> = [];
-
-  /** Resolves with the first reported segment (already reported or not) whose Entry span is `operation`. */
-  const entrySegment = (operation: string): Promise<SegmentObject> => {
-    const match = (s: SegmentObject) => s.spans.some((x) => x.spanType === 'Entry' && x.operationName === operation);
-    const found = h.reporter.segments.find(match);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve) => waiters.push({ match, resolve }));
-  };
+  let entrySegment: (operation: string) => Promise<SegmentObject>;
 
   beforeAll(async () => {
     server = await startRabbitMq();
     h = startAgent();
-    const report = h.reporter.report.bind(h.reporter);
-    h.reporter.report = (segment) => {
-      report(segment);
-      for (const w of waiters.filter((x) => x.match(segment))) w.resolve(segment);
-      waiters = waiters.filter((x) => !x.match(segment));
-    };
+    entrySegment = watchEntrySegments(h.reporter);
   }, 120_000);
   afterAll(async () => {
     await h?.agent.shutdown();
