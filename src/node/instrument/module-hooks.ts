@@ -35,13 +35,17 @@ export function watchModules(modules: readonly string[], onLoad: OnModuleLoad): 
 
 /**
  * Registers import-in-the-middle's ESM loader, intercepting only `modules` (not the app's
- * own files). Must run before the app's first import: the preload calls it. A Node
- * without `module.register` (before 20.6) keeps ESM imports untraced. Never throws.
+ * own files). Must run before the app's first import: the `--import` preload calls it.
+ * The CommonJS build and a Node without `module.register` (before 20.6) do nothing: ESM
+ * imports then stay untraced. Never throws.
  */
 export function registerEsmLoader(modules: readonly string[]): boolean {
   try {
     const register = (nodeModule as { register?: (specifier: string, parent: string, options: unknown) => void }).register;
     if (typeof register !== 'function' || modules.length === 0) return false;
+    // Only from the ESM build (the --import preload): Node 20 exits with code 1 when a
+    // --require preload registers loader hooks. ESM apps use --import.
+    if (typeof __filename !== 'undefined') return false;
     const { registerOptions } = createAddHookMessageChannel();
     // The names go in up front: Hook() later sends them again over the message port, but
     // the app's first static imports may resolve before the loader thread reads it.
