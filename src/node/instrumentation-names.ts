@@ -38,7 +38,7 @@ export const INSTRUMENTATION_NAMES = [
  * The names that have an instrumentation in this version. Each new instrumentation adds its
  * name here and checks `options.disablePlugins.has(name)` before it installs.
  */
-export const INSTRUMENTED: ReadonlySet<string> = new Set(['http', 'fetch', 'pg', 'mysql', 'mysql2', 'redis', 'ioredis', 'pino', 'winston', 'bunyan']);
+export const INSTRUMENTED: ReadonlySet<string> = new Set(['http', 'fetch', 'pg', 'mysql', 'mysql2', 'redis', 'ioredis', 'pino', 'winston', 'bunyan', 'amqplib', 'grpc-js']);
 
 /** A canonical instrumentation name. */
 export type InstrumentationName = (typeof INSTRUMENTATION_NAMES)[number];

@@ -127,7 +127,7 @@ export const OPTION_KEYS: Readonly<Record<keyof NodeAgentOptions, true>> = {
 };
 export const TLS_KEYS = ['ca', 'cert', 'key'] as const;
 /** The instrumentations `instrument` can turn off, one key each. */
-export const INSTRUMENT_KEYS = ['httpServer', 'httpClient', 'fetch', 'pg', 'mysql', 'mysql2', 'ioredis', 'redis', 'pino', 'winston', 'bunyan'] as const;
+export const INSTRUMENT_KEYS = ['httpServer', 'httpClient', 'fetch', 'pg', 'mysql', 'mysql2', 'ioredis', 'redis', 'amqplib', 'grpc', 'pino', 'winston', 'bunyan'] as const;
 /** One of {@link INSTRUMENT_KEYS}. */
 export type InstrumentKey = (typeof INSTRUMENT_KEYS)[number];
 export const LEVELS: readonly DiagLevel[] = ['none', 'error', 'warn', 'info', 'debug'];

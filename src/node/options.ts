@@ -91,6 +91,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
   // disablePlugins names libraries; instrument keys are the same names but for http (server and client).
   if (off.has('http')) instrument.httpServer = instrument.httpClient = false;
   for (const k of INSTRUMENT_KEYS) if (off.has(k as never)) instrument[k] = false;
+  if (off.has('grpc-js')) instrument.grpc = false;
 
   const globs = list(user.ignorePaths, 'ignorePaths') ?? list(env.SW_TRACE_IGNORE_PATH, 'SW_TRACE_IGNORE_PATH') ?? [];
   const globRes = globs.map(globToRegExp);

@@ -72,7 +72,7 @@ describe('resolveOptions', () => {
     expect([...o.ignoreMethods]).toEqual(['HEAD']);
     expect(o.ignoreSuffixes).toEqual(['.png', '.gif']);
     expect(o.secure).toBe(false);
-    expect(o.instrument).toEqual({ httpServer: true, httpClient: true, fetch: false, pg: true, mysql: true, mysql2: true, ioredis: true, redis: true, pino: true, winston: true, bunyan: true });
+    expect(o.instrument).toEqual({ httpServer: true, httpClient: true, fetch: false, pg: true, mysql: true, mysql2: true, ioredis: true, redis: true, amqplib: true, grpc: true, pino: true, winston: true, bunyan: true });
     expect(o.reporter).toBeUndefined();
     const said = (s: string) => warnings.filter((w) => w.includes(s)).length;
     for (const s of ['limits.maxSpansPerSegment', 'limits.maxTagsPerSpan', 'limits.maxTagValueLength', 'limits field ignored: "maxSpans"', 'instanceProperties.nested', 'instanceProperties.none', 'grpcClient', 'ignorePaths', 'ignoreMethods', 'secure', 'instrument field ignored: "http"', 'reporter']) expect(said(s), s).toBe(1);

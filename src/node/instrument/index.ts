@@ -1,5 +1,7 @@
 // Every library instrumentation, in one list: adding a library is adding its file here.
 import { bunyan } from './bunyan.js';
+import { amqplibCallback, amqplibPromise } from './amqplib.js';
+import { grpcJs } from './grpc-js.js';
 import { ioredis } from './ioredis.js';
 import { mysql } from './mysql.js';
 import { mysql2 } from './mysql2.js';
@@ -10,7 +12,7 @@ import type { Instrumentation } from './types.js';
 import { winston } from './winston.js';
 
 /** The library instrumentations the agent installs (each can be turned off by its `instrument` key). */
-export const INSTRUMENTATIONS: readonly Instrumentation[] = [pg, mysql, mysql2, ioredis, redis, pino, winston, bunyan];
+export const INSTRUMENTATIONS: readonly Instrumentation[] = [pg, mysql, mysql2, ioredis, redis, amqplibPromise, amqplibCallback, grpcJs, pino, winston, bunyan];
 
 /** The modules whose loading is watched: the preload's ESM loader intercepts exactly these. */
 export function watchedModules(list: readonly Instrumentation[] = INSTRUMENTATIONS): string[] {

@@ -35,6 +35,7 @@ export function installInstrumentations(tracer: Tracer, options: ResolvedOptions
   for (const inst of enabled) {
     try {
       if (inst.kind === 'channels') undo.push(inst.subscribe(ctx));
+      else if (inst.own) inst.patch(inst.own(), ctx, undefined);
       else if (isLoaded(inst.module)) diag.warn(`${inst.module} was loaded before the agent started, so it stays untraced: ${PRELOAD}`);
     } catch (err) {
       diag.error(`could not instrument ${inst.name}; it stays untraced`, err);
@@ -92,6 +93,7 @@ function versionAt(baseDir: string | undefined): string | undefined {
 function isLoaded(name: string): boolean {
   const cache = (Module as unknown as { _cache?: Record<string, unknown> })._cache;
   if (!cache) return false;
-  const marker = `${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`;
-  return Object.keys(cache).some((file) => file.includes(marker));
+  // A watched internal file (`amqplib/lib/channel_model`) is named without its `.js`.
+  const marker = `${sep}node_modules${sep}${name.split('/').join(sep)}`;
+  return Object.keys(cache).some((file) => file.includes(marker + sep) || file.endsWith(marker + '.js'));
 }

@@ -6,7 +6,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { SqlSettings } from './sql.js';
 
 /** The keys of the `instrument` option that name a library instrumentation. */
-export type LibraryName = 'pg' | 'mysql' | 'mysql2' | 'ioredis' | 'redis' | 'pino' | 'winston' | 'bunyan';
+export type LibraryName = 'pg' | 'mysql' | 'mysql2' | 'ioredis' | 'redis' | 'amqplib' | 'grpc' | 'pino' | 'winston' | 'bunyan';
 
 /** What a library instrumentation gets when it is installed. */
 export interface InstrumentContext {
@@ -59,6 +59,12 @@ export interface PatchInstrumentation extends Common {
   readonly kind: 'patch';
   /** `baseDir`: the loaded package's folder (where its package.json is). */
   patch(exports: unknown, ctx: InstrumentContext, baseDir: string | undefined): void;
+  /**
+   * The copy the agent itself imports (@grpc/grpc-js, for its reporter): always loaded
+   * before start, so it is patched at start instead of getting the loaded-before-start
+   * diagnostic. Copies loaded later are patched as usual.
+   */
+  readonly own?: () => unknown;
 }
 
 /** One library's instrumentation: channels or a patch, never both (no double spans). */
