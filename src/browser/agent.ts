@@ -8,7 +8,7 @@ import type { Span } from '../core/span.js';
 import { BaseTracer } from '../core/tracer.js';
 import { patchFetch } from './fetch.js';
 import { checkOptions, type BrowserAgentOptions } from './options.js';
-import { leavePage, pageReporter } from './reporting.js';
+import { pageReporter } from './reporting.js';
 import { requestHooks } from './request-hooks.js';
 import { spanScope } from './span-scope.js';
 import { GRPC_WEB_PATH, HTTP_PATH } from './transport.js';
@@ -108,7 +108,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     }
     try {
       doc.addEventListener('visibilitychange', () => doc.visibilityState === 'hidden' && flush(), ac);
-      g.addEventListener('pagehide', () => leavePage(reporter), ac);
+      g.addEventListener('pagehide', () => reporter.leave?.(), ac);
     } catch {
       // No document (a worker, server-side rendering) or a stand-in without events.
     }
