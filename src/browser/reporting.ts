@@ -1,9 +1,9 @@
 // The browser agent's reporter: batches over gRPC-web or HTTP through the page's own fetch,
 // and what happens to the queue when the page is hidden or left.
-import { encodeSegment } from '../core/encode/segment-codec.js';
 import type { Reporter } from '../core/reporter.js';
 import type { BrowserAgentOptions } from './options.js';
 import { pageQueue, type PageQueue } from './page-queue.js';
+import { encodePb } from './pb.js';
 import { grpcWebTransport, httpTransport } from './transport.js';
 
 /** A reporter, with the page queue's pagehide path when it is ours. */
@@ -19,7 +19,7 @@ export function pageReporter(options: BrowserAgentOptions, http: boolean, url: s
       // fetch captured before patching: the agent's own reports are never traced. Without
       // fetch (very old browsers) sends fail and are counted; the agent itself still runs.
       send: (http ? httpTransport : grpcWebTransport)(g.fetch?.bind(g), url).send as never,
-      encode: (http ? JSON.stringify : encodeSegment) as never,
+      encode: (http ? JSON.stringify : encodePb) as never,
       // `+`: data-* attributes arrive as text; no or no numeric value takes the default.
       interval: +options.flushIntervalMs! || 3000,
       maxItems: +options.maxQueueSize! || 500,
