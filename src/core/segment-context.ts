@@ -44,7 +44,7 @@ export class SegmentContext implements SpanOwner {
   /** @internal */
   readonly limits: Limits;
   /** @internal Every recorded span, in creation order. */
-  protected spans: Span[] = [];
+  protected recorded: Span[] = [];
   /** @internal The open spans, innermost last. */
   protected open: Span[] = [];
   /** @internal */
@@ -157,7 +157,7 @@ export class SegmentContext implements SpanOwner {
 
   /** @internal sw8 field 7. */
   protected endpoint(): string {
-    return this.endpointName ?? this.spans[0]?.operationName ?? '';
+    return this.endpointName ?? this.recorded[0]?.operationName ?? '';
   }
 
   /** @internal Decides about the segment at its first span. */
@@ -170,7 +170,7 @@ export class SegmentContext implements SpanOwner {
     const now = this.host.now();
     const name = truncate(typeof operationName === 'string' && operationName ? operationName : 'unknown', this.limits.maxOperationNameLength);
     const max = this.limits.maxSpansPerSegment;
-    const n = this.spans.length;
+    const n = this.recorded.length;
     if (this.done || n >= max) {
       if (this.done) diag.once('warn', 'finished-context', `span "${name}" created in a finished context: not recorded`);
       else {
@@ -190,7 +190,7 @@ export class SegmentContext implements SpanOwner {
     }
     const span = new Span(this, n, parentId, type, name, peer, now);
     if (n === 0) this.first(span, name);
-    this.spans.push(span);
+    this.recorded.push(span);
     this.open.push(span);
     return span;
   }
@@ -200,7 +200,7 @@ export class SegmentContext implements SpanOwner {
     this.done = true;
     const skip = this.skip;
     // An unsampled segment is only counted: skip converting its spans.
-    const spans = this.isSampled ? this.spans.map((s) => s.toObject(skip)) : [];
+    const spans = this.isSampled ? this.recorded.map((s) => s.toObject(skip)) : [];
     const segment: SegmentObject = {
       traceId: this.traceId,
       traceSegmentId: this.segmentId,

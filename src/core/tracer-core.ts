@@ -2,7 +2,7 @@ import { diag } from './diag.js';
 import type { Clock, IdGenerator } from './ids.js';
 import { RandomIdGenerator, systemClock, wholeMs } from './ids.js';
 import type { Limits, TracerStats } from './limits.js';
-import { MAX_SERVICE_NAME_LENGTH, resolveLimits, truncate } from './limits.js';
+import { MAX_SERVICE_NAME_LENGTH, truncate } from './limits.js';
 import type { Reporter } from './reporter.js';
 import type { Sampler } from './sampler.js';
 import { AlwaysOnSampler } from './sampler.js';
@@ -62,7 +62,8 @@ export class TracerCore implements ContextHost {
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
 
-  constructor(options: TracerOptions) {
+  /** @param limits the resolved limits (BaseTracer resolves `options.limits`; the browser's tracer takes the defaults). */
+  constructor(options: TracerOptions, limits: Limits) {
     const { service, serviceInstance, reporter } = options ?? ({} as TracerOptions);
     // The one place the core throws: a tracer without these is a setup error.
     if (typeof service !== 'string' || !service.trim() || typeof serviceInstance !== 'string' || !serviceInstance.trim() || typeof reporter?.report !== 'function')
@@ -73,7 +74,7 @@ export class TracerCore implements ContextHost {
     this.sampler = options.sampler ?? new AlwaysOnSampler();
     this.clock = options.clock ?? systemClock;
     this.ids = options.idGenerator ?? new RandomIdGenerator();
-    this.limits = resolveLimits(options.limits);
+    this.limits = limits;
     this.propagateSendTime = options.propagateSendTime === true;
   }
 

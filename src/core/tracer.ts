@@ -1,7 +1,8 @@
 import type { Extractable } from './carrier.js';
 import type { Extracted } from './extract.js';
 import { extractPropagation } from './extract.js';
-import { TracerCore } from './tracer-core.js';
+import { resolveLimits } from './limits.js';
+import { TracerCore, type TracerOptions } from './tracer-core.js';
 import type { TracingContextOptions } from './segment-context.js';
 import { TracingContext } from './tracing-context.js';
 
@@ -12,6 +13,10 @@ export type { TracerOptions } from './tracer-core.js';
  * pays for no decoder.
  */
 export class BaseTracer extends TracerCore {
+  constructor(options: TracerOptions) {
+    super(options, resolveLimits(options?.limits));
+  }
+
   /** Starts a new segment. */
   createTracingContext(options?: TracingContextOptions): TracingContext {
     return new TracingContext(this, options);

@@ -105,7 +105,7 @@ export class TracingContext extends SegmentContext {
    * nothing (`spanId` -1) and `continued` ignores it.
    */
   capture(): ContextSnapshot {
-    const span = this.activeSpan() ?? this.spans[this.spans.length - 1];
+    const span = this.activeSpan() ?? this.recorded[this.recorded.length - 1];
     if (span) this.traceFixed = true;
     return {
       traceId: this.traceId,
