@@ -108,7 +108,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
       diag.config('monitoring could not start', err);
     }
     try {
-      doc.addEventListener('visibilitychange', () => doc.visibilityState === 'hidden' && flush(), ac);
+      doc.addEventListener('visibilitychange', () => void (doc.visibilityState === 'hidden' && flush()), ac);
       g.addEventListener('pagehide', () => reporter.leave?.(), ac);
     } catch {
       // No document (a worker, server-side rendering) or a stand-in without events.

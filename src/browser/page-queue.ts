@@ -124,7 +124,7 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
     due = at;
     timer = setTimeout(() => {
       timer = undefined;
-      if (!inFlight && held.length) start(SEND_TIMEOUT);
+      if (!inFlight && held.length) void start(SEND_TIMEOUT);
     }, at - Date.now());
   };
 
@@ -132,7 +132,7 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
   const within = (p: Promise<unknown>, ms: number) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
-      p.then(() => {
+      void p.then(() => {
         clearTimeout(t);
         resolve();
       });

@@ -79,10 +79,14 @@ function message(out: number[], fields: Field[], o: Record<string, unknown>): nu
     const tag = (i + 1) << 3;
     for (const v of ([] as unknown[]).concat(o[key])) {
       if (Array.isArray(type)) put(out, tag | 2, message([], type, v as Record<string, unknown>));
-      else if (type === 1) v && put(out, tag | 2, utf8.encode(v as string));
-      else {
+      else if (type === 1) {
+        if (v) put(out, tag | 2, utf8.encode(v as string));
+      } else {
         const n = type ? type[v as string]! : +(v as number);
-        if (n) out.push(tag), varint(out, n);
+        if (n) {
+          out.push(tag);
+          varint(out, n);
+        }
       }
     }
   });

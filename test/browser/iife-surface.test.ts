@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Any = Record<string, any>;
 
 function load(): { sw: Any; calls: Array<{ url: string; init: Any }>; page: Any } {
   const calls: Array<{ url: string; init: Any }> = [];

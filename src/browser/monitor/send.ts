@@ -37,7 +37,9 @@ export function sender(ctx: MonitorContext): [send: (path: string, record: objec
   // Hidden: a normal flush (the transport uses keepalive while hidden). Leaving: what fits in
   // the keepalive budget that is left goes now, the rest would die with the page anyway.
   const flush = (leaving: boolean) => {
-    for (const q of Object.values(queues)) leaving ? q.leave() : void q.flush();
+    for (const q of Object.values(queues))
+      if (leaving) q.leave();
+      else void q.flush();
   };
   return [send, flush];
 }
