@@ -12,23 +12,26 @@ const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
 const external = (id) =>
   id.startsWith('node:') || builtinModules.includes(id) || deps.some((d) => id === d || id.startsWith(d + '/'));
 
-const INTERNAL_PROPS = new RegExp(
-  '^(?:' +
-    [
-      'finished', 'sampled', 'skip', 'sizeLimited', 'firstEntryName', 'endpointOverride', 'pending', 'correlationMap',
-      'host', 'timerDue', 'spanEnded', 'countDrop', 'owner', 'toObject', 'inFlight', 'failures', 'retryAt', 'otherDrops',
-      'failing', 'schedule', 'cancelTimer', 'pump', 'sendOne', 'bytesHeld', 'dropRun',
-      'ids', 'held', 'fits', 'active', 'limit', 'concurrency', 'retryable', 'pool', 'offset', 'timer', 'nextId', 'buf', 'pos', 'ensure', 'varint', 'varint64', 'fork', 'endpoint', 'propagateSendTime',
-      'maxTagsPerSpan', 'maxLogsPerSpan', 'maxTagValueLength', 'maxLogValueLength', 'maxOperationNameLength',
-      'maxSpansPerSegment', 'maxBatchSize', 'maxBatchBytes', 'sendTimeoutMs', 'retryDelayMs', 'maxRetryDelayMs',
-      'maxQueueBytes', 'sizeOf', 'drainFinal', 'begin',
-      'live', 'endedAt', 'opName', 'peerAddr', 'propagated', 'traceFixed', 'weigh', 'firstEntry', 'sample', 'addRef', 'bool',
-      'uint', 'int32', 'hostTracer', 'segmentDone', 'recorded', 'openSpans', 'pendingRef', 'sending', 'opts', 'hexAt', 'sentCount', 'sendFailures',
-      // Browser monitoring (src/browser/monitor/types.ts).
-      'base', 'rawFetch', 'hooks', 'pathNow', 'rename', 'caught', 'renamed', 'emitRecord', 'onHide', 'viewNo', 'fail',
-    ].join('|') +
-    ')$',
-);
+// Internal member names of the browser path (src/core and src/browser classes and objects the
+// script tag uses), mangled in the IIFE. Only names no user reads or writes: public API,
+// options and wire (JSON) field names stay out (test/browser/iife-surface.test.ts checks
+// the script tag's public surface through the built file). DOM names (host, open, finish…)
+// are never mangled: terser reserves them itself.
+export const INTERNAL_PROPS = [
+  // Span
+  'owner', 'endedAt', 'opName', 'peerAddr', 'propagated', 'live', 'addRef', 'toObject',
+  // SegmentContext (SpanOwner, ContextHost)
+  'host', 'recorded', 'done', 'skip', 'cut', 'endpointName', 'first', 'injected', 'create', 'countDrop', 'spanEnded',
+  // TracerCore, RandomIdGenerator
+  'ids', 'nextId', 'sample', 'hex', 'hexAt',
+  // Patches, request hooks, span scope
+  'undo', 'begin', 'current', 'runIn', 'scope', 'allowed',
+  // The page queue
+  'interval', 'maxBatch', 'leave',
+  // Browser monitoring (src/browser/monitor/types.ts)
+  'base', 'rawFetch', 'hooks', 'pathNow', 'rename', 'caught', 'renamed', 'emitRecord', 'onHide', 'viewNo', 'fail',
+];
+const INTERNAL_RE = new RegExp('^(?:' + INTERNAL_PROPS.join('|') + ')$');
 
 const input = {
   'core/index': 'src/core/index.ts',
@@ -72,7 +75,7 @@ export default [
           // Internal member names never seen by users of the script tag; mangling them is
           // most of what keeps the bundle under its budget. Public API and wire (JSON)
           // field names are deliberately absent from this list.
-          mangle: { properties: { regex: INTERNAL_PROPS } },
+          mangle: { properties: { regex: INTERNAL_RE } },
         }),
       ],
     },

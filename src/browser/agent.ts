@@ -5,10 +5,10 @@ import { Patches } from '../core/patch.js';
 import { compilePropagateTo, compileUrlRules } from '../core/propagate-to.js';
 import type { Reporter } from '../core/reporter.js';
 import type { Span } from '../core/span.js';
-import { BaseTracer } from '../core/tracer.js';
 import { patchFetch } from './fetch.js';
+import { PageTracer } from './page-tracer.js';
 import { checkOptions, type BrowserAgentOptions } from './options.js';
-import { leavePage, pageReporter } from './reporting.js';
+import { pageReporter } from './reporting.js';
 import { requestHooks } from './request-hooks.js';
 import { spanScope } from './span-scope.js';
 import { GRPC_WEB_PATH, HTTP_PATH } from './transport.js';
@@ -17,7 +17,8 @@ import { patchXhr } from './xhr.js';
 
 /** The running browser agent. */
 export interface BrowserAgent {
-  readonly tracer: BaseTracer;
+  /** Its contexts record Exit and Local spans (a page receives no requests). */
+  readonly tracer: PageTracer;
   readonly reporter: Reporter;
   /** Sends queued segments now. Never rejects. */
   flush(timeoutMs?: number): Promise<void>;
@@ -70,7 +71,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   // The report endpoint. Never traced (with the default collector it is on the page's own origin).
   const self = base + (http ? HTTP_PATH : GRPC_WEB_PATH);
   const reporter = pageReporter(options, http, self);
-  const tracer = new BaseTracer({
+  const tracer = new PageTracer({
     service: options.service,
     serviceInstance: options.serviceInstance?.trim?.() || 'latest',
     reporter,
@@ -107,8 +108,8 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
       diag.config('monitoring could not start', err);
     }
     try {
-      doc.addEventListener('visibilitychange', () => doc.visibilityState === 'hidden' && flush(), ac);
-      g.addEventListener('pagehide', () => leavePage(reporter), ac);
+      doc.addEventListener('visibilitychange', () => void (doc.visibilityState === 'hidden' && flush()), ac);
+      g.addEventListener('pagehide', () => reporter.leave?.(), ac);
     } catch {
       // No document (a worker, server-side rendering) or a stand-in without events.
     }

@@ -1,26 +1,4 @@
-// gRPC-web framing (protocol.md §4.2, §4.3): what the browser reporter writes and reads.
-import { ProtoWriter } from '../core/encode/proto-writer.js';
-import { SegmentCollection_segments } from '../core/encode/wire-tags.js';
-
-/**
- * A `SegmentCollection` of segments already encoded (each as it was queued), in one data
- * frame. Not the core's encodeSegmentCollection: its path for unencoded segments is dead
- * weight in the script tag.
- */
-export function collectionFrame(segments: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const w = new ProtoWriter(1024);
-  for (const s of segments) w.bytes(SegmentCollection_segments, s);
-  return frame(w.finish());
-}
-
-/** One uncompressed data frame: flag 0, 4-byte big-endian length, the message. */
-export function frame(message: Uint8Array): Uint8Array<ArrayBuffer> {
-  const body = new Uint8Array(5 + message.length);
-  new DataView(body.buffer).setUint32(1, message.length);
-  body.set(message, 5);
-  return body;
-}
-
+// gRPC-web (protocol.md §4.3): the status of an answer. The request frame is pb.ts's.
 /**
  * The `grpc-status` of a gRPC-web answer body: from the trailer frame (flag bit 0x80), else
  * from the HTTP headers (a trailers-only answer); neither is UNKNOWN (2), as the official

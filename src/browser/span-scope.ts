@@ -2,13 +2,13 @@
 // made active by withSpan/runInSpan (innermost last) tells requests started synchronously
 // inside them who their parent is.
 import type { Span } from '../core/span.js';
-import type { BaseTracer } from '../core/tracer.js';
-import type { TracingContext } from '../core/tracing-context.js';
+import type { SegmentContext } from '../core/segment-context.js';
+import type { PageTracer } from './page-tracer.js';
 
 /** The active-span stack of one agent. */
 export interface SpanScope {
   /** The innermost active span and its context, or a new segment for the page (span null). */
-  current(): [TracingContext, Span | null];
+  current(): [SegmentContext, Span | null];
   /** Runs `fn` with `span` active. */
   runIn<T>(span: Span, fn: () => T): T;
   /** Runs `fn` in a new Local span, ended (failed, if `fn` throws or its promise rejects) when `fn` is done. */
@@ -16,11 +16,11 @@ export interface SpanScope {
 }
 
 /** A new, empty scope; `page()` names the segment of a request made outside any span. */
-export function spanScope(tracer: BaseTracer, page: () => string): SpanScope {
+export function spanScope(tracer: PageTracer, page: () => string): SpanScope {
   const stack: Span[] = [];
-  const current = (): [TracingContext, Span | null] => {
+  const current = (): [SegmentContext, Span | null] => {
     const span = stack[stack.length - 1];
-    const context = span && (span as unknown as { owner?: TracingContext }).owner;
+    const context = span && (span as unknown as { owner?: SegmentContext }).owner;
     return context && !context.isFinished ? [context, span] : [tracer.createTracingContext({ endpoint: page() }), null];
   };
   // A span of no context (or a finished one) is pushed too: current() passes over it.

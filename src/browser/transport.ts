@@ -1,6 +1,7 @@
 import type { BatchTransport, SendOptions } from '../core/index.js';
 import { TransportError } from '../core/index.js';
-import { collectionFrame, grpcStatus } from './grpc-web.js';
+import { grpcStatus } from './grpc-web.js';
+import { collectionFrame } from './pb.js';
 
 type Fetch = typeof fetch;
 

@@ -1,6 +1,7 @@
 // gRPC-web framing: the request frame and where the status is read from (protocol.md §4).
 import { describe, expect, it } from 'vitest';
-import { frame, grpcStatus } from '../../src/browser/grpc-web.js';
+import { grpcStatus } from '../../src/browser/grpc-web.js';
+import { collectionFrame } from '../../src/browser/pb.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 function rawFrame(flag: number, payload: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -13,11 +14,13 @@ function rawFrame(flag: number, payload: Uint8Array): Uint8Array<ArrayBuffer> {
 const concat = (...parts: Uint8Array[]): Uint8Array<ArrayBuffer> => Uint8Array.from(parts.flatMap((p) => [...p]));
 
 describe('gRPC-web frames', () => {
-  it('writes one uncompressed data frame with a big-endian length', () => {
-    const msg = new Uint8Array(300).fill(7);
-    const f = frame(msg);
-    expect([...f.subarray(0, 5)]).toEqual([0, 0, 0, 1, 44]);
-    expect(f.subarray(5)).toEqual(msg);
+  it('writes one uncompressed data frame with a big-endian length, holding a SegmentCollection', () => {
+    const seg = new Uint8Array(300).fill(7);
+    const f = collectionFrame([seg, new Uint8Array([1])]);
+    // 300 + field tag + 2-byte length, then 1 + tag + length: 306 = 0x132.
+    expect([...f.subarray(0, 8)]).toEqual([0, 0, 0, 1, 0x32, 10, 0xac, 2]);
+    expect(f.subarray(8, 308)).toEqual(seg);
+    expect([...f.subarray(308)]).toEqual([10, 1, 1]);
   });
 
   it('reads grpc-status from the trailer frame after data frames, whatever the header says', () => {

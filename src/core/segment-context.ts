@@ -1,0 +1,214 @@
+import type { Injectable } from './carrier.js';
+import { diag } from './diag.js';
+import type { Limits, TracerStats } from './limits.js';
+import { truncate } from './limits.js';
+import type { SegmentObject, SpanType } from './segment.js';
+import { noopSpan, Span, type SpanOwner } from './span.js';
+import { encodeSw8, SW8 } from './sw8.js';
+
+/**
+ * What a context needs from its tracer. Internal: not part of the stable API.
+ */
+export interface ContextHost {
+  readonly service: string;
+  readonly serviceInstance: string;
+  readonly limits: Limits;
+  readonly stats: TracerStats;
+  /** Send `sw8-x` with the client send time on every injection. */
+  readonly propagateSendTime: boolean;
+  now(): number;
+  nextId(): string;
+  sample(operationName: string): boolean;
+  finish(segment: SegmentObject, sampled: boolean): void;
+}
+
+/** Options of one tracing context. */
+export interface TracingContextOptions {
+  /**
+   * sw8 field 7 when this segment has no entry span, e.g. the browser's page path.
+   * Default: the segment's first span's operation name.
+   */
+  endpoint?: string;
+}
+
+/**
+ * One segment of Exit and Local spans: what a page records. {@link TracingContext} adds what
+ * only a server needs (entry spans, correlation, `sw8-x`, cross-thread continuation); the
+ * browser's tracer makes these, so the script tag does not carry that code. Never throws.
+ */
+export class SegmentContext implements SpanOwner {
+  /** The trace id: generated, or adopted (see {@link TracingContext}). */
+  traceId: string;
+  /** This segment's id (`traceSegmentId`), unique per context; sw8 field 3 of what it sends. */
+  readonly segmentId: string;
+  /** @internal */
+  readonly limits: Limits;
+  /** @internal Every recorded span, in creation order. */
+  protected recorded: Span[] = [];
+  /** @internal The open spans, innermost last. */
+  protected open: Span[] = [];
+  /** @internal */
+  protected done = false;
+  /** @internal */
+  protected sampled: boolean | undefined;
+  /** @internal Report every span with `skipAnalysis`. */
+  protected skip = false;
+  /** @internal */
+  protected cut = false;
+  /** @internal sw8 field 7 when no entry span names it. */
+  protected endpointName: string | undefined;
+
+  /** @internal Use `tracer.createTracingContext()`. */
+  constructor(
+    protected readonly host: ContextHost,
+    options?: TracingContextOptions,
+  ) {
+    this.limits = host.limits;
+    this.traceId = host.nextId();
+    this.segmentId = host.nextId();
+    if (options?.endpoint) this.endpointName = truncate(String(options.endpoint), host.limits.maxOperationNameLength);
+  }
+
+  /** True when this segment will be reported (decided at its first span; upstream decisions win). */
+  get isSampled(): boolean {
+    return this.sampled !== false;
+  }
+
+  /** True once the last open span has ended and the segment was handed to the reporter. */
+  get isFinished(): boolean {
+    return this.done;
+  }
+
+  /** The innermost open span: the most recently created span that has not ended. */
+  activeSpan(): Span | undefined {
+    return this.open[this.open.length - 1];
+  }
+
+  /** Creates a Local span (in-process work). */
+  createLocalSpan(operationName: string, parent?: Span | null): Span {
+    return this.create('Local', operationName, parent, '');
+  }
+
+  /**
+   * Creates an Exit span (a request sent to `peer`) and, with an `injectable`, writes `sw8`
+   * (plus, in a {@link TracingContext}, `sw8-correlation` and `sw8-x` when they carry something).
+   * `peer` is also sw8 field 8, byte for byte. An empty peer is a misuse: the span is created,
+   * nothing is injected.
+   */
+  createExitSpan(operationName: string, parent: Span | null | undefined, peer: string, injectable?: Injectable | null): Span {
+    const p = typeof peer === 'string' ? peer : '';
+    if (!p) diag.once('warn', 'exit-no-peer', `exit span "${operationName}" has no peer: not propagated`);
+    const span = this.create('Exit', operationName, parent, p);
+    if (injectable && p) this.inject(span, injectable);
+    return span;
+  }
+
+  /**
+   * Writes the propagation headers for `span` (normally an Exit span) into `injectable`.
+   * Existing values are replaced through `injectable.inject`. Does nothing when the
+   * context has no recorded span to point at. A span of another context (or none) points
+   * at this context's active span.
+   */
+  inject(span: Span, injectable: Injectable): void {
+    try {
+      const spanId = span?.owner === this ? span.spanId : (this.activeSpan()?.spanId ?? -1);
+      if (spanId < 0 || !injectable) return;
+      const sw8 = encodeSw8({
+        sampled: this.isSampled,
+        traceId: this.traceId,
+        parentSegmentId: this.segmentId,
+        parentSpanId: spanId,
+        parentService: this.host.service,
+        parentServiceInstance: this.host.serviceInstance,
+        parentEndpoint: this.endpoint(),
+        // A missing span gives no peer, and encodeSw8 refuses the header.
+        addressUsedAtClient: span?.peer as string,
+      });
+      if (!sw8) return diag.once('warn', 'sw8-encode', 'sw8 not built (empty field or over 2 KB); not propagated');
+      injectable.inject(SW8, sw8);
+      span.propagated = true;
+      this.injected(injectable);
+    } catch (err) {
+      diag.warn('injecting sw8 failed', err);
+    }
+  }
+
+  /** @internal */
+  now(): number {
+    return this.host.now();
+  }
+
+  /** @internal */
+  countDrop(kind: 'droppedTags' | 'droppedLogs' | 'truncatedValues'): void {
+    if (this.host.stats[kind]++ === 0) diag.once('warn', kind, `span limits reached: ${kind} (see tracer.stats)`);
+  }
+
+  /** @internal Called by a span when it ends. */
+  spanEnded(span: Span): void {
+    const open = this.open;
+    // Usually the innermost span ends first; search from the end.
+    const i = open.lastIndexOf(span);
+    if (i >= 0) open.splice(i, 1);
+    if (open.length === 0 && !this.done) this.finish();
+  }
+
+  /** @internal After sw8 was written: a subclass adds its headers. */
+  protected injected(_injectable: Injectable): void {}
+
+  /** @internal sw8 field 7. */
+  protected endpoint(): string {
+    return this.endpointName ?? this.recorded[0]?.operationName ?? '';
+  }
+
+  /** @internal Decides about the segment at its first span. */
+  protected first(_span: Span, name: string): void {
+    this.sampled = this.host.sample(name);
+  }
+
+  /** @internal */
+  protected create(type: SpanType, operationName: string, parent: Span | null | undefined, peer: string): Span {
+    const now = this.host.now();
+    const name = truncate(typeof operationName === 'string' && operationName ? operationName : 'unknown', this.limits.maxOperationNameLength);
+    const max = this.limits.maxSpansPerSegment;
+    const n = this.recorded.length;
+    if (this.done || n >= max) {
+      if (this.done) diag.once('warn', 'finished-context', `span "${name}" created in a finished context: not recorded`);
+      else {
+        this.cut = true;
+        if (this.host.stats.droppedSpans++ === 0) diag.once('warn', 'span-limit', `over ${max} spans in a segment; extra spans dropped`);
+      }
+      return noopSpan(type, name, peer, now);
+    }
+    let parentId = -1;
+    if (n > 0) {
+      if (parent && parent.owner === this) parentId = parent.spanId;
+      else {
+        if (parent && parent.isRecording) diag.debug('parent span belongs to another context; using the active span');
+        // No open span and spans exist would mean the context is finished (handled above).
+        parentId = this.activeSpan()?.spanId ?? 0;
+      }
+    }
+    const span = new Span(this, n, parentId, type, name, peer, now);
+    if (n === 0) this.first(span, name);
+    this.recorded.push(span);
+    this.open.push(span);
+    return span;
+  }
+
+  /** @internal */
+  protected finish(): void {
+    this.done = true;
+    const skip = this.skip;
+    // An unsampled segment is only counted: skip converting its spans.
+    const spans = this.isSampled ? this.recorded.map((s) => s.toObject(skip)) : [];
+    const segment: SegmentObject = {
+      traceId: this.traceId,
+      traceSegmentId: this.segmentId,
+      spans,
+      service: this.host.service,
+      serviceInstance: this.host.serviceInstance,
+      isSizeLimited: this.cut,
+    };
+    this.host.finish(segment, this.isSampled);
+  }
+}
