@@ -4,36 +4,32 @@
 
 /** Values below this are kept exactly (one bucket per whole unit). */
 const LINEAR_LIMIT = 100;
-/** Above {@link LINEAR_LIMIT}, each bucket is this much wider than the last (±2.5 % error). */
+/** Above {@link LINEAR_LIMIT}, each bucket is this much wider than the last (at most 5 % error). */
 const RATIO = 1.05;
 const LOG_RATIO = Math.log(RATIO);
 /** The last bucket takes everything from about 10^9 units up (a broken clock, not a timing). */
 const MAX_INDEX = LINEAR_LIMIT + Math.ceil(Math.log(1e9 / LINEAR_LIMIT) / LOG_RATIO);
 
-/** Approximate heap bytes per bucket (a Map entry with two numbers). */
-export const BUCKET_BYTES = 40;
+/** Approximate heap bytes per bucket (a Map entry holding a count and a sum). */
+export const BUCKET_BYTES = 80;
 
 function indexOf(v: number): number {
   if (v < LINEAR_LIMIT) return Math.floor(v);
   return Math.min(MAX_INDEX, LINEAR_LIMIT + Math.floor(Math.log(v / LINEAR_LIMIT) / LOG_RATIO));
 }
 
-/** The representative value of bucket `i`: the unit itself, or the geometric middle of the bucket. */
-function valueOf(i: number): number {
-  if (i < LINEAR_LIMIT) return i;
-  return LINEAR_LIMIT * Math.pow(RATIO, i - LINEAR_LIMIT + 0.5);
-}
-
 /**
- * Count, sum, min, max and a bucketed distribution of non-negative values. Percentiles are
- * exact below 100 units and within 2.5 % above, and never outside [min, max].
+ * Count, sum, min, max and a bucketed distribution of non-negative values. A percentile is
+ * the mean of the values in its bucket: exact when the bucket holds one distinct value (so
+ * for a few values), otherwise within the bucket (whole units below 100, 5 % wide above).
  */
 export class LogHistogram {
   count = 0;
   sum = 0;
   min = Infinity;
   max = -Infinity;
-  private readonly buckets = new Map<number, number>();
+  /** Count and sum of the values in each bucket. */
+  private readonly buckets = new Map<number, [number, number]>();
 
   /** Distinct buckets held: what the histogram costs, {@link BUCKET_BYTES} each. */
   get size(): number {
@@ -48,9 +44,14 @@ export class LogHistogram {
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
     const i = indexOf(v);
-    const before = this.buckets.get(i);
-    this.buckets.set(i, (before ?? 0) + 1);
-    return before === undefined ? 1 : 0;
+    const b = this.buckets.get(i);
+    if (b) {
+      b[0]++;
+      b[1] += v;
+      return 0;
+    }
+    this.buckets.set(i, [1, v]);
+    return 1;
   }
 
   /** The value below which a fraction `q` (0…1) of the values lie; undefined when empty. */
@@ -63,8 +64,9 @@ export class LogHistogram {
     if (rank >= this.count) return this.max;
     let seen = 0;
     for (const i of [...this.buckets.keys()].sort((a, b) => a - b)) {
-      seen += this.buckets.get(i)!;
-      if (seen >= rank) return Math.min(this.max, Math.max(this.min, valueOf(i)));
+      const [n, sum] = this.buckets.get(i)!;
+      seen += n;
+      if (seen >= rank) return sum / n;
     }
     return this.max;
   }

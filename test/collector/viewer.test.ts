@@ -1,12 +1,15 @@
 // The viewer page in real Chromium: it lists traces, draws one trace as a waterfall across
 // services (nested by cross-process references), shows span details and problems, and
-// picks up new traces by polling. Keeps a screenshot in test-results/.
+// picks up new traces by polling; its browser, meters and logs views show what the real
+// receivers took. Keeps a screenshot of each view in test-results/.
 import { existsSync, mkdirSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCollector, type Collector } from '../../src/collector/index.js';
 import { ComponentId, InMemoryReporter, Tracer } from '../../src/core/index.js';
 import type { SegmentObject } from '../../src/core/index.js';
+import { encodeMessage } from '../../src/server/index.js';
 import { makeTrace } from './fixtures.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -153,7 +156,7 @@ describe('trace viewer', () => {
     c.store.addMeters([{ service: 'm' }, { service: 'm' }]);
     c.store.addBrowserPerf(3);
     await page.waitForFunction(() => /1 log · 2 meters · 3 browser perf reports/.test(document.getElementById('stats')!.textContent!), null, { timeout: 5000 });
-    expect(await page.locator('#stats a', { hasText: '2 meters' }).getAttribute('href')).toBe('/api/meters');
+    expect(await page.locator('#stats a', { hasText: '2 meters' }).getAttribute('href')).toBe('#/meters');
 
     // A trace reported now shows up without a reload.
     const fresh = makeTrace('late-arrival');
@@ -233,5 +236,96 @@ describe('trace viewer', () => {
     await page.waitForSelector('.problems >> text=/left out/', { timeout: 15_000 });
     expect(await page.locator('.problems').first().textContent()).toMatch(/Too large to show whole: 1 of 2 segments are left out/);
     expect(await page.locator('.grid .row:not(.head)').count()).toBe(SPANS);
+  });
+});
+
+const postJson = (path: string, body: unknown) =>
+  fetch(c.httpUrl + path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }).then((r) => {
+    if (r.status !== 200) throw new Error(`${path}: ${r.status}`);
+  });
+
+/** A gRPC client stream (or, with one message and `unary`, a unary call) to the collector's gRPC port. */
+function grpcCall(path: string, type: string, messages: Array<Record<string, unknown>>, unary = false): Promise<void> {
+  const cl = new (grpc.makeGenericClientConstructor({}, 'x'))(c.grpcAddress, grpc.credentials.createInsecure());
+  const ser = (b: Uint8Array) => Buffer.from(b);
+  const done = (resolve: () => void, reject: (e: Error) => void) => (err: grpc.ServiceError | null) => {
+    cl.close();
+    if (err) reject(err);
+    else resolve();
+  };
+  return new Promise<void>((resolve, reject) => {
+    if (unary) return void cl.makeUnaryRequest(path, ser, (b: Buffer) => b, encodeMessage(type, messages[0]!), done(resolve, reject));
+    const call = cl.makeClientStreamRequest(path, ser, (b: Buffer) => b, done(resolve, reject));
+    for (const m of messages) call.write(encodeMessage(type, m));
+    call.end();
+  });
+}
+
+/** No horizontal scrolling: the view fits the window. */
+const fitsWidth = (p: Page) => p.evaluate(() => [...document.querySelectorAll('#main, #top, body')].every((e) => e.scrollWidth <= e.clientWidth + 1));
+
+describe('browser view', () => {
+  it('shows pages with views, timings and rated vitals, and errors grouped by message, from the REST and gRPC receivers', async () => {
+    const view = (pagePath: string, loadPageTime: number, extra: Record<string, unknown> = {}) => ({
+      service: 'shop-web', serviceVersion: '2.3.0', pagePath, redirectTime: 0, dnsTime: 12, ttfbTime: 80, tcpTime: 20, transTime: 15, domAnalysisTime: 300, fptTime: 150,
+      domReadyTime: 700, loadPageTime, resTime: 200, sslTime: 18, ttlTime: 600, firstPackTime: 110, ...extra,
+    });
+    for (const t of [900, 1100, 1300]) await postJson('/browser/perfData', view('/cart', t));
+    // An SPA route view: navigation fields 0 (a view, not a load).
+    await postJson('/browser/perfData', { service: 'shop-web', serviceVersion: '2.3.0', pagePath: '/cart' });
+    await grpcCall('/skywalking.v3.BrowserPerfService/collectPerfData', 'BrowserPerfData', [view('/cart', 4700)], true);
+    await grpcCall('/skywalking.v3.BrowserPerfService/collectPerfData', 'BrowserPerfData', [view('/checkout', 2100)], true);
+    for (const [lcpTime, cls] of [[1800, 0.02], [2000, 0.03], [2200, 0.05], [3100, 0.31]] as const) await postJson('/browser/perfData/webVitals', { service: 'shop-web', pagePath: '/cart', lcpTime, cls, fmpTime: 640 });
+    await grpcCall('/skywalking.v3.BrowserPerfService/collectWebVitalsPerfData', 'BrowserWebVitalsPerfData', [{ service: 'shop-web', pagePath: '/checkout', lcpTime: 5200, cls: 0, fmpTime: 900 }], true);
+    await postJson('/browser/perfData/webInteractions', [88, 100, 120, 350].map((inpTime) => ({ service: 'shop-web', pagePath: '/cart', inpTime })));
+    const boom = { service: 'shop-web', serviceVersion: '2.3.0', category: 'js', grade: 'Error', message: "TypeError: Cannot read properties of undefined (reading 'price')", line: 41, col: 17, errorUrl: 'https://shop.example/app.js', stack: "TypeError: Cannot read properties of undefined (reading 'price')\n    at total (https://shop.example/app.js:41:17)\n    at render (https://shop.example/app.js:88:5)" };
+    await postJson('/browser/errorLogs', [{ ...boom, pagePath: '/cart' }, { ...boom, pagePath: '/cart' }, { ...boom, pagePath: '/checkout' }]);
+    await grpcCall('/skywalking.v3.BrowserPerfService/collectErrorLogs', 'BrowserErrorLog', [{ service: 'shop-web', pagePath: '/checkout', category: 'resource', grade: 'Warning', message: 'img load failed: /hero.webp', errorUrl: 'https://shop.example/hero.webp' }]);
+
+    await page.goto(`${c.httpUrl}/#/browser`);
+    await page.waitForSelector('#pages tbody tr');
+    expect(await page.locator('#tabs a.sel').textContent()).toBe('Browser');
+    expect(await page.locator('#list').isVisible()).toBe(false);
+    const rows = page.locator('#pages tbody tr');
+    expect(await rows.count()).toBe(2);
+    const cells = (i: number) => rows.nth(i).locator('td').allTextContents();
+    // /cart: 5 views (one a route change), 2 errors; LCP p75 2200 ms (good), CLS p75 0.05, INP p75 120 ms; page load over the 4 full loads.
+    const cart = await cells(0);
+    expect(cart[0]).toBe('/cart shop-web');
+    expect(cart.slice(1, 7)).toEqual(['5', '2', '2.20 s', '0.05', '120 ms', '640 ms']);
+    expect(cart[7]).toBe('2.00 s'); // (900 + 1100 + 1300 + 4700) / 4
+    expect(await rows.nth(0).locator('.rate').evaluateAll((els) => els.map((e) => e.className))).toEqual(['rate good', 'rate good', 'rate good']);
+    // /checkout: LCP 5.2 s is poor.
+    expect(await rows.nth(1).locator('.rate').first().getAttribute('class')).toBe('rate poor');
+    // The selected page's timings and vitals bands.
+    expect(await page.locator('#timings tbody tr').first().locator('td').allTextContents()).toEqual(['Redirect', '0 ms', '0 ms', '0 ms', '0 ms', '0 ms', '4']);
+    expect(await page.locator('#timings tbody tr', { hasText: 'Page load' }).locator('td').nth(6).textContent()).toBe('4');
+    expect(await page.locator('#vitals .vital-lcp').textContent()).toMatch(/2\.20 s good.*75% good · 25% needs improvement · 0% poor/);
+    expect(await page.locator('#vitals .vital-cls').textContent()).toMatch(/0\.05 good.*75% good · 0% needs improvement · 25% poor/);
+    // Errors grouped by message, with counts, pages and the stack.
+    const groups = page.locator('#errgroups > .errgroup');
+    expect(await groups.count()).toBe(2);
+    expect(await groups.nth(0).locator('.msg').textContent()).toBe("TypeError: Cannot read properties of undefined (reading 'price')×3jsError");
+    expect(await groups.nth(0).locator('.meta').textContent()).toMatch(/^shop-web · on \/cart ×2, \/checkout ×1 · https:\/\/shop\.example\/app\.js:41:17 · last /);
+    await groups.nth(0).locator('summary').click();
+    expect(await groups.nth(0).locator('pre').textContent()).toContain('at render (https://shop.example/app.js:88:5)');
+    expect(await groups.nth(1).getAttribute('class')).toBe('errgroup Warning');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/collector-viewer-browser.png', fullPage: true });
+
+    // Another page's details on a click.
+    await rows.nth(1).click();
+    await page.locator('#pages tr.sel', { hasText: '/checkout' }).waitFor({ timeout: 5000 });
+    expect(await page.locator('#vitals .vital-lcp').textContent()).toMatch(/5\.20 s poor/);
+
+    const narrow = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    try {
+      await narrow.goto(`${c.httpUrl}/#/browser`);
+      await narrow.waitForSelector('#pages tbody tr');
+      expect(await fitsWidth(narrow)).toBe(true);
+      await narrow.screenshot({ path: 'test-results/collector-viewer-browser-1024.png', fullPage: true });
+    } finally {
+      await narrow.close();
+    }
   });
 });
