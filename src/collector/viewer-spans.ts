@@ -25,16 +25,16 @@ function spanWhat(s){const tag={};for(const t of s.tags)if(!(t.key in tag))tag[t
   const line=parts=>{const x=parts.join('');return x?'<div class="row2">'+x+'</div>':''};
   let h='';
   if(s.spanLayer==='Database'||has('db.statement')){
-    h=line([item('db.type','db.type'),item('db.instance','db.instance'),s.peer?'<span><span class="lbl">peer</span>'+esc(s.peer)+'</span>':'']);
+    h=line([item('db.type','db.type'),item('db.instance','db.instance')]);
     if(has('db.statement')){keys.add('db.statement');h+='<div class="lbl">db.statement</div><pre class="stmt">'+esc(tag['db.statement'])+'</pre>'}
     if(has('db.sql.parameters')){keys.add('db.sql.parameters');h+='<div class="row2"><span><span class="lbl">db.sql.parameters</span><code>'+esc(tag['db.sql.parameters'])+'</code></span></div>'}
   }else if(s.spanLayer==='Cache'||has('cache.cmd')){
-    h=line([item('cache.type','cache.type'),item('cache.op','cache.op'),s.peer?'<span><span class="lbl">peer</span>'+esc(s.peer)+'</span>':''])+
+    h=line([item('cache.type','cache.type'),item('cache.op','cache.op')])+
       line([item('cache.cmd','cache.cmd',true),item('cache.key','cache.key',true)]);
   }else if(s.spanLayer==='MQ'||has('mq.queue')||has('mq.topic')){
     h=line([item('mq.broker','mq.broker',true)])+line([item('mq.topic','mq.topic',true),item('mq.queue','mq.queue',true),item('transmission.latency','transmission.latency (ms)')]);
   }else if(s.spanLayer==='RPCFramework'||has('rpc.status_code')){
-    h=line([item('rpc.status_code','rpc.status_code',true),s.peer?'<span><span class="lbl">peer</span>'+esc(s.peer)+'</span>':'']);
+    h=line([item('rpc.status_code','rpc.status_code',true)]);
   }
   return {html:h?'<div class="what">'+h+'</div>':'',keys}}
 `;

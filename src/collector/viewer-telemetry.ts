@@ -11,7 +11,7 @@ export const TELEMETRY_CSS = `
 .meter .big{font-size:18px;font-weight:600;margin:2px 0}
 .meter svg{display:block;width:100%;height:42px}
 .meter .range{font-size:11px;color:var(--muted);display:flex;justify-content:space-between}
-table.logs td{text-align:left;vertical-align:top;white-space:normal}
+table.logs th{text-align:left}table.logs td{text-align:left;vertical-align:top;white-space:normal}
 table.logs td.body{word-break:break-word;width:100%}table.logs td.body pre{margin:0;max-height:9em;overflow:auto}
 .lvl{display:inline-block;border-radius:4px;padding:0 5px;font-size:11px;font-weight:600;background:#22304d;color:var(--muted)}
 .lvl.ERROR,.lvl.FATAL{background:#4a1d24;color:var(--err)}.lvl.WARN,.lvl.WARNING{background:#45361a;color:var(--warn)}.lvl.INFO{background:#1e3a5f;color:#93c5fd}
@@ -80,7 +80,7 @@ async function pollTraceLogs(){const id=selected;if(!id)return;
   // The span panel lists the selected span's logs too: draw the trace again.
   if(current&&view==='traces')render();else drawTraceLogs()}
 function drawTraceLogs(){const el=$('tracelogs');if(!el||!traceLogs)return;el.dataset.key=traceLogsKey;const d=traceLogs;
-  el.innerHTML=d.matched?'<h3>Logs of this trace <span class="badge">'+d.matched+'</span></h3><table class="t logs"><tbody>'+d.logs.map(l=>logRow(l,false)).join('')+'</tbody></table>':'';
+  el.innerHTML=d.matched?'<h3>Logs of this trace <span class="badge">'+d.matched+'</span></h3><table class="t logs"><tbody>'+d.logs.slice().reverse().map(l=>logRow(l,false)).join('')+'</tbody></table>':'';
   el.onclick=e=>{const s=e.target.closest('[data-span]');if(s){selectedSpan=s.dataset.span;render()}}}
 // The logs of one span, for its detail panel.
 function spanLogs(segmentId,spanId){return traceLogs?traceLogs.logs.filter(l=>l.segmentId===segmentId&&l.spanId===spanId):[]}

@@ -329,3 +329,153 @@ describe('browser view', () => {
     }
   });
 });
+
+describe('meters and logs views', () => {
+  it('draws meters per service and instance as small charts, from the gRPC MeterReportService', async () => {
+    const t0 = Date.now() - 60_000;
+    const MiB = 1024 * 1024;
+    // One stream per period, as agents report: the first element names the service, instance and time.
+    for (const [i, heap, cpu] of [[0, 40 * MiB, 3.5], [1, 44 * MiB, 7], [2, 41 * MiB, 5]] as const) {
+      await grpcCall('/skywalking.v3.MeterReportService/collect', 'MeterData', [
+        { service: 'orders', serviceInstance: 'orders-1', timestamp: t0 + i * 20_000, singleValue: { name: 'instance_nodejs_heap_used', value: heap } },
+        { singleValue: { name: 'instance_nodejs_process_cpu', value: cpu } },
+        { histogram: { name: 'checkout_latency', labels: [{ name: 'route', value: '/checkout' }], values: [{ bucket: 0, count: 3 + i }, { bucket: 50, count: 9 + i }, { bucket: 100, count: 2 }, { bucket: 250, count: i }] } },
+      ]);
+    }
+    await grpcCall('/skywalking.v3.MeterReportService/collectBatch', 'MeterDataCollection', [{ meterData: [{ service: 'inventory', serviceInstance: 'inv-1', timestamp: t0, singleValue: { name: 'stock_reads', value: 12 } }] }]);
+
+    await page.goto(`${c.httpUrl}/#/meters`);
+    await page.waitForSelector('#meters .meter');
+    expect(await page.locator('#meters .inst').allTextContents()).toEqual(['inventory/ inv-1', 'orders/ orders-1']);
+    const heap = page.locator('.meter[data-name="instance_nodejs_heap_used"]');
+    expect(await heap.locator('.big').textContent()).toBe('41.0 MiB');
+    expect(await heap.locator('.range').textContent()).toBe('min 40.0 MiB' + 'max 44.0 MiB · 3 pts');
+    // The sparkline has one vertex per point, the highest value at the top.
+    const vertices = (await heap.locator('polyline').getAttribute('points'))!.split(' ').map((p) => p.split(',').map(Number));
+    expect(vertices).toHaveLength(3);
+    expect(vertices[1]![1]).toBeLessThan(vertices[0]![1]!);
+    expect(await page.locator('.meter[data-name="instance_nodejs_process_cpu"] .big').textContent()).toBe('5 %');
+    const hist = page.locator('.meter[data-name="checkout_latency"]');
+    expect(await hist.locator('.name').textContent()).toBe('checkout_latency {route=/checkout}');
+    expect(await hist.locator('rect').count()).toBe(4);
+    await page.screenshot({ path: 'test-results/collector-viewer-meters.png', fullPage: true });
+
+    await page.selectOption('#msvc', 'inventory');
+    await page.waitForFunction(() => document.querySelectorAll('#meters .inst').length === 1);
+    expect(await page.locator('#mcount').textContent()).toBe('1 of 4 series');
+  });
+
+  it("lists logs with filters, and shows a trace's logs under it and on their span", async () => {
+    const segs = checkoutTrace();
+    c.store.addSegments(segs);
+    const traceId = segs[0]!.traceId;
+    const inv = segs.find((s) => s.service === 'inventory')!;
+    const dbSpan = inv.spans.find((s) => s.operationName === 'SELECT stock')!;
+    const now = Date.now();
+    const earlier = c.store.logs.length; // other tests' logs
+    const log = (service: string, level: string, text: string, extra: Record<string, unknown> = {}) => ({
+      timestamp: now, service, serviceInstance: `${service}-1`, endpoint: 'GET:/stock/:sku', body: { text: { text } }, tags: { data: [{ key: 'level', value: level }, { key: 'logger', value: `${service}.app` }] }, ...extra,
+    });
+    await postJson('/v3/logs', [
+      log('inventory', 'INFO', 'stock lookup for sku-42', { traceContext: { traceId, traceSegmentId: inv.traceSegmentId, spanId: 0 } }),
+      log('inventory', 'ERROR', 'deadlock detected while reading stock', { traceContext: { traceId, traceSegmentId: inv.traceSegmentId, spanId: dbSpan.spanId } }),
+      log('billing', 'WARN', 'invoice template missing, using default'),
+    ]);
+    // And one over gRPC (LogReportService), with a JSON body.
+    await grpcCall('/skywalking.v3.LogReportService/collect', 'LogData', [{ timestamp: now + 1, service: 'billing', serviceInstance: 'billing-1', body: { json: { json: '{"invoice":17,"state":"sent"}' } }, tags: { data: [{ key: 'level', value: 'INFO' }] } }]);
+
+    await page.goto(`${c.httpUrl}/#/logs`);
+    await page.waitForSelector('#logs tbody tr');
+    const bodies = () => page.locator('#logs td.body pre').allTextContents();
+    // Newest first.
+    expect((await bodies()).slice(0, 4)).toEqual(['{"invoice":17,"state":"sent"}', 'invoice template missing, using default', 'deadlock detected while reading stock', 'stock lookup for sku-42']);
+    expect(await page.locator('#lcount').textContent()).toBe(`${earlier + 4} logs`);
+    await page.screenshot({ path: 'test-results/collector-viewer-logs.png', fullPage: true });
+    await page.selectOption('#llvl', 'ERROR');
+    await page.waitForFunction(() => document.querySelectorAll('#logs tbody tr').length === 1);
+    expect(await bodies()).toEqual(['deadlock detected while reading stock']);
+    await page.selectOption('#llvl', '');
+    await page.selectOption('#lsvc', 'billing');
+    await page.waitForFunction(() => document.querySelectorAll('#logs tbody tr').length === 2);
+    expect(await page.locator('#lcount').textContent()).toBe(`2 of ${earlier + 4} logs`);
+    await page.selectOption('#lsvc', '');
+    await page.fill('#ltext', 'TEMPLATE');
+    await page.waitForFunction(() => document.querySelectorAll('#logs tbody tr').length === 1);
+    expect(await bodies()).toEqual(['invoice template missing, using default']);
+    await page.fill('#ltext', '');
+    await page.fill('#ltrace', traceId);
+    await page.waitForFunction(() => document.querySelectorAll('#logs tbody tr').length === 2);
+
+    // From a log to its trace, where the trace's logs sit under the waterfall.
+    await page.locator('#logs a.spanlink').first().click();
+    await page.waitForSelector('#tracelogs tbody tr');
+    expect(await page.locator('#tabs a.sel').textContent()).toBe('Traces');
+    expect(await page.locator('#tracelogs h3').textContent()).toBe('Logs of this trace 2');
+    // In the order they were written, like the spans above them.
+    expect(await page.locator('#tracelogs td.body pre').allTextContents()).toEqual(['stock lookup for sku-42', 'deadlock detected while reading stock']);
+    // A log's span link selects the span, whose panel lists the log.
+    await page.locator('#tracelogs .spanlink', { hasText: `span ${dbSpan.spanId}` }).click();
+    await page.waitForSelector('.grid .row.sel');
+    expect(await page.locator('.grid .row.sel .op').textContent()).toBe('SELECT stock');
+    expect(await page.locator('#detail').textContent()).toMatch(/ERROR \d\d:\d\d:\d\d inventory\.appdeadlock detected while reading stock/);
+    await page.screenshot({ path: 'test-results/collector-viewer-trace-logs.png', fullPage: true });
+
+    const narrow = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    try {
+      for (const v of ['logs', 'meters']) {
+        await narrow.goto(`${c.httpUrl}/#/${v}`);
+        await narrow.waitForSelector(v === 'logs' ? '#logs tbody tr' : '#meters .meter');
+        expect(await fitsWidth(narrow), v).toBe(true);
+        await narrow.screenshot({ path: `test-results/collector-viewer-${v}-1024.png` });
+      }
+    } finally {
+      await narrow.close();
+    }
+  });
+});
+
+describe('database, cache, queue and RPC spans', () => {
+  it('labels the layer in the waterfall and puts the statement, command and queue first in the detail panel', async () => {
+    let now = Date.now() - 3000;
+    const clock = { now: () => now };
+    const reporter = new InMemoryReporter();
+    const api = new Tracer({ service: 'orders', serviceInstance: 'orders-1', reporter, clock });
+    const ctx = api.createTracingContext();
+    const entry = ctx.createEntrySpan('POST:/orders', null);
+    entry.setLayer('Http');
+    const exit = (op: string, layer: 'Database' | 'Cache' | 'MQ' | 'RPCFramework', peer: string, tags: Record<string, string>, ms: number) => {
+      now += 1;
+      const s = ctx.createExitSpan(op, null, peer);
+      s.setLayer(layer);
+      for (const [k, v] of Object.entries(tags)) s.tag(k, v);
+      now += ms;
+      s.end();
+    };
+    exit('PostgreSQL/query', 'Database', 'db:5432', { 'db.type': 'PostgreSQL', 'db.instance': 'shop', 'db.statement': 'SELECT id, total\nFROM orders\nWHERE customer_id = $1 AND state = $2' }, 12);
+    exit('Redis/GET', 'Cache', 'cache:6379', { 'cache.type': 'Redis', 'cache.cmd': 'GET', 'cache.op': 'read', 'cache.key': 'customer:42:cart' }, 2);
+    exit('RabbitMQ/orders/created/Producer', 'MQ', 'mq:5672', { 'mq.broker': 'mq:5672', 'mq.topic': 'orders', 'mq.queue': 'order-created' }, 3);
+    exit('billing.Invoices.create', 'RPCFramework', 'billing:50051', { 'rpc.status_code': 'OK' }, 9);
+    now += 2;
+    entry.end();
+    c.store.addSegments(reporter.segments);
+
+    await page.goto(`${c.httpUrl}/#${reporter.segments[0]!.traceId}`);
+    await page.waitForSelector('.grid .row:not(.head)');
+    expect(await page.locator('.grid .layer').allTextContents()).toEqual(['HTTP', 'DB', 'Cache', 'MQ', 'RPC']);
+    const rows = page.locator('.grid .row:not(.head) .name');
+    await rows.nth(1).click();
+    expect(await page.locator('#detail .what').textContent()).toBe('db.typePostgreSQLdb.instanceshopdb.statementSELECT id, total\nFROM orders\nWHERE customer_id = $1 AND state = $2');
+    // Shown once: not again in the tag table.
+    expect(await page.locator('#detail table').textContent()).not.toContain('db.statement');
+    await page.screenshot({ path: 'test-results/collector-viewer-database.png', fullPage: true });
+    await rows.nth(2).click();
+    expect(await page.locator('#detail .what').textContent()).toBe('cache.typeRediscache.opreadcache.cmdGETcache.keycustomer:42:cart');
+    expect(await page.locator('#detail .what code').allTextContents()).toEqual(['GET', 'customer:42:cart']);
+    await rows.nth(3).click();
+    expect(await page.locator('#detail .what').textContent()).toBe('mq.brokermq:5672mq.topicordersmq.queueorder-created');
+    await rows.nth(4).click();
+    expect(await page.locator('#detail .what').textContent()).toBe('rpc.status_codeOK');
+    await rows.nth(0).click();
+    expect(await page.locator('#detail .what').count()).toBe(0);
+  });
+});
