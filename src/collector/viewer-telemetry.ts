@@ -16,7 +16,7 @@ table.logs td.body{word-break:break-word;width:100%}table.logs td.body pre{margi
 .lvl{display:inline-block;border-radius:4px;padding:0 5px;font-size:11px;font-weight:600;background:#22304d;color:var(--muted)}
 .lvl.ERROR,.lvl.FATAL{background:#4a1d24;color:var(--err)}.lvl.WARN,.lvl.WARNING{background:#45361a;color:var(--warn)}.lvl.INFO{background:#1e3a5f;color:#93c5fd}
 #tracelogs{margin-top:16px}#tracelogs h3{font-size:14px;margin:0 0 8px}
-.spanlink{cursor:pointer;color:var(--accent)}
+.spanlink{cursor:pointer;color:var(--accent);white-space:nowrap}
 `;
 
 /** `pollMeters()`, `pollLogs()`, `pollTraceLogs()`, `spanLogs(segmentId, spanId)`. */

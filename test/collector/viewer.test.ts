@@ -84,6 +84,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
+  page.setDefaultTimeout(8000);
 });
 afterAll(async () => {
   await browser?.close();
@@ -321,7 +322,7 @@ describe('browser view', () => {
     const narrow = await browser.newPage({ viewport: { width: 1024, height: 700 } });
     try {
       await narrow.goto(`${c.httpUrl}/#/browser`);
-      await narrow.waitForSelector('#pages tbody tr');
+      await narrow.waitForSelector('#pages tbody tr', { timeout: 8000 });
       expect(await fitsWidth(narrow)).toBe(true);
       await narrow.screenshot({ path: 'test-results/collector-viewer-browser-1024.png', fullPage: true });
     } finally {
@@ -363,6 +364,16 @@ describe('meters and logs views', () => {
     await page.selectOption('#msvc', 'inventory');
     await page.waitForFunction(() => document.querySelectorAll('#meters .inst').length === 1);
     expect(await page.locator('#mcount').textContent()).toBe('1 of 4 series');
+
+    const narrow = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    try {
+      await narrow.goto(`${c.httpUrl}/#/meters`);
+      await narrow.waitForSelector('#meters .meter', { timeout: 8000 });
+      expect(await fitsWidth(narrow)).toBe(true);
+      await narrow.screenshot({ path: 'test-results/collector-viewer-meters-1024.png' });
+    } finally {
+      await narrow.close();
+    }
   });
 
   it("lists logs with filters, and shows a trace's logs under it and on their span", async () => {
@@ -418,16 +429,15 @@ describe('meters and logs views', () => {
     await page.waitForSelector('.grid .row.sel');
     expect(await page.locator('.grid .row.sel .op').textContent()).toBe('SELECT stock');
     expect(await page.locator('#detail').textContent()).toMatch(/ERROR \d\d:\d\d:\d\d inventory\.appdeadlock detected while reading stock/);
-    await page.screenshot({ path: 'test-results/collector-viewer-trace-logs.png', fullPage: true });
+    await page.locator('#tracelogs').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/collector-viewer-trace-logs.png' });
 
     const narrow = await browser.newPage({ viewport: { width: 1024, height: 700 } });
     try {
-      for (const v of ['logs', 'meters']) {
-        await narrow.goto(`${c.httpUrl}/#/${v}`);
-        await narrow.waitForSelector(v === 'logs' ? '#logs tbody tr' : '#meters .meter');
-        expect(await fitsWidth(narrow), v).toBe(true);
-        await narrow.screenshot({ path: `test-results/collector-viewer-${v}-1024.png` });
-      }
+      await narrow.goto(`${c.httpUrl}/#/logs`);
+      await narrow.waitForSelector('#logs tbody tr', { timeout: 8000 });
+      expect(await fitsWidth(narrow)).toBe(true);
+      await narrow.screenshot({ path: 'test-results/collector-viewer-logs-1024.png' });
     } finally {
       await narrow.close();
     }
