@@ -21,7 +21,7 @@ table.logs td.body{word-break:break-word;width:100%}table.logs td.body pre{margi
 
 /** `pollMeters()`, `pollLogs()`, `pollTraceLogs()`, `spanLogs(segmentId, spanId)`. */
 export const TELEMETRY_JS = `
-let metersKey='',metersService='',logsKey='',traceLogs=null,traceLogsKey='';
+let metersKey='',metersService='',logsKey='',traceLogs=null,traceLogsKey='',metersSeq=0,logsSeq=0;
 // Node runtime meters carry bytes, percents and seconds; other meters are shown as numbers.
 function meterValue(name,v){const a=Math.abs(v);
   if(/heap|rss|memory|buffers|malloc|space/.test(name))return a>=1<<30?(v/(1<<30)).toFixed(2)+' GiB':a>=1<<20?(v/(1<<20)).toFixed(1)+' MiB':a>=1024?(v/1024).toFixed(1)+' KiB':Math.round(v)+' B';
@@ -38,9 +38,10 @@ function spark(points){const W=220,H=42,n=points.length;if(!n)return '';
 // A histogram's latest buckets as bars.
 function bucketBars(b){const W=220,H=42,max=Math.max(1,...b.map(x=>x.count)),w=W/Math.max(1,b.length);
   return '<svg viewBox="0 0 '+W+' '+H+'" preserveAspectRatio="none" role="img" aria-label="'+b.length+' buckets">'+b.map((x,i)=>'<rect x="'+(i*w+1).toFixed(1)+'" width="'+Math.max(1,w-2).toFixed(1)+'" y="'+(H-x.count/max*(H-2)).toFixed(1)+'" height="'+(x.count/max*(H-2)).toFixed(1)+'" fill="#a78bfa"><title>≥ '+x.bucket+': '+x.count+'</title></rect>').join('')+'</svg>'}
-async function pollMeters(){
+// An answer overtaken by a later request (the filter changed meanwhile) is dropped.
+async function pollMeters(){const seq=++metersSeq;
   const d=await fetch('/api/meters/series?limit=1000&service='+encodeURIComponent(metersService)).then(r=>r.json());
-  const key=JSON.stringify(d);if(key===metersKey||view!=='meters')return;metersKey=key;
+  const key=JSON.stringify(d);if(seq!==metersSeq||key===metersKey||view!=='meters')return;metersKey=key;
   if(!$('meters')){$('main').innerHTML='<div class="view"><h2>Meters <small><span id="mcount"></span> · <a href="/api/meters/series" target="_blank">JSON</a></small></h2><div class="bar2"><select id="msvc" aria-label="service"></select></div><div id="meters"></div></div>';
     $('msvc').onchange=e=>{metersService=e.target.value;metersKey='';pollMeters()}}
   $('msvc').innerHTML='<option value="">all services</option>'+d.services.map(s=>'<option'+(s===metersService?' selected':'')+'>'+esc(s)+'</option>').join('');
@@ -66,8 +67,8 @@ async function pollLogs(){
       '<input id="ltext" placeholder="text in message, endpoint, logger" autocomplete="off"><input id="ltrace" placeholder="trace id" autocomplete="off"></div><div id="logs"></div></div>';
     for(const id of ['lsvc','llvl','ltext','ltrace'])$(id).oninput=()=>{logsKey='';pollLogs()}}
   const q='service='+encodeURIComponent($('lsvc').value)+'&level='+encodeURIComponent($('llvl').value)+'&text='+encodeURIComponent($('ltext').value)+'&traceId='+encodeURIComponent($('ltrace').value.trim());
-  const d=await fetch('/api/logs/search?limit=500&'+q).then(r=>r.json());
-  const key=q+JSON.stringify(d);if(key===logsKey||view!=='logs'||!$('logs'))return;logsKey=key;
+  const seq=++logsSeq,d=await fetch('/api/logs/search?limit=500&'+q).then(r=>r.json());
+  const key=q+JSON.stringify(d);if(seq!==logsSeq||key===logsKey||view!=='logs'||!$('logs'))return;logsKey=key;
   const opts=(id,list,all)=>{const el=$(id),v=el.value;el.innerHTML='<option value="">'+all+'</option>'+list.map(s=>'<option'+(s===v?' selected':'')+'>'+esc(s)+'</option>').join('')};
   opts('lsvc',d.services,'all services');opts('llvl',d.levels,'all levels');
   $('lcount').textContent=(d.matched===d.total?d.total+' logs':d.matched+' of '+d.total+' logs')+(d.logs.length<d.matched?', the newest '+d.logs.length+' shown':'');
