@@ -8,7 +8,7 @@ import { TraceStore } from '../../src/collector/store.js';
 const load = (pagePath: string, loadPageTime: number, extra: Record<string, unknown> = {}) => ({ service: 'web', serviceVersion: '1', pagePath, loadPageTime, ttfbTime: 20, dnsTime: 0, ...extra });
 
 describe('LogHistogram', () => {
-  it('is exact below 100 and within 2.5 % above, with a bounded number of buckets', () => {
+  it('is exact below 100 and for a few values, close above, with a bounded number of buckets', () => {
     const small = new LogHistogram();
     for (const v of [5, 1, 3, 2, 4]) small.add(v);
     expect([small.quantile(0.5), small.quantile(0.8), small.quantile(1), small.sum / small.count]).toEqual([3, 4, 5, 3]);
