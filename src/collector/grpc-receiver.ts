@@ -10,6 +10,7 @@ import {
   EMPTY_COMMANDS,
 } from '../server/index.js';
 import type { InstanceReport } from '../server/index.js';
+import type { BrowserPerfKind } from './browser-stats.js';
 import type { TraceStore } from './store.js';
 import { meterStreamTracker } from './telemetry-store.js';
 
@@ -127,7 +128,7 @@ export function addReceivers(server: grpc.Server, store: TraceStore, token?: str
       }),
     },
   );
-  const perf = (type: string) => unary((msg) => (decodeMessage(type, msg), store.addBrowserPerf(1)));
+  const perf = (type: string, kind: BrowserPerfKind) => unary((msg) => store.addBrowserPerfData(kind, [decodeMessage(type, msg)]));
   server.addService(
     {
       collectPerfData: def('/skywalking.v3.BrowserPerfService/collectPerfData', false),
@@ -137,10 +138,10 @@ export function addReceivers(server: grpc.Server, store: TraceStore, token?: str
       collectErrorLogs: def('/skywalking.v3.BrowserPerfService/collectErrorLogs', true),
     },
     {
-      collectPerfData: perf('BrowserPerfData'),
-      collectWebVitalsPerfData: perf('BrowserWebVitalsPerfData'),
-      collectResourcePerfData: perf('BrowserResourcePerfData'),
-      collectWebInteractionsPerfData: perf('BrowserWebInteractionsPerfData'),
+      collectPerfData: perf('BrowserPerfData', 'perf'),
+      collectWebVitalsPerfData: perf('BrowserWebVitalsPerfData', 'vitals'),
+      collectResourcePerfData: perf('BrowserResourcePerfData', 'resources'),
+      collectWebInteractionsPerfData: perf('BrowserWebInteractionsPerfData', 'interactions'),
       collectErrorLogs: stream((msg) => {
         store.addBrowserErrors([decodeMessage('BrowserErrorLog', msg)]);
       }),

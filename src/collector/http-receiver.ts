@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clipText, grpcWebMode, receiveReport, replyToReport, ReportError, reportRoute } from '../server/index.js';
+import { perfKindOfPath, VITAL_THRESHOLDS } from './browser-stats.js';
 import { receiveLogs } from './logs-http.js';
+import { listSeries, searchLogs } from './telemetry-query.js';
 import type { TraceStore } from './store.js';
 import { VIEWER_HTML } from './viewer-page.js';
 
@@ -85,7 +87,7 @@ async function handle(store: TraceStore, maxBodyBytes: number, req: IncomingMess
         if (got.kind === 'segments') store.addSegments(got.segments);
         else if (got.kind === 'instance') store.addInstance(got.service, got.serviceInstance, got.properties);
         else if (got.path.startsWith('/browser/errorLog')) store.addBrowserErrors(got.items);
-        else store.addBrowserPerf(got.items.length);
+        else store.addBrowserPerfData(perfKindOfPath(got.path), got.items);
       },
     });
     if (refused) store.counts.rejected++;
@@ -150,4 +152,19 @@ const GET = new Map<string, Get>([
   ['/api/logs', (store, res) => json(res, 200, store.logs)],
   ['/api/meters', (store, res) => json(res, 200, store.meters)],
   ['/api/browser/errors', (store, res) => json(res, 200, store.browserErrors)],
+  ['/api/browser/pages', (store, res, url) => json(res, 200, { pages: store.browser.pages(limitOf(url)), total: store.browser.pageCount, thresholds: VITAL_THRESHOLDS })],
+  ['/api/browser/error-groups', (store, res, url) => json(res, 200, { groups: store.browser.errorGroups(limitOf(url)), total: store.browser.groupCount })],
+  [
+    '/api/logs/search',
+    (store, res, url) => {
+      const q = (k: string) => url.searchParams.get(k) ?? '';
+      json(res, 200, searchLogs(store.logs, { service: q('service'), level: q('level'), text: q('text'), traceId: q('traceId'), limit: limitOf(url) }));
+    },
+  ],
+  ['/api/meters/series', (store, res, url) => json(res, 200, listSeries(store.telemetry.series.values(), url.searchParams.get('service') ?? '', limitOf(url)))],
 ]);
+
+/** `?limit=`: 1 to 1000, default 200. */
+function limitOf(url: URL): number {
+  return Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 200) || 200));
+}

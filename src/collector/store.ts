@@ -1,6 +1,7 @@
 import type { SegmentObject } from '../core/index.js';
 import { segmentProblems, summarise, summaryBytes, traceDetail, traceProblems } from './analysis.js';
 import type { TraceDetail, TraceProblem, TraceSummary } from './analysis.js';
+import { BrowserStats, type BrowserPerfKind } from './browser-stats.js';
 import { KeptList, recordBytes } from './kept-list.js';
 import { TelemetryStore, type MeterStreamInfo } from './telemetry-store.js';
 
@@ -113,6 +114,8 @@ export class TraceStore {
   /** Approximate bytes held by everything the store keeps; at most `maxBytes`. */
   bytes = 0;
   private readonly errorList: KeptList;
+  /** Browser pages (views, timings, vitals) and error groups (browser-stats.ts), within an eighth of {@link maxBytes}; counted in {@link bytes}. */
+  readonly browser: BrowserStats;
   /** Logs and meters (telemetry-store.ts), within a quarter of {@link maxBytes}; counted in {@link bytes}. */
   readonly telemetry: TelemetryStore;
   private readonly instanceSizes = new Map<string, number>();
@@ -130,6 +133,7 @@ export class TraceStore {
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_STORE_BYTES;
     const share = Math.floor(this.maxBytes * SIDE_SHARE);
     this.errorList = new KeptList(KEPT_ITEMS, share);
+    this.browser = new BrowserStats(share);
     this.telemetry = new TelemetryStore({ maxBytes: share * 2 });
   }
 
@@ -226,16 +230,34 @@ export class TraceStore {
     this.fit(undefined);
   }
 
-  /** Records browser error logs (`BrowserErrorLog`, from gRPC or `/browser/errorLog(s)`). */
+  /** Records browser error logs (`BrowserErrorLog`, from gRPC or `/browser/errorLog(s)`): the latest as received, and by group. */
   addBrowserErrors(items: unknown[]): void {
     this.counts.browserErrors += items.length;
     for (const e of items) this.keep(this.errorList, (e && typeof e === 'object' ? e : { value: e }) as Record<string, unknown>);
+    this.keepBrowser(() => this.browser.addErrors(items));
     this.changed();
   }
 
-  /** Counts browser perf reports (BrowserPerfService perf methods or `/browser/perfData*`); only their number is kept. */
+  /** Counts browser perf reports without keeping them (see {@link addBrowserPerfData}). */
   addBrowserPerf(count: number): void {
     this.counts.browserPerf += count;
+  }
+
+  /**
+   * Records browser perf reports of one kind (BrowserPerfService perf methods or
+   * `/browser/perfData*`): counted, and aggregated per service and page (browser-stats.ts).
+   */
+  addBrowserPerfData(kind: BrowserPerfKind, items: readonly unknown[]): void {
+    this.counts.browserPerf += items.length;
+    this.keepBrowser(() => this.browser.addPerf(kind, items));
+    this.changed();
+  }
+
+  private keepBrowser(add: () => void): void {
+    const before = this.browser.bytes;
+    add();
+    this.bytes += this.browser.bytes - before;
+    this.fit(undefined);
   }
 
   /** Records one `LogData` record (LogReportService). */

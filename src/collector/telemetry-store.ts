@@ -34,6 +34,10 @@ export interface TelemetryStoreOptions {
 
 type Item = { record: Record<string, unknown>; bytes: number };
 
+// Approximate heap cost of a series (object, key, names) and of one point ([time, value]).
+const SERIES_OVERHEAD = 300;
+const POINT_BYTES = 48;
+
 /**
  * Logs and meter records as received (decoded `LogData` / `MeterData`), newest last, within
  * one byte budget shared by both; beyond it the oldest go first and are counted.
@@ -46,8 +50,10 @@ export class TelemetryStore {
   readonly maxBytes: number;
   private readonly maxPoints: number;
   private readonly maxSeries: number;
-  /** Bytes held (JSON length of the records). */
+  /** Bytes held: JSON length of the records, plus the meter series' estimated size. */
   bytes = 0;
+  /** The part of {@link bytes} the meter series take (at most half of {@link maxBytes}). */
+  seriesBytes = 0;
   /** Records dropped for the byte budget, series refused over `maxSeries`. */
   readonly evicted = { logs: 0, meters: 0, series: 0 };
 
@@ -107,10 +113,14 @@ export class TelemetryStore {
     const key = `${s.service}\0${s.serviceInstance}\0${m.name}\0${labels}`;
     let series = this.series.get(key);
     if (!series) {
-      if (this.series.size >= this.maxSeries) {
+      // The series keep to half of the budget: past it, no new series, and old ones stop growing.
+      const cost = SERIES_OVERHEAD + 2 * key.length;
+      if (this.series.size >= this.maxSeries || this.seriesBytes + cost + POINT_BYTES > this.maxBytes / 2) {
         this.evicted.series++;
         return;
       }
+      this.seriesBytes += cost;
+      this.bytes += cost;
       series = { service: s.service, serviceInstance: s.serviceInstance, name: m.name, labels, kind: r.histogram ? 'histogram' : 'single', points: [] };
       this.series.set(key, series);
     }
@@ -119,7 +129,11 @@ export class TelemetryStore {
       series.buckets = (m.values ?? []).map((b) => ({ bucket: Number(b.bucket ?? 0), count: Number(b.count ?? 0) }));
       series.points.push([time, series.buckets.reduce((n, b) => n + b.count, 0)]);
     } else series.points.push([time, Number(m.value ?? 0)]);
-    if (series.points.length > this.maxPoints) series.points.shift();
+    if (series.points.length > this.maxPoints || (this.seriesBytes + POINT_BYTES > this.maxBytes / 2 && series.points.length > 1)) series.points.shift();
+    else {
+      this.seriesBytes += POINT_BYTES;
+      this.bytes += POINT_BYTES;
+    }
   }
 }
 

@@ -1,14 +1,26 @@
 // The trace viewer: one self-contained page (no build step, no CDN) served at GET /.
 // It polls /api/traces and draws one trace as a waterfall across segments and services:
 // spans nest under their parent span, and an entry span nests under the exit span its
-// CrossProcess (or CrossThread) reference points at.
+// CrossProcess (or CrossThread) reference points at. Beside the traces: a browser view
+// (viewer-browser.ts), meters and logs (viewer-telemetry.ts), chosen by the URL hash
+// (#/browser, #/meters, #/logs; otherwise the hash is a trace id).
+import { BROWSER_CSS, BROWSER_JS } from './viewer-browser.js';
+import { SPANS_CSS, SPANS_JS } from './viewer-spans.js';
+import { TELEMETRY_CSS, TELEMETRY_JS } from './viewer-telemetry.js';
+
 export const VIEWER_HTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>SkyWalking traces · skywalking-tracing collector</title>
+<html lang="en"><head><meta charset="utf-8"><title>SkyWalking · skywalking-tracing collector</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 :root{--bg:#0d1526;--panel:#111b30;--raised:#16223b;--line:#22304d;--text:#e2e8f0;--muted:#8b9bb8;--err:#f87171;--warn:#fbbf24;--accent:#60a5fa}
 *{box-sizing:border-box}
-body{margin:0;font:13px/1.45 ui-sans-serif,system-ui,-apple-system,"Segoe UI",sans-serif;background:var(--bg);color:var(--text);display:flex;height:100vh}
+body{margin:0;font:13px/1.45 ui-sans-serif,system-ui,-apple-system,"Segoe UI",sans-serif;background:var(--bg);color:var(--text);display:flex;flex-direction:column;height:100vh}
+#top{display:flex;align-items:center;gap:14px;padding:8px 16px;border-bottom:1px solid var(--line);background:var(--panel);flex:none;min-width:0}
+#top h1{font-size:15px;margin:0;display:flex;align-items:center;gap:8px;white-space:nowrap}
+#tabs{display:flex;gap:2px}#tabs a{color:var(--muted);text-decoration:none;padding:4px 10px;border-radius:6px;white-space:nowrap}
+#tabs a:hover{color:var(--text);background:var(--raised)}#tabs a.sel{color:var(--text);background:#1b2b4d;box-shadow:inset 0 -2px 0 var(--accent)}
+#stats{margin:0 0 0 auto;color:var(--muted);font-size:12px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;min-width:0}#stats a{color:inherit;text-decoration:none;border-bottom:1px dotted var(--line)}#stats a:hover{color:var(--text)}
+#app{flex:1;display:flex;min-height:0}#app.wide #list{display:none}
 #list{width:clamp(280px,25vw,340px);border-right:1px solid var(--line);overflow:auto;flex:none;background:var(--panel)}
 #main{flex:1;overflow:auto;padding:18px 22px}
 header{padding:14px 16px 10px;border-bottom:1px solid var(--line);position:sticky;top:0;background:var(--panel);z-index:1}
@@ -53,11 +65,11 @@ h2{font-size:16px;margin:0 0 6px;word-break:break-all}
 .problems ul{margin:4px 0 0;padding-left:18px}.problems li{margin:2px 0;word-break:break-word}
 .empty{color:var(--muted);padding:40px;text-align:center}
 pre{white-space:pre-wrap;margin:2px 0;color:#cbd5e1;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
-</style></head>
+${SPANS_CSS}${BROWSER_CSS}${TELEMETRY_CSS}</style></head>
 <body>
-<div id="list"><header><h1><span class="live" id="live"></span>SkyWalking traces</h1><p id="stats">waiting for data…</p>
-<input id="filter" placeholder="Filter: service, endpoint, trace id" autocomplete="off"></header><div id="traces"></div></div>
-<div id="main"><div class="empty">Select a trace. New traces appear on the left as agents report them.</div></div>
+<div id="top"><h1><span class="live" id="live"></span>SkyWalking</h1><nav id="tabs"><a href="#" data-view="traces">Traces</a><a href="#/browser" data-view="browser">Browser</a><a href="#/meters" data-view="meters">Meters</a><a href="#/logs" data-view="logs">Logs</a></nav><p id="stats">waiting for data…</p></div>
+<div id="app"><div id="list"><header><input id="filter" placeholder="Filter: service, endpoint, trace id" autocomplete="off"></header><div id="traces"></div></div>
+<div id="main"><div class="empty">Select a trace. New traces appear on the left as agents report them.</div></div></div>
 <script>
 const COLORS=['#60a5fa','#34d399','#f472b6','#fbbf24','#a78bfa','#fb923c','#22d3ee','#a3e635'];
 const COMPONENTS={0:'Unknown',1:'Tomcat',2:'HttpClient',49:'http',50:'rpc',4001:'HttpServer',4002:'Express',4003:'Egg',4004:'Koa',4005:'Axios',10000:'JavaScript',10001:'ajax',11000:'Rust'};
@@ -66,20 +78,33 @@ const esc=s=>String(s).replace(/[&<>"']/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'
 const clock=t=>new Date(t).toLocaleTimeString([],{hour:'2-digit',minute:'2-digit',second:'2-digit',hour12:false});
 const ms=n=>n>=10000?(n/1000).toFixed(1)+' s':n+' ms';
 const svcChip=s=>'<span class="chip"><span class="svc" style="background:'+color(s)+'"></span>'+esc(s)+'</span>';
-let selected=location.hash.slice(1)||null,selectedSpan=null,list=[],lastKey='',current=null;
+const VIEWS=['browser','meters','logs'];
+const hashView=()=>{const h=location.hash.slice(1);return h.startsWith('/')&&VIEWS.includes(h.slice(1))?h.slice(1):'traces'};
+let view=hashView(),selected=view==='traces'&&location.hash.slice(1)||null,selectedSpan=null,list=[],lastKey='',current=null;
 const $=id=>document.getElementById(id);
 async function poll(){
   try{
-    const [l,st]=await Promise.all([fetch('/api/traces').then(r=>r.json()),fetch('/api/stats').then(r=>r.json())]);
+    const st=await fetch('/api/stats').then(r=>r.json());
     $('live').className='live';
-    // Logs, meters and browser data are kept only as counts (and the latest records, as JSON).
-    const count=(n,one,many,href)=>{if(!n)return'';const t=n+' '+(n===1?one:many);return' · '+(href?'<a href="'+href+'" target="_blank" title="the latest records, as JSON">'+t+'</a>':t)};
-    $('stats').innerHTML=count(st.traces,'trace','traces').slice(3)+count(st.segments,'segment','segments')+count(st.logs,'log','logs','/api/logs')+count(st.meters,'meter','meters','/api/meters')+
-      count(st.browserPerf,'browser perf report','browser perf reports')+count(st.browserErrors,'browser error','browser errors','/api/browser/errors')+count(st.rejected,'rejected report','rejected reports')||'no data yet';
-    const key=JSON.stringify(l);if(key===lastKey)return;lastKey=key;list=l;drawList();
-    if(!selected&&list[0])select(list[0].traceId);else if(selected)loadTrace();
+    const count=(n,one,many,href)=>{if(!n)return'';const t=n+' '+(n===1?one:many);return href?'<a href="'+href+'">'+t+'</a>':t};
+    $('stats').innerHTML=[count(st.traces,'trace','traces'),count(st.segments,'segment','segments'),count(st.logs,'log','logs','#/logs'),count(st.meters,'meter','meters','#/meters'),
+      count(st.browserPerf,'browser perf report','browser perf reports','#/browser'),count(st.browserErrors,'browser error','browser errors','#/browser'),count(st.rejected,'rejected report','rejected reports')].filter(Boolean).join(' · ')||'no data yet';
+    if(view==='browser')return await pollBrowser();
+    if(view==='meters')return await pollMeters();
+    if(view==='logs')return await pollLogs();
+    const l=await fetch('/api/traces').then(r=>r.json());
+    // The selected trace is read again when the list changed (a segment arrived); its logs on every poll.
+    const key=JSON.stringify(l);if(key!==lastKey){lastKey=key;list=l;drawList();
+      if(!selected&&list[0])return select(list[0].traceId);else if(selected)return await loadTrace(true)}
+    if(selected)await pollTraceLogs();
   }catch(e){$('live').className='live off';$('stats').textContent='collector unreachable: '+e.message}
 }
+// Switches the view the hash names; each view draws itself into #main on its next poll.
+function showView(){const v=hashView(),changed=v!==view;view=v;
+  for(const a of document.querySelectorAll('#tabs a'))a.classList.toggle('sel',a.dataset.view===view);
+  $('app').classList.toggle('wide',view!=='traces');
+  if(changed){browserKey=metersKey=logsKey='';if(view!=='traces')$('main').innerHTML='<div class="empty">Loading…</div>';else{current=null;lastKey=''}poll()}}
+$('tabs').onclick=e=>{const a=e.target.closest('a');if(a&&a.dataset.view==='traces'){e.preventDefault();location.hash=selected||''}};
 // A trace's name: the root endpoint (for a browser: the page path) and, when it differs, the
 // first service endpoint it reached, so that traces from one page can be told apart.
 function title(t){const r=t.endpoint,e=t.entryEndpoint;
@@ -95,11 +120,15 @@ function drawList(){
 }
 $('filter').oninput=drawList;
 $('traces').onclick=e=>{const el=e.target.closest('.trace');if(el)select(el.dataset.id)};
-window.onhashchange=()=>{const h=location.hash.slice(1);if(h&&h!==selected)select(h)};
-function select(id){selected=id;selectedSpan=null;if(location.hash.slice(1)!==id)location.hash=id;for(const el of document.querySelectorAll('.trace'))el.classList.toggle('sel',el.dataset.id===id);loadTrace()}
-async function loadTrace(){const id=selected;const r=await fetch('/api/traces/'+encodeURIComponent(id));
-  if(id!==selected)return;if(!r.ok){$('main').innerHTML='<div class="empty">Trace '+esc(id)+' is not (or no longer) in the collector.</div>';return}
-  current=await r.json();render()}
+window.onhashchange=()=>{showView();const h=location.hash.slice(1);if(view==='traces'&&h&&h!==selected)select(h)};
+function select(id){selected=id;selectedSpan=null;traceLogs=null;traceKey='';if(location.hash.slice(1)!==id)location.hash=id;for(const el of document.querySelectorAll('.trace'))el.classList.toggle('sel',el.dataset.id===id);loadTrace()}
+// Redrawn only when the trace changed (a poll re-reads it: late segments, new logs).
+let traceKey='';
+async function loadTrace(again){const id=selected;const r=await fetch('/api/traces/'+encodeURIComponent(id));
+  if(id!==selected||view!=='traces')return;if(!r.ok){current=null;traceKey='';$('main').innerHTML='<div class="empty">Trace '+esc(id)+' is not (or no longer) in the collector.</div>';return}
+  const text=await r.text();if(id!==selected)return;
+  if(!(again&&text===traceKey&&$('tracelogs'))){traceKey=text;current=JSON.parse(text);render()}
+  await pollTraceLogs()}
 // Spans of all segments as one tree: parent span in the same segment, else the span a ref points at.
 function tree(segments){
   const nodes=new Map();const key=(seg,id)=>seg+':'+id;
@@ -133,11 +162,11 @@ function render(){
       bar='<span style="left:'+left+'%;width:'+width+'%;background:'+(s.isError?'var(--err)':color(n.seg.service))+'"></span><em class="label">'+ms(dur)+exitPeer+'</em>'}
     h+='<div class="row'+(selectedSpan===n.id?' sel':'')+'" data-id="'+esc(n.id)+'"><div class="name'+(s.isError?' error':'')+'" style="padding-left:'+(8+d*16)+'px" title="'+esc(n.seg.service+' · '+s.operationName+(s.peer?(s.spanType==='Entry'?' ← ':' → ')+s.peer:''))+'">'+
       (n.hop||d===0?'<span class="hop" style="background:'+color(n.seg.service)+'">'+esc(n.seg.service)+'</span>':'<span class="svc" style="background:'+color(n.seg.service)+'"></span>')+
-      '<span class="kind">'+s.spanType+'</span><span class="op">'+esc(s.operationName)+'</span>'+
+      '<span class="kind">'+s.spanType+'</span>'+layerChip(s)+'<span class="op">'+esc(s.operationName)+'</span>'+
       (probs.length?'<span class="warn" title="'+esc(probs.join('\\n'))+'">⚠</span>':'')+'</div>'+
       '<div class="bar">'+bar+'</div></div>'}
-  h+='</div><div id="detail"></div>';
-  $('main').innerHTML=h;drawAxis();
+  h+='</div><div id="detail"></div><div id="tracelogs"></div>';
+  $('main').innerHTML=h;drawAxis();drawTraceLogs();
   document.querySelector('.grid').onclick=e=>{const el=e.target.closest('.row:not(.head)');if(el){selectedSpan=el.dataset.id;render()}};
   const sel=rows.find(([n])=>n.id===selectedSpan)||rows[0];if(sel)detail(sel[0]);
 }
@@ -173,14 +202,17 @@ function detail(n){const s=n.span;const kv=(k,v)=>'<tr><td>'+esc(k)+'</td><td>'+
   const comp=COMPONENTS[s.componentId];
   let h='<h3><span class="svc" style="background:'+color(n.seg.service)+'"></span>'+esc(s.operationName)+(s.isError?'<span class="badge err">error</span>':'')+'</h3>';
   const probs=spanProblems(n);if(probs.length)h+='<div class="problems"><ul>'+probs.map(p=>'<li>'+esc(p)+'</li>').join('')+'</ul></div>';
+  const what=spanWhat(s);h+=what.html;
   h+='<table>'+kv('service / instance',n.seg.service+' / '+n.seg.serviceInstance)+kv('segment · span',n.seg.traceSegmentId+' · span '+s.spanId+' (parent '+s.parentSpanId+')')+
     kv('type · layer · component',s.spanType+' · '+s.spanLayer+' · '+s.componentId+(comp?' ('+comp+')':''))+(s.peer?kv('peer',s.peer):'')+
     kv('start · duration',new Date(s.startTime).toISOString()+' · '+ms(s.endTime-s.startTime))+(s.skipAnalysis?kv('skipAnalysis','true'):'');
-  for(const t of s.tags)h+=kv(t.key,t.value);
+  for(const t of s.tags)if(!what.keys.has(t.key))h+=kv(t.key,t.value);
   for(const r of s.refs)h+=kv(r.refType+' ref',r.parentService+' / '+r.parentServiceInstance+' · '+r.parentEndpoint+' · segment '+r.parentTraceSegmentId+' span '+r.parentSpanId+(r.networkAddressUsedAtPeer?' · via '+r.networkAddressUsedAtPeer:''));
   h+='</table>';
   for(const l of s.logs)h+='<div class="log"><span class="badge">log '+new Date(l.time).toLocaleTimeString()+'</span>'+l.data.map(d=>'<pre>'+esc(d.key)+': '+esc(d.value)+'</pre>').join('')+'</div>';
+  for(const l of spanLogs(n.seg.traceSegmentId,s.spanId))h+='<div class="log"><span class="badge">'+esc(l.level||'log')+' '+(l.time?clock(l.time):'')+'</span>'+(l.logger?' <span class="muted">'+esc(l.logger)+'</span>':'')+'<pre>'+esc(l.body)+'</pre></div>';
   $('detail').innerHTML=h}
-poll();setInterval(poll,1500);
+${SPANS_JS}${BROWSER_JS}${TELEMETRY_JS}
+showView();poll();setInterval(poll,1500);
 </script></body></html>
 `;

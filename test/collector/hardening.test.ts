@@ -183,7 +183,7 @@ describe('collector under hostile input', () => {
 
   it('grants CORS only to the reporting endpoints', async () => {
     const origin = { origin: 'http://evil.example' };
-    for (const path of ['/api/traces', '/api/stats', '/api/services', '/api/logs', '/', '/api/traces/nope', '/nowhere']) {
+    for (const path of ['/api/traces', '/api/stats', '/api/services', '/api/logs', '/api/logs/search', '/api/meters/series', '/api/browser/pages', '/api/browser/error-groups', '/', '/api/traces/nope', '/nowhere']) {
       const res = await get(path, origin);
       expect(res.headers.get('access-control-allow-origin'), path).toBeNull();
       await res.arrayBuffer();
@@ -196,6 +196,25 @@ describe('collector under hostile input', () => {
     const posted = await fetch(c.httpUrl + '/v3/segments', { method: 'POST', body: JSON.stringify(makeTrace('cors')), headers: { ...origin, 'content-type': 'application/json' } });
     expect(posted.status).toBe(200);
     expect(posted.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('bounds the logs, meter series, browser pages and error groups answers to 1000 items, with bounded texts', async () => {
+    const long = 'x'.repeat(100_000);
+    for (let i = 0; i < 1100; i++) {
+      c.store.addLog({ service: 'flood', body: { text: { text: long } }, tags: { data: [{ key: 'level', value: 'INFO' }] } });
+      c.store.addMeters([{ singleValue: { name: `m${i}`, value: i } }], { service: 'flood', serviceInstance: 'i', timestamp: i });
+      c.store.addBrowserPerfData('perf', [{ service: 'flood', pagePath: `/p${i}`, loadPageTime: i }]);
+      c.store.addBrowserErrors([{ service: 'flood', message: `m${i}` }]);
+    }
+    const logs = await (await get('/api/logs/search?limit=100000')).json();
+    expect(logs.logs.length).toBeLessThanOrEqual(1000);
+    expect(logs.logs.length).toBe(Math.min(1000, logs.matched));
+    expect(logs.logs[0].body.length).toBeLessThan(2100);
+    expect((await (await get('/api/logs/search')).json()).logs.length).toBe(Math.min(200, logs.matched));
+    const series = await (await get('/api/meters/series?limit=5000')).json();
+    expect(series.series.length).toBe(Math.min(1000, series.total));
+    expect((await (await get('/api/browser/pages?limit=5000')).json()).pages).toHaveLength(1000);
+    expect((await (await get('/api/browser/error-groups?limit=0')).json()).groups).toHaveLength(200);
   });
 
   it('reads //api/traces as /api/traces', async () => {
