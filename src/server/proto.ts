@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as protobufjs from 'protobufjs';
 import type { INamespace, Root, Type } from 'protobufjs';
 import type { KeyStringValuePair, SegmentObject } from '../core/index.js';
 import { PROTO_DESCRIPTOR } from './proto-descriptor.js';
@@ -16,7 +17,7 @@ export function protoRoot(): Root {
   if (!root) {
     // import.meta.url is empty where a bundler turned this into CommonJS: its own require then.
     const load = typeof import.meta.url === 'string' ? createRequire(import.meta.url) : require;
-    const protobuf = load('protobufjs') as typeof import('protobufjs');
+    const protobuf = load('protobufjs') as typeof protobufjs;
     root = protobuf.Root.fromJSON(PROTO_DESCRIPTOR as INamespace);
   }
   return root;

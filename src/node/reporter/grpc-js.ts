@@ -1,6 +1,7 @@
+import type * as grpcJsModule from '@grpc/grpc-js';
 import { lazyRequire } from './lazy-require.js';
 
-type GrpcJs = typeof import('@grpc/grpc-js');
+type GrpcJs = typeof grpcJsModule;
 let grpcJs: GrpcJs | undefined;
 
 /**
