@@ -6,11 +6,12 @@
 // Loopback only; every wait is bounded and children die with this process.
 //
 // Environment: BENCH_DURATION (s, default 8), BENCH_WARMUP (s, 2), BENCH_ROUNDS (2),
-// BENCH_RSS_DURATION (s, 15), BENCH_VARIANTS (comma list of variant ids, default
+// BENCH_RSS_REQUESTS (request counts at which RSS is read with the collector down, default
+// 20000,60000,200000), BENCH_VARIANTS (comma list of variant ids, default
 // none,ours,swjs,otel; extras: ours-noreport, als), BENCH_MODES (plain,downstream),
-// BENCH_RSS=0 skips the RSS part. BENCH_RATE=<req/s> fixes the offered load. BENCH_AGENT_DIST=<other dist/esm> enables ours-alt and
+// BENCH_RSS=0 skips the RSS part, BENCH_LOAD=0 the loading part. BENCH_RATE=<req/s> fixes the offered load. BENCH_AGENT_DIST=<other dist/esm> enables ours-alt and
 // ours-noreport-alt (the agent loaded from there) to compare a change in one interleaved run.
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -21,7 +22,6 @@ const env = process.env;
 const DURATION = Number(env.BENCH_DURATION ?? 8);
 const WARMUP = Number(env.BENCH_WARMUP ?? 2);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 2);
-const RSS_DURATION = Number(env.BENCH_RSS_DURATION ?? 15);
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 const children = new Set();
 const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
@@ -111,7 +111,7 @@ const ALL = [
 const wanted = (env.BENCH_VARIANTS ?? 'none,ours,swjs,otel').split(',').map((s) => s.trim());
 if (!wanted.includes('none')) wanted.unshift('none');
 const VARIANTS = ALL.filter((v) => wanted.includes(v.id) && (built || !v.needsBuild));
-const MODES = (env.BENCH_MODES ?? 'plain,downstream').split(',').map((s) => s.trim());
+const MODES = (env.BENCH_MODES ?? 'plain,downstream').split(',').map((s) => s.trim()).filter(Boolean);
 
 /**
  * Polls the sink until it holds `want` items, or nothing moved for 2 s (the rest is lost),
@@ -139,6 +139,7 @@ async function measure(v, mode) {
   try {
     const port = await ready(app);
     const url = `http://127.0.0.1:${port}/api`;
+    const idleRss = (await ask(app, 'cpu', 'cpu')).rss;
     await load(url, WARMUP);
     if (v.sink) {
       // Whatever the warm-up produced is delivered before counting starts.
@@ -148,8 +149,13 @@ async function measure(v, mode) {
       await ask(v.sink, 'reset', 'count');
     }
     const c0 = await ask(app, 'cpu', 'cpu');
+    // RSS sampled every 250 ms over the window: its peak, against the idle RSS before the warm-up.
+    let peakRss = c0.rss;
+    const sampler = setInterval(() => ask(app, 'cpu', 'cpu').then((m) => (peakRss = Math.max(peakRss, m.rss)), () => {}), 250);
     const r = await load(url, DURATION);
+    clearInterval(sampler);
     const c1 = await ask(app, 'cpu', 'cpu');
+    peakRss = Math.max(peakRss, c1.rss);
     // Requests the server handled in the window (autocannon's count misses those in flight).
     const requests = c1.served - c0.served;
     let received;
@@ -165,6 +171,8 @@ async function measure(v, mode) {
       rps: requests / DURATION,
       cpuPerReq: (c1.cpu - c0.cpu) / requests,
       requests,
+      idleRss,
+      peakRss,
       expected: v.sink ? requests * v.perReq(mode) : undefined,
       received,
       duplicates,
@@ -195,6 +203,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
+const mib = (b) => (b / 1048576).toFixed(0);
 const avg = (list, f) => list.reduce((a, x) => a + f(x), 0) / list.length;
 const rows = [];
 for (const mode of MODES) {
@@ -205,6 +214,7 @@ for (const mode of MODES) {
     const list = results[`${mode}|${v.id}`];
     const rps = avg(list, (x) => x.rps);
     const cpu = avg(list, (x) => x.cpuPerReq);
+    const peakRss = avg(list, (x) => x.peakRss);
     const received = v.sink ? list.reduce((a, x) => a + x.received, 0) : undefined;
     const expected = v.sink ? list.reduce((a, x) => a + x.expected, 0) : undefined;
     // Void when any single run lost more than 5 %: its CPU figure would be for less work.
@@ -216,6 +226,9 @@ for (const mode of MODES) {
       ratio: rps / baseRps,
       cpuPerReq: cpu,
       addedCpu: cpu - baseCpu,
+      peakRss,
+      addedPeakRss: peakRss - avg(base, (x) => x.peakRss),
+      idleRss: avg(list, (x) => x.idleRss),
       received,
       expected,
       delivered: v.sink ? received / expected : undefined,
@@ -228,8 +241,8 @@ for (const mode of MODES) {
 
 for (const mode of MODES) {
   console.log(`\n### ${mode === 'plain' ? 'Plain JSON answer' : 'One downstream HTTP call per request'}\n`);
-  console.log(`| agent | req/s | vs no agent | server CPU µs/req | added µs/req | exported (received / expected) |`);
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`| agent | req/s | vs no agent | server CPU µs/req | added µs/req | peak RSS MiB (added) | exported (received / expected) |`);
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows.filter((x) => x.mode === mode)) {
     const base = r.agent === 'no agent';
     const got =
@@ -237,37 +250,70 @@ for (const mode of MODES) {
         ? '—'
         : `${r.received} / ${r.expected}${r.duplicates ? ` (+${r.duplicates} sent twice)` : ''}${r.void ? ' **VOID**' : ''}`;
     console.log(
-      `| ${r.agent} | ${r.rps} | ${(r.ratio * 100).toFixed(0)}% | ${r.cpuPerReq.toFixed(1)} | ${base ? '—' : r.addedCpu.toFixed(1)} | ${got} |`,
+      `| ${r.agent} | ${r.rps} | ${(r.ratio * 100).toFixed(0)}% | ${r.cpuPerReq.toFixed(1)} | ${base ? '—' : r.addedCpu.toFixed(1)} | ${mib(r.peakRss)}${base ? '' : ` (+${mib(r.addedPeakRss)})`} | ${got} |`,
     );
   }
 }
 
 // RSS under load with the collector down: segments pile up, the queue bound must hold.
+// Measured at request counts (BENCH_RSS_REQUESTS, default 20000,60000,200000), not after a
+// duration, so every agent is compared after the same work; the growth from the first to
+// the last count shows whether memory is flat once the queue is full.
 const rss = [];
+const RSS_AT = (env.BENCH_RSS_REQUESTS ?? '20000,60000,200000').split(',').map(Number).filter((n) => n > 0).sort((a, b) => a - b);
 if (env.BENCH_RSS !== '0') {
   const dead = `127.0.0.1:${await closedPort()}`;
-  const mb = (b) => (b / 1048576).toFixed(0);
-  console.log(`\n### RSS under load (${RSS_DURATION} s) with the collector down\n`);
-  console.log('| agent | start MB | peak MB | end MB | heap at end MB | req/s |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`\n### RSS with the collector down (RSS MiB after N requests; a closed port)\n`);
+  console.log(`| agent | idle | ${RSS_AT.map((n) => `${n / 1000}k`).join(' | ')} | peak | heap at end | growth ${RSS_AT[0] / 1000}k→${RSS_AT.at(-1) / 1000}k | req/s |`);
+  console.log(`| --- | ---: | ${RSS_AT.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |`);
   // No agent first: what the service itself grows to under this load is the baseline.
-  for (const v of ALL.filter((x) => x.id === 'none' || (x.id === 'ours' && built) || x.id === 'swjs')) {
+  const ids = ['none', 'ours', 'ours-alt', 'swjs'].filter((id) => wanted.includes(id));
+  for (const v of VARIANTS.filter((x) => ids.includes(x.id))) {
     const app = start('./apps/app.mjs', { VARIANT: v.id, SINK: dead });
     try {
       const port = await ready(app);
       const first = (await ask(app, 'cpu', 'cpu')).rss;
-      const samples = [first];
-      const timer = setInterval(() => ask(app, 'cpu', 'cpu').then((m) => samples.push(m.rss), () => {}), 1000);
-      const r = await load(`http://127.0.0.1:${port}/api`, RSS_DURATION);
+      let peak = first;
+      const timer = setInterval(() => ask(app, 'cpu', 'cpu').then((m) => (peak = Math.max(peak, m.rss)), () => {}), 250);
+      const at = [];
+      let done = 0;
+      const t0 = Date.now();
+      for (const n of RSS_AT) {
+        await autocannon({ url: `http://127.0.0.1:${port}/api`, connections: 10, amount: n - done, pipelining: 1, ...(RATE > 0 ? { overallRate: RATE } : {}) });
+        done = n;
+        const m = await ask(app, 'cpu', 'cpu');
+        peak = Math.max(peak, m.rss);
+        at.push({ requests: n, rss: m.rss, heapUsed: m.heapUsed });
+      }
       clearInterval(timer);
-      const last = await ask(app, 'cpu', 'cpu');
-      const end = last.rss;
-      const peak = Math.max(...samples, end);
-      rss.push({ agent: v.name, start: first, peak, end, heapUsed: last.heapUsed, samples, rps: r.requests.total / RSS_DURATION });
-      console.log(`| ${v.name} | ${mb(first)} | ${mb(peak)} | ${mb(end)} | ${mb(last.heapUsed)} | ${(r.requests.total / RSS_DURATION).toFixed(0)} |`);
+      const rps = done / ((Date.now() - t0) / 1000);
+      const last = at.at(-1);
+      rss.push({ agent: v.name, start: first, peak, at, heapUsed: last.heapUsed, rps });
+      console.log(`| ${v.name} | ${mib(first)} | ${at.map((x) => mib(x.rss)).join(' | ')} | ${mib(peak)} | ${mib(last.heapUsed)} | ${(last.rss - at[0].rss) / 1048576 >= 0 ? '+' : ''}${mib(last.rss - at[0].rss)} | ${rps.toFixed(0)} |`);
     } finally {
       await stop(app);
     }
+  }
+}
+
+// Loading: a fresh process imports the agent and starts it (bench/apps/load-cost.mjs),
+// five times per build; the medians.
+const loading = [];
+if (env.BENCH_LOAD !== '0') {
+  const builds = [
+    ...(built ? [{ name: 'skywalking-tracing', dist: here('../dist/esm') }] : []),
+    ...(env.BENCH_AGENT_DIST ? [{ name: 'skywalking-tracing (BENCH_AGENT_DIST)', dist: env.BENCH_AGENT_DIST }] : []),
+  ];
+  const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  console.log('\n### Loading (median of 5 fresh processes)\n');
+  console.log('| build | import: RSS MiB | import: ms | start(): RSS MiB | CommonJS modules | grpc-js / protobufjs loaded |');
+  console.log('| --- | ---: | ---: | ---: | ---: | --- |');
+  for (const b of builds) {
+    const runs = [];
+    for (let i = 0; i < 5; i++) runs.push(JSON.parse(execFileSync(process.execPath, [here('./apps/load-cost.mjs'), b.dist], { encoding: 'utf8', timeout: 30_000 })));
+    const row = { build: b.name, importRss: median(runs.map((r) => r.importRss)), importMs: median(runs.map((r) => r.importMs)), startRss: median(runs.map((r) => r.startRss)), modules: runs[0].commonJsModules, grpcJs: runs[0].grpcJs, protobufjs: runs[0].protobufjs };
+    loading.push(row);
+    console.log(`| ${b.name} | ${(row.importRss / 1048576).toFixed(1)} | ${row.importMs.toFixed(0)} | ${(row.startRss / 1048576).toFixed(1)} | ${row.modules} | ${row.grpcJs ? 'yes' : 'no'} / ${row.protobufjs ? 'yes' : 'no'} |`);
   }
 }
 
@@ -285,7 +331,7 @@ mkdirSync(here('./results'), { recursive: true });
 const resultFile = `./results/http-overhead${RATE > 0 ? `-rate${RATE}` : ''}.json`;
 writeFileSync(
   here(resultFile),
-  JSON.stringify({ date: new Date().toISOString(), machine, duration: DURATION, warmup: WARMUP, rounds: ROUNDS, connections: 10, rate: RATE || undefined, rows, rss, runs }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), machine, duration: DURATION, warmup: WARMUP, rounds: ROUNDS, connections: 10, rate: RATE || undefined, rows, rss, loading, runs }, null, 2) + '\n',
 );
 console.log(`\n(results written to bench/${resultFile.slice(2)})`);
 for (const c of [swSink, otlpSink, down]) c.kill();

@@ -83,6 +83,11 @@ process.on('message', async (m) => {
     const u = process.cpuUsage();
     const mem = process.memoryUsage();
     process.send({ cpu: u.user + u.system, user: u.user, system: u.system, served, rss: mem.rss, heapUsed: mem.heapUsed });
+  } else if (m === 'spaces') {
+    // Where the memory is: V8's heap spaces (used / committed) and off-heap buffers.
+    const { getHeapSpaceStatistics } = await import('node:v8');
+    const mem = process.memoryUsage();
+    process.send({ spaces: getHeapSpaceStatistics().map((x) => [x.space_name, x.space_used_size, x.space_size]), external: mem.external, arrayBuffers: mem.arrayBuffers, rss: mem.rss });
   } else if (m === 'exit') {
     process.exit(0);
   } else if (m === 'flush') {

@@ -25,7 +25,11 @@ interface UndiciRequest {
  * nothing to conflict with other instrumentations. Returns the function that unsubscribes.
  */
 export function instrumentFetch(tracer: Tracer, options: ResolvedOptions): () => void {
-  const spans = new WeakMap<UndiciRequest, Span>();
+  // The exit span rides on undici's request object (a symbol property per instrumentation),
+  // not in a WeakMap keyed by it: V8's scavenger keeps a WeakMap's values alive while their
+  // keys are young, so every request would survive the young generation and grow it.
+  const SPAN = Symbol('skywalking-tracing.fetch-span');
+  type WithSpan = UndiciRequest & { [SPAN]?: Span };
 
   const onCreate = (message: unknown) => {
     const request = (message as { request: UndiciRequest }).request;
@@ -44,24 +48,24 @@ export function instrumentFetch(tracer: Tracer, options: ResolvedOptions): () =>
       span.setComponent(ComponentId.HttpClient).setLayer('Http');
       span.tag('http.method', request.method);
       span.tag('url', redactUrl(`${origin.protocol}//${peer}`, request.path));
-      spans.set(request, span);
+      (request as WithSpan)[SPAN] = span;
     } catch (err) {
       diag.once('error', 'fetch-start', 'tracing a fetch failed; sent untraced', err);
     }
   };
   const onHeaders = (message: unknown) => {
     const { request, response } = message as { request: UndiciRequest; response: { statusCode: number } };
-    const span = spans.get(request);
+    const span = (request as WithSpan)[SPAN];
     if (!span) return;
-    spans.delete(request);
+    (request as WithSpan)[SPAN] = undefined;
     tagHttpStatus(span, response.statusCode, options.errorStatusThreshold);
     span.end();
   };
   const onError = (message: unknown) => {
     const { request, error } = message as { request: UndiciRequest; error: unknown };
-    const span = spans.get(request);
+    const span = (request as WithSpan)[SPAN];
     if (!span) return;
-    spans.delete(request);
+    (request as WithSpan)[SPAN] = undefined;
     span.error(error);
     span.end();
   };

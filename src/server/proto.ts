@@ -1,21 +1,32 @@
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type * as protobufjs from 'protobufjs';
+import type { INamespace, Root, Type } from 'protobufjs';
 import type { KeyStringValuePair, SegmentObject } from '../core/index.js';
 import { PROTO_DESCRIPTOR } from './proto-descriptor.js';
 import { scanSegmentsProto } from './scan.js';
 import { normaliseSegment, SegmentFormatError } from './segments.js';
 
-let root: protobuf.Root | undefined;
+let root: Root | undefined;
 
-/** The SkyWalking v3 protocol, loaded once. */
-export function protoRoot(): protobuf.Root {
-  root ??= protobuf.Root.fromJSON(PROTO_DESCRIPTOR as protobuf.INamespace);
+/**
+ * The SkyWalking v3 protocol, loaded once. protobufjs is required here, on first use, not
+ * when the module loads: an agent that never decodes (the Node agent without an ingest
+ * handler or browser forwarding) never pays its ~9 MiB of RSS.
+ */
+export function protoRoot(): Root {
+  if (!root) {
+    // import.meta.url is empty where a bundler turned this into CommonJS: its own require then.
+    const load = typeof import.meta.url === 'string' ? createRequire(import.meta.url) : require;
+    const protobuf = load('protobufjs') as typeof protobufjs;
+    root = protobuf.Root.fromJSON(PROTO_DESCRIPTOR as INamespace);
+  }
   return root;
 }
 
-const types = new Map<string, protobuf.Type>();
+const types = new Map<string, Type>();
 
 /** A message type of package `skywalking.v3`. */
-export function protoType(name: string): protobuf.Type {
+export function protoType(name: string): Type {
   let t = types.get(name);
   if (!t) {
     t = protoRoot().lookupType(`skywalking.v3.${name}`);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { diag } from '../../core/index.js';
+import { loadGrpcJs } from './grpc-js.js';
 
 /** PEM text, or a path to a PEM file. */
 export type PemSource = string | Uint8Array;
@@ -28,8 +29,9 @@ export function channelCredentials(
   secure: boolean,
   tls: { ca?: PemSource; cert?: PemSource; key?: PemSource } | undefined,
 ): grpc.ChannelCredentials {
-  if (!secure && !tls) return grpc.credentials.createInsecure();
+  const { credentials } = loadGrpcJs();
+  if (!secure && !tls) return credentials.createInsecure();
   const { ca, cert, key } = loadTls(tls);
   const pair = cert && key;
-  return grpc.credentials.createSsl(ca ?? null, pair ? key : null, pair ? cert : null);
+  return credentials.createSsl(ca ?? null, pair ? key : null, pair ? cert : null);
 }

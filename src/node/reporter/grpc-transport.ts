@@ -1,14 +1,13 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import type { BatchTransport, SendOptions, TransportError } from '../../core/index.js';
 import { statusError, type GrpcCaller } from './grpc-caller.js';
+import { loadGrpcJs } from './grpc-js.js';
 
 const COLLECT = '/skywalking.v3.TraceSegmentReportService/collect';
 
 // Messages are already serialised; the response (Commands) is not needed.
 const passBytes = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const ignoreResponse = (b: Buffer): Buffer => b;
-
-const { READY, TRANSIENT_FAILURE, SHUTDOWN } = grpc.connectivityState;
 
 /**
  * gRPC calls through @grpc/grpc-js, with the process-exit behaviour of the node:http2
@@ -30,6 +29,8 @@ export class GrpcJsCaller implements GrpcCaller {
   ) {}
 
   call(path: string, messages: readonly Uint8Array[], options: { timeoutMs: number; stream: boolean }): Promise<void> {
+    // Loaded already: the client passed in was made with it.
+    const { READY, TRANSIENT_FAILURE, SHUTDOWN } = loadGrpcJs().connectivityState;
     return new Promise((resolve, reject) => {
       let settled = false;
       let call: grpc.ClientUnaryCall | grpc.ClientWritableStream<Uint8Array> | undefined;

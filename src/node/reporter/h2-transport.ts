@@ -1,6 +1,14 @@
-import http2 from 'node:http2';
+import type http2 from 'node:http2';
 import type { TransportError } from '../../core/index.js';
 import { statusError, type GrpcCaller } from './grpc-caller.js';
+import { lazyRequire } from './lazy-require.js';
+
+// node:http2 is loaded by the first connection, not with the package: importing the agent
+// without starting it (or starting it with protocol 'http') never loads it.
+let h2: typeof http2 | undefined;
+const loadHttp2 = (): typeof http2 => (h2 ??= lazyRequire<typeof http2>('node:http2'));
+// http2.constants.NGHTTP2_CANCEL, without loading the module to cancel a stream it opened.
+const NGHTTP2_CANCEL = 8;
 
 /** Options of {@link Http2Caller}. */
 export interface Http2CallerOptions {
@@ -53,7 +61,7 @@ export class Http2Caller implements GrpcCaller {
       };
       let session: http2.ClientHttp2Session | undefined;
       const timer = setTimeout(() => {
-        stream?.close(http2.constants.NGHTTP2_CANCEL);
+        stream?.close(NGHTTP2_CANCEL);
         // The connection may be black-holed (a NAT or proxy dropped it silently): never
         // reuse it, or every later call would hang the same way.
         if (session && this.session === session) {
@@ -116,7 +124,7 @@ export class Http2Caller implements GrpcCaller {
     const current = this.session;
     if (current && !current.closed && !current.destroyed) return current;
     const tls = this.options.tls;
-    const session = http2.connect(this.authority, {
+    const session = loadHttp2().connect(this.authority, {
       ca: tls?.ca,
       cert: tls?.cert,
       key: tls?.key,

@@ -1,5 +1,4 @@
 // The Node reporters: segments to OAP over gRPC (client-streaming collect) or HTTP (/v3/segments).
-import * as grpc from '@grpc/grpc-js';
 import type { BatchReporterStats, Reporter, SegmentObject } from '../../core/index.js';
 import { BatchReporter, diag } from '../../core/index.js';
 import { collectorAddress } from '../collector-address.js';
@@ -7,6 +6,7 @@ import { encodeSegmentWith } from '../../core/encode/segment-codec.js';
 import { SlabWriter } from './slab-writer.js';
 import { channelCredentials, loadTls, type PemSource } from './credentials.js';
 import type { GrpcCaller } from './grpc-caller.js';
+import { loadGrpcJs } from './grpc-js.js';
 import { GrpcJsCaller, GrpcSegmentTransport } from './grpc-transport.js';
 import { Http2Caller } from './h2-transport.js';
 import { HttpSegmentTransport } from './http-transport.js';
@@ -198,6 +198,7 @@ function startManagement(sender: ManagementSender, options: NodeReporterOptions,
 }
 
 function grpcJsCaller(options: NodeReporterOptions): GrpcJsCaller {
+  const grpc = loadGrpcJs();
   const client = new grpc.Client(options.collector, channelCredentials(options.secure === true, options.tls), {
     'grpc.max_send_message_length': 50 * 1024 * 1024,
     // Our own batching retries whole batches; grpc-js's per-call retry buffering would
