@@ -71,14 +71,8 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   // The report endpoint. Never traced (with the default collector it is on the page's own origin).
   const self = base + (http ? HTTP_PATH : GRPC_WEB_PATH);
   const reporter = pageReporter(options, http, self);
-  const tracer = new PageTracer({
-    service: options.service,
-    serviceInstance: options.serviceInstance?.trim?.() || 'latest',
-    reporter,
-    // A ratio as a plain object: the sampler classes are not worth their bytes here.
-    // No (or no numeric) rate samples everything: `x >= undefined` is false.
-    sampler: { shouldSample: () => !(Math.random() >= (options.sampleRate as number)) },
-  });
+  // No (or no numeric) sampleRate samples everything.
+  const tracer = new PageTracer(options.service, options.serviceInstance?.trim?.() || 'latest', reporter, options.sampleRate);
   // The page's own origin always receives sw8; propagateTo adds others.
   const allowed = compilePropagateTo(([origin] as unknown[]).concat(options.propagateTo ?? []), diag.config)!;
   const ignore = compileUrlRules(options.ignore, 'ignore', (t) => (u) => u.href.includes(t), diag.config);
