@@ -113,7 +113,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     } catch (err) {
       // All or nothing: a half-instrumented page is harder to reason about than none.
       undo();
-      diag.config('could not instrument the page; requests are not traced', err);
+      diag.config('could not instrument fetch/XHR', err);
     }
   }
 

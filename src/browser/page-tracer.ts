@@ -75,7 +75,7 @@ export class PageTracer implements ContextHost {
         this.reporter.report(segment);
         stats.reportedSegments++;
       } catch (err) {
-        if (stats.reporterErrors++ === 0) diag.error('reporter.report threw; segment lost', err);
+        if (stats.reporterErrors++ === 0) diag.error('reporter threw', err);
       }
   }
 }
