@@ -23,13 +23,13 @@ export const INTERNAL_PROPS = [
   // SegmentContext (SpanOwner, ContextHost)
   'host', 'recorded', 'done', 'skip', 'cut', 'endpointName', 'first', 'injected', 'create', 'countDrop', 'spanEnded',
   // TracerCore, RandomIdGenerator
-  'ids', 'nextId', 'sample', 'hex', 'hexAt',
+  'rate', 'nextId', 'sample',
   // Patches, request hooks, span scope
   'undo', 'begin', 'current', 'runIn', 'scope', 'allowed',
   // The page queue
   'interval', 'maxBatch', 'leave',
   // Browser monitoring (src/browser/monitor/types.ts)
-  'base', 'rawFetch', 'hooks', 'pathNow', 'rename', 'caught', 'renamed', 'emitRecord', 'onHide', 'viewNo', 'fail',
+  'base', 'rawFetch', 'hooks', 'patches', 'pathNow', 'rename', 'caught', 'renamed', 'hide', 'emitRecord', 'onHide', 'viewNo', 'fail',
 ];
 const INTERNAL_RE = new RegExp('^(?:' + INTERNAL_PROPS.join('|') + ')$');
 

@@ -82,7 +82,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   const patches = new Patches();
   // The controller doubles as the listener options ({ signal }): one abort removes every listener.
   const ac = new AbortController();
-  const monitoring: MonitorContext = { opts: options, base, rawFetch: g.fetch?.bind(g), hooks, pathNow: page, rename: (p) => (named = p) };
+  const monitoring: MonitorContext = { opts: options, base, rawFetch: g.fetch?.bind(g), hooks, patches, pathNow: page, rename: (p) => (named = p) };
   let stopMonitor: (() => void) | undefined;
   const undo = () => {
     stopMonitor?.();
@@ -95,15 +95,23 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     // back/forward cache.
     const doc = g.document;
     try {
-      // Before the agent's own listeners and patches: its hide handlers queue first, and it
-      // sends with the page's fetch as it was.
+      // Before the agent's patches: it sends with the page's fetch as it was.
       stopMonitor = options.monitor?.(monitoring);
     } catch (err) {
       diag.config('monitoring could not start', err);
     }
     try {
-      doc.addEventListener('visibilitychange', () => void (doc.visibilityState === 'hidden' && flush()), ac);
-      g.addEventListener('pagehide', () => reporter.leave?.(), ac);
+      // Monitoring queues its last records first, then everything goes.
+      doc.addEventListener('visibilitychange', () => {
+        if (doc.visibilityState === 'hidden') {
+          monitoring.hide?.(false);
+          void flush();
+        }
+      }, ac);
+      g.addEventListener('pagehide', () => {
+        monitoring.hide?.(true);
+        reporter.leave?.();
+      }, ac);
     } catch {
       // No document (a worker, server-side rendering) or a stand-in without events.
     }
