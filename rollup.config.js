@@ -19,7 +19,7 @@ const external = (id) =>
 // are never mangled: terser reserves them itself.
 export const INTERNAL_PROPS = [
   // Span
-  'owner', 'endedAt', 'opName', 'peerAddr', 'propagated', 'live', 'addRef', 'toObject',
+  'owner', 'endedAt', 'opName', 'peerAddr', 'propagated', 'live', 'toObject',
   // SegmentContext (SpanOwner, ContextHost)
   'host', 'recorded', 'done', 'skip', 'cut', 'endpointName', 'first', 'injected', 'create', 'countDrop', 'spanEnded',
   // TracerCore, RandomIdGenerator

@@ -17,7 +17,6 @@ export class PageTracer implements ContextHost {
   readonly serviceInstance: string;
   /** The default per-segment limits (a page has no limits option). */
   readonly limits: Limits = DEFAULT_LIMITS;
-  readonly propagateSendTime = false;
   /** Counters of dropped and reported data. */
   readonly stats: TracerStats = {
     droppedSpans: 0,

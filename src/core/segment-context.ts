@@ -14,8 +14,8 @@ export interface ContextHost {
   readonly serviceInstance: string;
   readonly limits: Limits;
   readonly stats: TracerStats;
-  /** Send `sw8-x` with the client send time on every injection. */
-  readonly propagateSendTime: boolean;
+  /** Send `sw8-x` with the client send time on every injection (server contexts only). */
+  readonly propagateSendTime?: boolean;
   now(): number;
   nextId(): string;
   sample(operationName: string): boolean;

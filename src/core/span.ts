@@ -265,12 +265,6 @@ export class Span {
     owner.spanEnded(this);
   }
 
-  /** @internal Adds a segment reference (at most 500, the Java agent's limit). */
-  addRef(ref: SegmentReference): void {
-    if (this.refs === NONE) this.refs = [];
-    if (this.refs.length < 500) this.refs.push(ref);
-  }
-
   /** @internal The span as it goes on the wire. */
   toObject(skipAnalysis: boolean): SpanObject {
     return {
@@ -307,4 +301,14 @@ export class Span {
 /** @internal A span that records nothing, for limits and finished contexts. */
 export function noopSpan(type: SpanType, operationName: string, peer: string, now: number): Span {
   return new Span(undefined, -1, -1, type, operationName, peer, now);
+}
+
+/**
+ * @internal Adds a segment reference to `span` (at most 500, the Java agent's limit). A
+ * function, not a method: only server contexts make references, so the browser bundle
+ * leaves it out.
+ */
+export function addRef(span: Span, ref: SegmentReference): void {
+  if (span.refs === NONE) span.refs = [];
+  if (span.refs.length < 500) span.refs.push(ref);
 }
