@@ -27,9 +27,9 @@ export const INTERNAL_PROPS = [
   // Patches, request hooks, span scope
   'undo', 'begin', 'current', 'runIn', 'scope', 'allowed',
   // The page queue
-  'interval', 'maxBatch', 'leave',
+  'interval', 'maxBatch', 'maxItems', 'maxBytes', 'leave', 'page',
   // Browser monitoring (src/browser/monitor/types.ts)
-  'base', 'rawFetch', 'hooks', 'patches', 'pathNow', 'rename', 'caught', 'renamed', 'hide', 'emitRecord', 'onHide', 'viewNo', 'fail',
+  'opts', 'base', 'rawFetch', 'hooks', 'patches', 'pathNow', 'rename', 'caught', 'renamed', 'hide', 'emitRecord', 'onHide', 'viewNo', 'fail',
 ];
 const INTERNAL_RE = new RegExp('^(?:' + INTERNAL_PROPS.join('|') + ')$');
 
