@@ -19,17 +19,17 @@ const external = (id) =>
 // are never mangled: terser reserves them itself.
 export const INTERNAL_PROPS = [
   // Span
-  'owner', 'endedAt', 'opName', 'peerAddr', 'propagated', 'live', 'addRef', 'toObject',
+  'owner', 'endedAt', 'opName', 'peerAddr', 'propagated', 'live', 'toObject',
   // SegmentContext (SpanOwner, ContextHost)
   'host', 'recorded', 'done', 'skip', 'cut', 'endpointName', 'first', 'injected', 'create', 'countDrop', 'spanEnded',
   // TracerCore, RandomIdGenerator
-  'ids', 'nextId', 'sample', 'hex', 'hexAt',
+  'rate', 'nextId', 'sample',
   // Patches, request hooks, span scope
   'undo', 'begin', 'current', 'runIn', 'scope', 'allowed',
   // The page queue
-  'interval', 'maxBatch', 'leave',
+  'interval', 'maxBatch', 'maxItems', 'maxBytes', 'leave', 'page',
   // Browser monitoring (src/browser/monitor/types.ts)
-  'base', 'rawFetch', 'hooks', 'pathNow', 'rename', 'caught', 'renamed', 'emitRecord', 'onHide', 'viewNo', 'fail',
+  'opts', 'base', 'rawFetch', 'hooks', 'patches', 'pathNow', 'rename', 'caught', 'renamed', 'hide', 'emitRecord', 'onHide', 'viewNo', 'fail',
 ];
 const INTERNAL_RE = new RegExp('^(?:' + INTERNAL_PROPS.join('|') + ')$');
 

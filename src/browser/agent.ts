@@ -71,14 +71,8 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   // The report endpoint. Never traced (with the default collector it is on the page's own origin).
   const self = base + (http ? HTTP_PATH : GRPC_WEB_PATH);
   const reporter = pageReporter(options, http, self);
-  const tracer = new PageTracer({
-    service: options.service,
-    serviceInstance: options.serviceInstance?.trim?.() || 'latest',
-    reporter,
-    // A ratio as a plain object: the sampler classes are not worth their bytes here.
-    // No (or no numeric) rate samples everything: `x >= undefined` is false.
-    sampler: { shouldSample: () => !(Math.random() >= (options.sampleRate as number)) },
-  });
+  // No (or no numeric) sampleRate samples everything.
+  const tracer = new PageTracer(options.service, options.serviceInstance?.trim?.() || 'latest', reporter, options.sampleRate);
   // The page's own origin always receives sw8; propagateTo adds others.
   const allowed = compilePropagateTo(([origin] as unknown[]).concat(options.propagateTo ?? []), diag.config)!;
   const ignore = compileUrlRules(options.ignore, 'ignore', (t) => (u) => u.href.includes(t), diag.config);
@@ -88,7 +82,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   const patches = new Patches();
   // The controller doubles as the listener options ({ signal }): one abort removes every listener.
   const ac = new AbortController();
-  const monitoring: MonitorContext = { opts: options, base, rawFetch: g.fetch?.bind(g), hooks, pathNow: page, rename: (p) => (named = p) };
+  const monitoring: MonitorContext = { opts: options, base, rawFetch: g.fetch?.bind(g), hooks, patches, pathNow: page, rename: (p) => (named = p) };
   let stopMonitor: (() => void) | undefined;
   const undo = () => {
     stopMonitor?.();
@@ -101,15 +95,23 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     // back/forward cache.
     const doc = g.document;
     try {
-      // Before the agent's own listeners and patches: its hide handlers queue first, and it
-      // sends with the page's fetch as it was.
+      // Before the agent's patches: it sends with the page's fetch as it was.
       stopMonitor = options.monitor?.(monitoring);
     } catch (err) {
       diag.config('monitoring could not start', err);
     }
     try {
-      doc.addEventListener('visibilitychange', () => void (doc.visibilityState === 'hidden' && flush()), ac);
-      g.addEventListener('pagehide', () => reporter.leave?.(), ac);
+      // Monitoring queues its last records first, then everything goes.
+      doc.addEventListener('visibilitychange', () => {
+        if (doc.visibilityState === 'hidden') {
+          monitoring.hide?.(false);
+          void flush();
+        }
+      }, ac);
+      g.addEventListener('pagehide', () => {
+        monitoring.hide?.(true);
+        reporter.leave?.();
+      }, ac);
     } catch {
       // No document (a worker, server-side rendering) or a stand-in without events.
     }
@@ -119,7 +121,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
     } catch (err) {
       // All or nothing: a half-instrumented page is harder to reason about than none.
       undo();
-      diag.config('could not instrument the page; requests are not traced', err);
+      diag.config('could not instrument fetch/XHR', err);
     }
   }
 

@@ -64,5 +64,5 @@ export function checkOptions(options: BrowserAgentOptions): void {
   // The monitor module brings its own option names.
   reportUnknownKeys(options, (OPTION_KEYS as string[]).concat(options.monitor?.keys ?? []), 'option', diag.config);
   const p = options.protocol;
-  if (p !== undefined && p !== 'http' && p !== 'grpc-web') diag.config(`protocol ${typeof p == 'string' ? p : typeof p} is neither grpc-web nor http; using grpc-web`);
+  if (p !== undefined && p !== 'http' && p !== 'grpc-web') diag.config(`unknown protocol ${typeof p == 'string' ? p : typeof p}; using grpc-web`);
 }

@@ -56,7 +56,7 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
 
   const drop = (n: number, why: string) => {
     dropped += n;
-    if (n && !dropping) diag.warn(`${o.name}: ${why}; dropping (see reporter.stats)`);
+    if (n && !dropping) diag.warn(`${o.name}: ${why}; dropping`);
     dropping ||= n > 0;
   };
 
@@ -99,7 +99,7 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
             drop(1, 'queue full');
           }
         } else drop(n, 'not delivered');
-        if (!failures++) diag.warn(`${o.name}: sending failed (${err?.message ?? err}); ${retry ? 'will retry' : 'dropped'}`);
+        if (!failures++) diag.warn(`${o.name}: send failed (${err?.message ?? err})`);
         retryAt = Date.now() + retryDelay(1000, 30_000, failures);
       },
     );
@@ -161,7 +161,7 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
       } catch {
         // Counted below.
       }
-      if (closed || !(size >= 0)) drop(1, 'not encodable, or reported after shutdown');
+      if (closed || !(size >= 0)) drop(1, 'unencodable or after shutdown');
       else if (held.length >= o.maxItems || bytes + size > o.maxBytes) drop(1, 'queue full');
       else {
         held.push([item, size]);
@@ -183,7 +183,7 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
       let n = 0;
       let b = 0;
       while (n < held.length && (!n || b + held[n]![1] <= room)) b += held[n++]![1];
-      drop(held.length - n, 'page left with more than the keepalive budget');
+      drop(held.length - n, 'over the keepalive budget');
       held.length = n;
       bytes = b;
       while (held.length) void sendBatch(SEND_TIMEOUT, true, KEEPALIVE_BUDGET);

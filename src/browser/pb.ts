@@ -1,6 +1,7 @@
 // Segments in protobuf (Tracing.proto) for gRPC-web, written from a table of their fields.
 // The core's ProtoWriter codec is built for a server's throughput; this one for the script
 // tag's bytes, and writes the same bytes (test/browser/pb.test.ts compares the two).
+import { utf8 } from '../core/base64.js';
 import { REF_TYPE_NUMBER, SPAN_LAYER_NUMBER, SPAN_TYPE_NUMBER, type SegmentObject } from '../core/segment.js';
 
 // A message's fields, in field-number order from 1 (true of every message here): the
@@ -54,7 +55,6 @@ const SEGMENT: Field[] = [
   ['isSizeLimited', 0],
 ];
 
-const utf8 = new TextEncoder();
 
 // A varint; a negative number is an int32 (span ids): ten bytes of two's complement.
 function varint(out: number[], v: number): void {

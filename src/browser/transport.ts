@@ -1,5 +1,6 @@
-import type { BatchTransport, SendOptions } from '../core/index.js';
-import { TransportError } from '../core/index.js';
+import type { BatchTransport, SendOptions } from '../core/batch-reporter.js';
+import { TransportError } from '../core/batch-reporter.js';
+import { utf8 } from '../core/base64.js';
 import { grpcStatus } from './grpc-web.js';
 import { collectionFrame } from './pb.js';
 
@@ -54,7 +55,6 @@ async function post(fetchFn: Fetch, url: string, body: Uint8Array<ArrayBuffer>, 
   return [res, answer];
 }
 
-const utf8 = new TextEncoder();
 
 /** An encoded segment's size in bytes: JSON is measured as UTF-8, since budgets count bytes, not characters. */
 export function sizeOf(item: string | Uint8Array): number {

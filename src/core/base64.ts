@@ -2,7 +2,8 @@
 // agent uses in sw8. btoa/atob exist in Node 20, browsers and workers alike, and on Node
 // they are several times faster than a table-driven encoder written in JS.
 
-const encoder = new TextEncoder();
+/** @internal One UTF-8 encoder for the package (each bundle carries one instance). */
+export const utf8 = new TextEncoder();
 // fatal: invalid UTF-8 is an invalid header, not a string of replacement characters.
 // ignoreBOM: a leading U+FEFF is text like any other (Java keeps it), not a marker to drop.
 // Created on first use, so bundles that only encode carry no decoder.
@@ -14,7 +15,7 @@ export function encodeBase64(text: string): string {
   // btoa takes Latin-1; ASCII text is its own UTF-8.
   // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(text)) return btoa(text);
-  const bytes = encoder.encode(text);
+  const bytes = utf8.encode(text);
   let binary = '';
   for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!);
   return btoa(binary);

@@ -10,7 +10,7 @@ export interface IdGenerator {
   next(): string;
 }
 
-const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+const HEX_DIGITS = /* @__PURE__ */ new TextEncoder().encode('0123456789abcdef');
 
 /**
  * Ids of 32 lowercase hex characters (128 random bits, the shape of a W3C trace id)

@@ -33,24 +33,31 @@ export class Patches {
    */
   method(target: object | null | undefined, name: string, wrap: (original: AnyFunction) => AnyFunction): boolean {
     try {
-      if (!this.on || target == null) return false;
       const t = target as Record<string, unknown>;
-      const current = t[name];
-      if (typeof current !== 'function' || originalOf(current)) return false;
-      const own = Object.getOwnPropertyDescriptor(target, name);
-      const inner = wrap(current as AnyFunction);
+      const current = t?.[name] as AnyFunction;
+      if (!this.on || typeof current !== 'function' || originalOf(current)) return false;
+      const own = Object.getOwnPropertyDescriptor(t, name);
+      const inner = wrap(current);
       // eslint-disable-next-line @typescript-eslint/no-this-alias
       const set = this;
       const wrapper = function (this: unknown): unknown {
         // `arguments` rather than rest parameters: no array is allocated on the hot path.
         // eslint-disable-next-line prefer-rest-params
-        return (set.on ? inner : (current as AnyFunction)).apply(this, arguments as unknown as unknown[]);
+        return (set.on ? inner : current).apply(this, arguments as unknown as unknown[]);
       };
-      Object.defineProperty(wrapper, ORIGINAL, { value: current });
       // Keep what feature checks read: the function's name and arity.
-      Object.defineProperty(wrapper, 'name', { value: (current as AnyFunction).name, configurable: true });
-      Object.defineProperty(wrapper, 'length', { value: (current as AnyFunction).length, configurable: true });
-      if (!put(target, name, own, wrapper)) {
+      Object.defineProperties(wrapper, { [ORIGINAL]: { value: current }, name: { value: current.name, configurable: true }, length: { value: current.length, configurable: true } });
+      // A non-configurable property can only be assigned (if writable); anything else is
+      // redefined, keeping its enumerability. A locked one, or a frozen target, says no.
+      if (own && !own.configurable) {
+        if (own.writable) t[name] = wrapper;
+      } else
+        try {
+          Object.defineProperty(t, name, { value: wrapper, writable: true, configurable: true, enumerable: !!own?.enumerable });
+        } catch {
+          // Frozen or non-extensible: caught by the check below.
+        }
+      if (t[name] !== wrapper) {
         diag.warn(`${name} is locked (not writable); it stays untraced`);
         return false;
       }
@@ -58,7 +65,7 @@ export class Patches {
         // Someone wrapped it since: their wrapper keeps calling ours, which now passes through.
         if (t[name] !== wrapper) return;
         // Exactly what was there: an own property (data or accessor) or nothing, so the inherited one shows again.
-        if (own?.configurable) Object.defineProperty(target, name, own);
+        if (own?.configurable) Object.defineProperty(t, name, own);
         else if (own) t[name] = own.value;
         else delete t[name];
       });
@@ -78,21 +85,5 @@ export class Patches {
       } catch {
         // A property locked since then keeps our wrapper, which now passes through.
       }
-  }
-}
-
-// Puts `value` at target[name], keeping the property's enumerability; false when locked.
-function put(target: object, name: string, own: PropertyDescriptor | undefined, value: unknown): boolean {
-  if (own && !own.configurable) {
-    if (!own.writable) return false;
-    (target as Record<string, unknown>)[name] = value;
-    return (target as Record<string, unknown>)[name] === value;
-  }
-  try {
-    Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: own?.enumerable ?? false });
-    return true;
-  } catch {
-    // A frozen or non-extensible target.
-    return false;
   }
 }

@@ -14,8 +14,8 @@ export interface ContextHost {
   readonly serviceInstance: string;
   readonly limits: Limits;
   readonly stats: TracerStats;
-  /** Send `sw8-x` with the client send time on every injection. */
-  readonly propagateSendTime: boolean;
+  /** Send `sw8-x` with the client send time on every injection (server contexts only). */
+  readonly propagateSendTime?: boolean;
   now(): number;
   nextId(): string;
   sample(operationName: string): boolean;
@@ -97,7 +97,7 @@ export class SegmentContext implements SpanOwner {
    */
   createExitSpan(operationName: string, parent: Span | null | undefined, peer: string, injectable?: Injectable | null): Span {
     const p = typeof peer === 'string' ? peer : '';
-    if (!p) diag.once('warn', 'exit-no-peer', `exit span "${operationName}" has no peer: not propagated`);
+    if (!p) diag.once('warn', 'exit-no-peer', 'exit span with no peer: not propagated');
     const span = this.create('Exit', operationName, parent, p);
     if (injectable && p) this.inject(span, injectable);
     return span;
@@ -124,7 +124,7 @@ export class SegmentContext implements SpanOwner {
         // A missing span gives no peer, and encodeSw8 refuses the header.
         addressUsedAtClient: span?.peer as string,
       });
-      if (!sw8) return diag.once('warn', 'sw8-encode', 'sw8 not built (empty field or over 2 KB); not propagated');
+      if (!sw8) return diag.once('warn', 'sw8-encode', 'sw8 not built (empty field or > 2 KB)');
       injectable.inject(SW8, sw8);
       span.propagated = true;
       this.injected(injectable);
@@ -140,7 +140,7 @@ export class SegmentContext implements SpanOwner {
 
   /** @internal */
   countDrop(kind: 'droppedTags' | 'droppedLogs' | 'truncatedValues'): void {
-    if (this.host.stats[kind]++ === 0) diag.once('warn', kind, `span limits reached: ${kind} (see tracer.stats)`);
+    if (this.host.stats[kind]++ === 0) diag.once('warn', kind, `span limit: ${kind} (tracer.stats)`);
   }
 
   /** @internal Called by a span when it ends. */
@@ -172,10 +172,10 @@ export class SegmentContext implements SpanOwner {
     const max = this.limits.maxSpansPerSegment;
     const n = this.recorded.length;
     if (this.done || n >= max) {
-      if (this.done) diag.once('warn', 'finished-context', `span "${name}" created in a finished context: not recorded`);
+      if (this.done) diag.once('warn', 'finished-context', 'span in a finished context: not recorded');
       else {
         this.cut = true;
-        if (this.host.stats.droppedSpans++ === 0) diag.once('warn', 'span-limit', `over ${max} spans in a segment; extra spans dropped`);
+        if (this.host.stats.droppedSpans++ === 0) diag.once('warn', 'span-limit', 'over maxSpansPerSegment: extra spans dropped');
       }
       return noopSpan(type, name, peer, now);
     }
@@ -183,7 +183,7 @@ export class SegmentContext implements SpanOwner {
     if (n > 0) {
       if (parent && parent.owner === this) parentId = parent.spanId;
       else {
-        if (parent && parent.isRecording) diag.debug('parent span belongs to another context; using the active span');
+        if (parent && parent.isRecording) diag.debug('parent of another context; the active span used');
         // No open span and spans exist would mean the context is finished (handled above).
         parentId = this.activeSpan()?.spanId ?? 0;
       }

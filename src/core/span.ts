@@ -4,7 +4,7 @@ import { truncate } from './limits.js';
 import { wholeMs } from './ids.js';
 import type { KeyStringValuePair, LogObject, SegmentReference, SpanLayer, SpanObject, SpanType } from './segment.js';
 import { SPAN_LAYER_NUMBER } from './segment.js';
-import { Log, type Tag } from './tag.js';
+import type { Log, Tag } from './tag.js';
 
 // The logs and refs of a span that has none: two fewer allocations per span. Frozen, so a
 // bug that pushes to it fails loudly instead of sharing data between spans.
@@ -38,7 +38,7 @@ function toText(v: unknown): string {
 /** An explicit time, or the clock's when it is absent or unusable (see {@link wholeMs}). */
 function timeOr(owner: SpanOwner, t: unknown): number {
   const ms = wholeMs(t);
-  if (ms === undefined && t !== undefined) diag.once('warn', 'bad-time', 'an end or log time was not a finite number of epoch ms >= 0; the clock was used');
+  if (ms === undefined && t !== undefined) diag.once('warn', 'bad-time', 'a time was not a finite number of epoch ms >= 0; the clock was used');
   return ms ?? owner.now();
 }
 
@@ -105,7 +105,7 @@ export class Span {
   // A no-op, typed `never` so TypeScript refuses the assignment: without a setter a write
   // would throw in strict-mode code, and the agent must never throw into the application.
   set endTime(_: never) {
-    diag.once('warn', 'end-time-set', 'span.endTime is read-only: use span.end(endTime); ignored');
+    diag.once('warn', 'end-time-set', 'endTime is read-only: use end(time)');
   }
 
   /**
@@ -129,7 +129,7 @@ export class Span {
   set peer(peer: string) {
     if (!this.live()) return;
     if (typeof peer === 'string' && !this.propagated) this.peerAddr = peer;
-    else diag.once('warn', 'peer-set', `span "${this.opName}": peer not changed (not a string, or already sent in sw8)`);
+    else diag.once('warn', 'peer-set', 'peer not changed: not a string, or already in sw8');
   }
 
   /** False for a span that records nothing (sampling-independent: limits, finished context). */
@@ -174,12 +174,14 @@ export class Span {
       owner.countDrop('droppedLogs');
       return this;
     }
-    // By shape, not `instanceof Log`: a Log from the package's other copy counts too.
-    const entry = Array.isArray((log as Log | undefined)?.fields) ? (log as Log) : new Log(log as Record<string, string>);
+    // By shape, not `instanceof Log`: a Log from the package's other copy counts too. Fields
+    // as a record or pairs are read the way `new Log()` reads them (without making one).
+    const given = log as Log | undefined;
+    const isLog = Array.isArray(given?.fields);
     const max = owner.limits.maxLogValueLength;
     const data: KeyStringValuePair[] = [];
     try {
-      for (const pair of entry.fields) {
+      for (const pair of isLog ? given!.fields : Array.isArray(log) ? log : Object.entries(log as object)) {
         if (!Array.isArray(pair)) continue;
         let value = toText(pair[1]);
         if (value.length > max) {
@@ -189,11 +191,11 @@ export class Span {
         data.push({ key: toText(pair[0]), value });
       }
     } catch {
-      // A Log whose fields were replaced by something not iterable, or a throwing Proxy:
-      // keep what was read.
+      // Fields that cannot be read (null, a Log whose fields were replaced by something not
+      // iterable, a throwing Proxy): keep what was read.
     }
     if (this.logs === NONE) this.logs = [];
-    this.logs.push({ time: timeOr(owner, entry.time), data });
+    this.logs.push({ time: timeOr(owner, isLog ? given!.time : undefined), data });
     return this;
   }
 
@@ -226,7 +228,7 @@ export class Span {
   setComponent(id: number): this {
     // `| 0` keeps an int32 unchanged and changes anything else (fractions, NaN, > 2^31-1).
     if (this.live() && (id | 0) === id && id >= 0) this.componentId = id;
-    else if (this.owner && !this.owner.isFinished) diag.once('warn', 'bad-component', 'setComponent: the id is not an integer from 0 to 2^31-1; ignored');
+    else if (this.owner && !this.owner.isFinished) diag.once('warn', 'bad-component', 'setComponent: not an int32 >= 0; ignored');
     return this;
   }
 
@@ -263,12 +265,6 @@ export class Span {
     owner.spanEnded(this);
   }
 
-  /** @internal Adds a segment reference (at most 500, the Java agent's limit). */
-  addRef(ref: SegmentReference): void {
-    if (this.refs === NONE) this.refs = [];
-    if (this.refs.length < 500) this.refs.push(ref);
-  }
-
   /** @internal The span as it goes on the wire. */
   toObject(skipAnalysis: boolean): SpanObject {
     return {
@@ -297,7 +293,7 @@ export class Span {
   private live(): SpanOwner | undefined {
     const owner = this.owner;
     if (!owner?.isFinished) return owner;
-    diag.once('warn', 'after-report', `span "${this.opName}" changed after its segment was reported; ignored`);
+    diag.once('warn', 'after-report', 'span changed after its segment was reported; ignored');
     return undefined;
   }
 }
@@ -305,4 +301,14 @@ export class Span {
 /** @internal A span that records nothing, for limits and finished contexts. */
 export function noopSpan(type: SpanType, operationName: string, peer: string, now: number): Span {
   return new Span(undefined, -1, -1, type, operationName, peer, now);
+}
+
+/**
+ * @internal Adds a segment reference to `span` (at most 500, the Java agent's limit). A
+ * function, not a method: only server contexts make references, so the browser bundle
+ * leaves it out.
+ */
+export function addRef(span: Span, ref: SegmentReference): void {
+  if (span.refs === NONE) span.refs = [];
+  if (span.refs.length < 500) span.refs.push(ref);
 }

@@ -87,7 +87,7 @@ export function encodeSw8(fields: Sw8): string | undefined {
 
 // Positions of the dashes of the value being decoded, plus its end; reused because
 // decoding is synchronous. Scanning with indexOf beats split('-') and its array.
-const cuts = new Int32Array(9);
+const cuts = /* @__PURE__ */ new Int32Array(9);
 
 /** Field `i` (0-based) of the value whose dashes are in `cuts`. */
 function field(v: string, i: number): string {

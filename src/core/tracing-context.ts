@@ -2,7 +2,7 @@ import type { Extractable, Injectable } from './carrier.js';
 import { diag } from './diag.js';
 import { truncate } from './limits.js';
 import type { SegmentReference } from './segment.js';
-import type { Span } from './span.js';
+import { addRef, type Span } from './span.js';
 import type { Extracted } from './extract.js';
 import { MAX_ID_LENGTH } from './ids.js';
 import { SegmentContext, type ContextHost } from './segment-context.js';
@@ -92,7 +92,7 @@ export class TracingContext extends SegmentContext {
     const span = this.create('Entry', operationName, parent, '');
     this.upstream = undefined;
     if (span.isRecording) {
-      if (x) span.addRef(x.ref);
+      if (x) addRef(span, x.ref);
       this.firstEntry ??= span;
     }
     x?.enter(this, span);
@@ -153,7 +153,7 @@ export class TracingContext extends SegmentContext {
       if (c && typeof c === 'object') for (const [k, v] of c instanceof Map ? c : Object.entries(c)) this.setCorrelation(k, v);
       const active = this.activeSpan();
       if (active) {
-        active.addRef(ref);
+        addRef(active, ref);
         if (!this.traceFixed) this.traceId = s.traceId;
         this.traceFixed = true;
       } else {
@@ -191,7 +191,7 @@ export class TracingContext extends SegmentContext {
     } else if (pending) {
       this.traceId = pending.ref.traceId;
       this.sampled = pending.sampled;
-      span.addRef(pending.ref);
+      addRef(span, pending.ref);
       this.pendingRef = undefined;
     } else super.first(span, name);
   }

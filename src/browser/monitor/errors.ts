@@ -20,8 +20,8 @@ export const uuid = (): string =>
 
 type Report = (category: string, message: unknown, errorUrl: string, stack?: unknown, line?: number, col?: number, grade?: string) => void;
 
-/** Reports errors; returns the undo (the listeners go with `ctx.signal`). */
-export function install(ctx: Ctx): () => void {
+/** Reports errors until `ctx.signal` aborts (the monitor then unsets the hooks). */
+export function install(ctx: Ctx): void {
   const o = ctx.opts;
   const ignore = ([] as Array<string | RegExp>).concat(o.ignoreErrors ?? []);
   let view = -1;
@@ -87,8 +87,5 @@ export function install(ctx: Ctx): () => void {
     } catch {
       // Never reaches the caller.
     }
-  };
-  return () => {
-    ctx.hooks.fail = ctx.caught = undefined;
   };
 }

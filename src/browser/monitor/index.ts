@@ -14,7 +14,7 @@ import { on } from './util.js';
 export type { Monitor, MonitorContext, MonitorOptions } from './types.js';
 
 // [module, its option, default]. Routes first: the page's first name may come from a hash route.
-const MODULES: Array<[(ctx: Ctx) => () => void, keyof MonitorOptions, boolean]> = [
+const MODULES: Array<[(ctx: Ctx) => void, keyof MonitorOptions, boolean]> = [
   [routes, 'spa', true],
   [errors, 'errors', true],
   [pageLoad, 'pageLoad', true],
@@ -29,18 +29,18 @@ const MODULES: Array<[(ctx: Ctx) => () => void, keyof MonitorOptions, boolean]> 
  */
 export const monitor: Monitor = Object.assign((agent: MonitorContext) => {
   const ac = new AbortController();
-  const [send, flush] = sender(agent);
+  const [send, flush] = sender(agent, ac.signal);
   const ctx = Object.assign(agent, { emitRecord: send, onHide: [], signal: ac.signal, viewNo: 0 }) as Ctx;
-  const undo: Array<() => void> = [];
   for (const [m, key, def] of MODULES)
     if (on(ctx.opts[key], def))
       try {
-        undo.push(m(ctx));
+        m(ctx);
       } catch {
         // A browser without what the module needs: that signal is not reported.
       }
-  // Hidden or leaving: the modules queue their last records, then everything goes.
-  const hide = (leaving: boolean) => {
+  // Hidden or leaving (the agent's one listener of each calls this): the modules queue their
+  // last records, then everything goes.
+  ctx.hide = (leaving) => {
     for (const f of ctx.onHide)
       try {
         f();
@@ -49,11 +49,11 @@ export const monitor: Monitor = Object.assign((agent: MonitorContext) => {
       }
     flush(leaving);
   };
-  document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && hide(false), ac);
-  addEventListener('pagehide', () => hide(true), ac);
+  // Stopping: listeners and observers go with the signal, the History API wrappers with the
+  // agent's patches; nothing is queued from then on.
   return () => {
     ac.abort();
-    for (const u of undo) u();
+    ctx.hooks.fail = ctx.caught = ctx.renamed = ctx.hide = undefined;
   };
 }, {
   // The option names (the agent's unknown-option check and the script tag's data-* attributes).

@@ -5,8 +5,8 @@ import { ms, observe } from './util.js';
 
 type Timing = PerformanceEntry & { interactionId?: number };
 
-/** Measures INP; returns the undo. */
-export function install(ctx: Ctx): () => void {
+/** Measures INP until `ctx.signal` aborts. */
+export function install(ctx: Ctx): void {
   // The 10 longest interactions, [interactionId, duration], longest first.
   let longest: Array<[number, number]>;
   let minId: number;
@@ -32,7 +32,7 @@ export function install(ctx: Ctx): () => void {
       longest.sort((a, b) => b[1] - a[1]).splice(10);
     }
   };
-  const obs = [observe('event', onEvents, { durationThreshold: 40 }), observe('first-input', onEvents)];
+  const obs = [observe(ctx.signal, 'event', onEvents, { durationThreshold: 40 }), observe(ctx.signal, 'first-input', onEvents)];
   addEventListener('pageshow', (e) => e.persisted && reset(), { signal: ctx.signal });
   ctx.onHide.push(() => {
     for (const o of obs) if (o) onEvents(o.takeRecords());
@@ -44,7 +44,4 @@ export function install(ctx: Ctx): () => void {
     const count = (performance as { interactionCount?: number }).interactionCount || (maxId - minId) / 7 + 1;
     ctx.emitRecord(INTERACTIONS, { inpTime: ms(longest[Math.min(longest.length - 1, Math.floor(count / 50))]![1]) });
   });
-  return () => {
-    for (const o of obs) o?.disconnect();
-  };
 }

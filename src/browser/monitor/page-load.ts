@@ -29,8 +29,8 @@ export function pageTimings(): Record<string, number> {
   return rec;
 }
 
-/** Sends the page view once `load` has fired; returns the undo. */
-export function install(ctx: Ctx): () => void {
+/** Sends the page view once `load` has fired. */
+export function install(ctx: Ctx): void {
   // After the other load handlers: loadEventStart is set by then.
   const go = () =>
     setTimeout(() => {
@@ -42,5 +42,4 @@ export function install(ctx: Ctx): () => void {
     });
   if (document.readyState == 'complete') go();
   else addEventListener('load', go, { once: true, signal: ctx.signal });
-  return () => {};
 }

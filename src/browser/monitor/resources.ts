@@ -7,13 +7,12 @@ import { ms, observe, own } from './util.js';
 // Resources reported per page (a page that polls forever would otherwise never stop).
 const MAX = 200;
 
-/** Reports resource timings; returns the undo. */
-export function install(ctx: Ctx): () => void {
+/** Reports resource timings until `ctx.signal` aborts. */
+export function install(ctx: Ctx): void {
   let n = 0;
-  const o = observe('resource', (entries) => {
+  observe(ctx.signal, 'resource', (entries) => {
     for (const e of entries as PerformanceResourceTiming[])
       if (e.duration > 0 && e.transferSize > 0 && !own(ctx.base, e.name) && n++ < MAX)
         ctx.emitRecord(RESOURCES, { name: e.name, duration: ms(e.duration), size: e.transferSize, protocol: e.nextHopProtocol, resourceType: e.initiatorType });
   });
-  return () => o?.disconnect();
 }

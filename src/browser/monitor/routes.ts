@@ -1,15 +1,14 @@
 // SPA routes: History API calls, popstate and hash changes rename the page (spans and errors
 // follow) and send a route page view, a BrowserPerfData with no navigation timings (client-js
 // sent the first load's timings again).
-import { Patches } from '../../core/patch.js';
 import { PERF } from './send.js';
 import type { Ctx } from './types.js';
 
 /** The page's path: the location's, plus a hash route (`#/users`, `#!/users`) without its query. */
 const routePath = (): string | undefined => (/^#!?\//.test(location.hash) ? location.pathname + location.hash.split('?')[0] : undefined);
 
-/** Follows the routes; returns the undo. */
-export function install(ctx: Ctx): () => void {
+/** Follows the routes until `ctx.signal` aborts (the History API wrappers are the agent's patches: it restores them). */
+export function install(ctx: Ctx): void {
   let last: string;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // Reported in a later task, so a router that names the route (agent.setPagePath) right after
@@ -35,9 +34,8 @@ export function install(ctx: Ctx): () => void {
   };
   ctx.rename(routePath());
   last = ctx.pathNow();
-  const patches = new Patches();
   for (const k of ['pushState', 'replaceState'])
-    patches.method(history, k, (original) =>
+    ctx.patches.method(history, k, (original) =>
       function (this: History) {
         const r = original.apply(this, arguments as never);
         nav();
@@ -46,9 +44,4 @@ export function install(ctx: Ctx): () => void {
     );
   for (const t of ['popstate', 'hashchange']) addEventListener(t, nav, { signal: ctx.signal });
   ctx.renamed = check;
-  return () => {
-    patches.restore();
-    clearTimeout(timer);
-    ctx.renamed = undefined;
-  };
 }

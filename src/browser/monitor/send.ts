@@ -14,10 +14,11 @@ export const INTERACTIONS = PERF + '/webInteractions';
 export const ERRORS = '/browser/errorLogs';
 
 /** The send function, and what the page's hide and pagehide do with what is queued. */
-export function sender(ctx: MonitorContext): [send: (path: string, record: object) => void, flush: (leaving: boolean) => void] {
+export function sender(ctx: MonitorContext, stopped: AbortSignal): [send: (path: string, record: object) => void, flush: (leaving: boolean) => void] {
   const queues: Record<string, PageQueue> = {};
   const { opts } = ctx;
   const send = (path: string, record: object) => {
+    if (stopped.aborted) return;
     // perfData and webVitals take one object, the others a JSON array.
     const one = path == PERF || path == VITALS;
     (queues[path] ??= pageQueue({

@@ -1,4 +1,5 @@
 // What the monitor modules share. Types only: nothing here ships.
+import type { Patches } from '../../core/patch.js';
 import type { RequestHooks } from '../hooks.js';
 
 /** Monitoring options of the browser `start()` (each also a `data-*` attribute of the script tag). */
@@ -43,6 +44,8 @@ export interface MonitorContext {
   rawFetch?: typeof fetch;
   /** The fetch/XHR hooks; the monitor sets `fail`. */
   hooks: RequestHooks;
+  /** The agent's patches: restored when the agent stops. */
+  patches: Patches;
   /** The page path now (spans and errors). */
   pathNow(): string;
   /** Names the page (undefined: back to the location's). */
@@ -51,6 +54,8 @@ export interface MonitorContext {
   caught?: (err: unknown, category?: string) => void;
   /** Set by the monitor: called after `agent.setPagePath`. */
   renamed?: () => void;
+  /** Set by the monitor: the page was hidden (`leaving`: pagehide). The agent calls it before it flushes its segments. */
+  hide?: (leaving: boolean) => void;
 }
 
 /** What each monitor module's `install` gets. */

@@ -7,10 +7,10 @@ export const on = (v: unknown, def: boolean): boolean => (v == null ? def : v !=
 export const ms = (v: number): number => (v > 0 ? Math.floor(v) : 0);
 
 /**
- * A buffered PerformanceObserver of `type`, or undefined where the browser lacks it. The
- * callback's failures stay here: it runs in the browser's own task.
+ * A buffered PerformanceObserver of `type` until `signal` aborts, or undefined where the
+ * browser lacks it. The callback's failures stay here: it runs in the browser's own task.
  */
-export function observe(type: string, fn: (entries: PerformanceEntry[]) => void, extra?: object): PerformanceObserver | undefined {
+export function observe(signal: AbortSignal, type: string, fn: (entries: PerformanceEntry[]) => void, extra?: object): PerformanceObserver | undefined {
   try {
     if (!PerformanceObserver.supportedEntryTypes.includes(type)) return;
     const o = new PerformanceObserver((list) => {
@@ -21,6 +21,8 @@ export function observe(type: string, fn: (entries: PerformanceEntry[]) => void,
       }
     });
     o.observe({ type, buffered: true, ...extra });
+    // Disconnected when monitoring stops: the modules keep no undo of their own.
+    signal.addEventListener('abort', () => o.disconnect());
     return o;
   } catch {
     // No PerformanceObserver: the metric is simply not reported.

@@ -6,8 +6,8 @@ import { activation, ms, observe } from './util.js';
 
 type Shift = PerformanceEntry & { value: number; hadRecentInput: boolean };
 
-/** Measures the page's vitals; returns the undo. */
-export function install(ctx: Ctx): () => void {
+/** Measures the page's vitals until `ctx.signal` aborts. */
+export function install(ctx: Ctx): void {
   let hiddenAt: number;
   let lcp: number;
   let lcpFinal: boolean;
@@ -45,8 +45,8 @@ export function install(ctx: Ctx): () => void {
         if (session > cls) cls = session;
       }
   };
-  const lcpObs = observe('largest-contentful-paint', onLcp);
-  const clsObs = observe('layout-shift', onCls);
+  const lcpObs = observe(ctx.signal, 'largest-contentful-paint', onLcp);
+  const clsObs = observe(ctx.signal, 'layout-shift', onCls);
   const finalLcp = (e: Event) => {
     if (e.isTrusted && lcpObs) {
       onLcp(lcpObs.takeRecords());
@@ -76,8 +76,4 @@ export function install(ctx: Ctx): () => void {
     // -1: not measured (OAP's vitals metrics take only values ≥ 0).
     ctx.emitRecord(VITALS, { pagePath: page, fmpTime: fcp ? ms(fcp.startTime - activation()) : -1, lcpTime: lcp, cls: clsObs ? cls : -1 });
   });
-  return () => {
-    lcpObs?.disconnect();
-    clsObs?.disconnect();
-  };
 }

@@ -5,7 +5,7 @@ import * as T from './wire-tags.js';
 
 // One writer reused by every call: encoding is synchronous, and reuse avoids an
 // allocation per segment on the traced path.
-const shared = new ProtoWriter(4096);
+const shared = /* @__PURE__ */ new ProtoWriter(4096);
 
 function pairs(w: ProtoWriter, key: number, list: readonly KeyStringValuePair[]): void {
   for (let i = 0; i < list.length; i++) {
