@@ -69,7 +69,7 @@ export async function startReceiver(): Promise<Receiver> {
       const body = Buffer.concat(chunks);
       const path = new URL(req.url!, 'http://x').pathname;
       const answer = script.shift() ?? 'ok';
-      let segments: Array<Record<string, any>> = [];
+      let segments: Array<Record<string, any>>;
       if (path.endsWith(GRPC_WEB_PATH)) {
         const data = parseFrames(body).filter((f) => f.flag === 0);
         segments = data.flatMap((f) => (decodeAs('SegmentCollection', f.payload).segments as Array<Record<string, any>>) ?? []);

@@ -168,7 +168,7 @@ function launch(resolved: ResolvedOptions, reporter: AgentReporter): NodeAgent {
 function sampler(o: ResolvedOptions): Sampler | undefined {
   const ratio = o.sampleRate < 1 ? new RatioSampler(o.sampleRate) : undefined;
   const rate = o.samplesPerSecond > 0 ? new RateLimitingSampler(o.samplesPerSecond) : undefined;
-  if (ratio && rate) return { shouldSample: (op) => ratio.shouldSample() && rate.shouldSample() };
+  if (ratio && rate) return { shouldSample: () => ratio.shouldSample() && rate.shouldSample() };
   return ratio ?? rate;
 }
 

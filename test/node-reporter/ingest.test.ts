@@ -17,8 +17,9 @@ const COLLECT_IN_SYNC = '/skywalking.v3.TraceSegmentReportService/collectInSync'
 const servers: http.Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
 
-async function serve(handler: http.RequestListener): Promise<string> {
-  const s = http.createServer(handler);
+/** Serves `handler` (sync or async, as a Koa callback is). */
+async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>): Promise<string> {
+  const s = http.createServer((req, res) => void handler(req, res));
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
   servers.push(s);
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;

@@ -231,7 +231,6 @@ describe('black-holed connection', () => {
     cleanup.push(() => collector.close());
     // A TCP proxy whose existing connections can be frozen (bytes swallowed both ways),
     // as a NAT or load balancer that silently dropped the flow would.
-    let frozen = false;
     const pairs: Array<{ frozen: boolean }> = [];
     const proxy = net.createServer((client) => {
       const state = { frozen: false };
@@ -245,7 +244,6 @@ describe('black-holed connection', () => {
       };
       client.on('error', end).on('close', end);
       upstream.on('error', end).on('close', end);
-      state.frozen = frozen;
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
     cleanup.push(() => new Promise((r) => proxy.close(r)));

@@ -19,8 +19,9 @@ function begin(options: Partial<NodeAgentOptions> = {}): NodeAgent {
   agent = start({ service: 'svc', serviceInstance: 'svc-1', reporter, flushOnExit: false, ...options });
   return agent;
 }
-async function serve(handler: http.RequestListener, host = '127.0.0.1'): Promise<string> {
-  const s = http.createServer(handler);
+/** Serves `handler` (sync or async: a rejection stays unhandled and fails the run). */
+async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>, host = '127.0.0.1'): Promise<string> {
+  const s = http.createServer((req, res) => void handler(req, res));
   servers.push(s);
   await new Promise<void>((r) => s.listen(0, host, () => r()));
   const { port } = s.address() as AddressInfo;

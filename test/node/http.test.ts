@@ -35,7 +35,8 @@ beforeAll(async () => {
     res.end(JSON.stringify({ sw8: req.headers.sw8 ?? null, url: req.url }));
   });
   downPort = await listen(down);
-  api = http.createServer(async (req, res) => {
+  api = http.createServer((req, res) => void handleApi(req, res));
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     try {
       if (url.pathname.startsWith('/chain/')) {
@@ -68,7 +69,7 @@ beforeAll(async () => {
       res.statusCode = 599;
       res.end(String(err));
     }
-  });
+  }
   apiUrl = `http://127.0.0.1:${await listen(api)}`;
 });
 

@@ -101,7 +101,7 @@ function typeCheck(dir: string, project: string): void {
   try {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: dir, stdio: 'pipe' });
   } catch (err) {
-    throw new Error(`type check (${project}) against the installed package failed:\n` + String((err as { stdout?: Buffer }).stdout ?? err));
+    throw new Error(`type check (${project}) against the installed package failed:\n` + String((err as { stdout?: Buffer }).stdout ?? err), { cause: err });
   }
 }
 

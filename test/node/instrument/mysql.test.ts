@@ -7,7 +7,6 @@ import type { MariadbServer } from '../../helpers/servers/mariadb.js';
 import { exits, requireLib, startAgent, tagsOf } from './harness.js';
 import type { Harness } from './harness.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 describe.skipIf(!hasMariadb())('mysql clients', () => {

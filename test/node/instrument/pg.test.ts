@@ -7,7 +7,6 @@ import { exits, requireLib, startAgent, tagsOf } from './harness.js';
 import type { Harness } from './harness.js';
 import { freePort } from '../../helpers/servers/common.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 describe.skipIf(!hasPostgres())('pg', () => {
