@@ -4,6 +4,7 @@ import { guardDiagLogger } from './log/guard.js';
 import type { NodeAgent } from './node-agent.js';
 import { startTelemetry } from './telemetry.js';
 import { parentFor, traceStorage } from './context.js';
+import { runToEnd } from './span-run.js';
 import { instrumentFetch } from './fetch.js';
 import { instrumentHttpClient } from './http-client.js';
 import { instrumentHttpServer } from './http-server.js';
@@ -131,31 +132,7 @@ function launch(resolved: ResolvedOptions, reporter: AgentReporter): NodeAgent {
     withSpan<T>(operationName: string, fn: (span: Span) => T): T {
       const { context, parent } = parentFor(tracer, traceStorage.getStore());
       const span = context.createLocalSpan(operationName, parent);
-      return traceStorage.run({ context, span }, () => {
-        let result: T;
-        try {
-          result = fn(span);
-        } catch (err) {
-          span.error(err);
-          span.end();
-          throw err;
-        }
-        if (result && typeof (result as { then?: unknown }).then === 'function') {
-          return (result as unknown as Promise<unknown>).then(
-            (v) => {
-              span.end();
-              return v;
-            },
-            (err: unknown) => {
-              span.error(err);
-              span.end();
-              throw err;
-            },
-          ) as T;
-        }
-        span.end();
-        return result;
-      });
+      return traceStorage.run({ context, span }, () => runToEnd(span, fn));
     },
     activeSpan: () => traceStorage.getStore()?.span,
     activeContext: () => traceStorage.getStore()?.context,
