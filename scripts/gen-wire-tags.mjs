@@ -11,7 +11,7 @@ const root = join(fileURLToPath(import.meta.url), '../..');
 const out = join(root, 'src/core/encode/wire-tags.ts');
 const pb = new protobuf.Root();
 pb.resolvePath = (_origin, target) => join(root, 'proto', target);
-pb.loadSync(['language-agent/Tracing.proto', 'common/Common.proto', 'language-agent/Meter.proto', 'logging/Logging.proto']);
+pb.loadSync(['language-agent/Tracing.proto', 'common/Common.proto', 'language-agent/Meter.proto', 'logging/Logging.proto', 'management/Management.proto']);
 pb.resolveAll();
 
 const MESSAGES = [
@@ -33,6 +33,9 @@ const MESSAGES = [
   'JSONLog',
   'TraceContext',
   'LogTags',
+  // The Node reporter's ManagementService calls (management/Management.proto).
+  'InstanceProperties',
+  'InstancePingPkg',
 ];
 const VARINT = new Set(['int32', 'int64', 'uint32', 'uint64', 'bool', 'sint32', 'sint64']);
 const FIXED32 = new Set(['float', 'fixed32', 'sfixed32']);
