@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector } from '../../src/collector/index.js';
 import { createNodeReporter } from '../../src/node/index.js';
 import type { NodeReporter } from '../../src/node/index.js';
-import { sleep, waitFor } from '../node/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {

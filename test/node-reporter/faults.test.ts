@@ -4,12 +4,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
+import { closedPort } from '../helpers/ports.js';
 import { createNodeReporter, runSuppressed, start, Tracer } from '../../src/node/index.js';
 import type { NodeReporter, SegmentObject } from '../../src/node/index.js';
 import { decodeAs } from '../helpers/proto.js';
@@ -21,14 +21,6 @@ function oneTrace(reporter: { report(s: SegmentObject): void; flush(): Promise<v
   const t = new Tracer({ service: 'svc', serviceInstance: 'i', reporter });
   const ctx = t.createTracingContext();
   ctx.createEntrySpan(op).end();
-}
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 /** Runs the dead-collector fixture app; resolves with its exit code and output. */

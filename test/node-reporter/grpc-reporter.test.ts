@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports.js';
 import { createNodeReporter, InMemoryReporter, Tracer } from '../../src/node/index.js';
 import type { NodeReporter } from '../../src/node/index.js';
 import { startGrpcCollector, type TestGrpcCollector } from '../helpers/grpc-collector.js';
-import net from 'node:net';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -18,14 +18,6 @@ function trace(reporter: NodeReporter | InMemoryReporter, n = 1, op = 'GET:/x') 
     ctx.createExitSpan('/down', e, 'db:5432').end();
     e.end();
   }
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 describe('gRPC reporter', () => {

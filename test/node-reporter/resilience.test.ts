@@ -4,6 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../helpers/ports.js';
 import { createNodeReporter, setDiagLogger, Tracer } from '../../src/node/index.js';
 import type { NodeReporter, SegmentObject } from '../../src/node/index.js';
 import { startGrpcCollector } from '../helpers/grpc-collector.js';
@@ -31,14 +32,6 @@ function traces(reporter: { report(s: SegmentObject): void }, n: number, op = 'G
     ctx.createExitSpan('/down', e, 'db:5432').end();
     e.end();
   }
-}
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 function reporterFor(address: string, extra: Partial<Parameters<typeof createNodeReporter>[0]> = {}): NodeReporter {

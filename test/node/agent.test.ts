@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentAgent, decodeCorrelation, encodeCorrelation, encodeSw8, InMemoryReporter, setDiagLogger, start } from '../../src/node/index.js';
 import type { NodeAgent, NodeAgentOptions, SegmentObject, SpanObject } from '../../src/node/index.js';
-import { sleep, waitFor } from './wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 const reporter = new InMemoryReporter();
 const servers: http.Server[] = [];

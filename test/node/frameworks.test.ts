@@ -9,7 +9,7 @@ import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestHandler, encodeSegmentCollection, InMemoryReporter, start, Tracer } from '../../src/node/index.js';
 import type { NodeAgent, SegmentObject } from '../../src/node/index.js';
-import { sleep, waitFor } from './wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 const reporter = new InMemoryReporter();
 const forwarded = new InMemoryReporter();

@@ -12,7 +12,7 @@ import type { DiagLogger } from '../../src/core/index.js';
 import type pinoLib from 'pino';
 import type * as winstonLib from 'winston';
 import { requireLib } from './instrument/harness.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 let agent: NodeAgent | undefined;
 let collector: Collector | undefined;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGrpcCollector, type TestGrpcCollector } from '../../helpers/grpc-collector.js';
 import { hasPostgres, startPostgres } from '../../helpers/servers/postgres.js';
 import type { PostgresServer } from '../../helpers/servers/postgres.js';
-import { waitFor } from '../wait.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const built = existsSync(fileURLToPath(new URL('../../../dist/esm/node/register.js', import.meta.url)));
 
