@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SegmentObject } from '../src/core/index.js';
-import { eventually, launchChromium } from './chromium.js';
+import { eventually, launchChromium } from './helpers/chromium.js';
 // @ts-expect-error plain JS module without types
 import { startDemo } from '../demo/demo.mjs';
 

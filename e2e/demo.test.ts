@@ -6,7 +6,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SegmentObject } from '../src/core/index.js';
-import { eventually, launchChromium } from './chromium.js';
+import { eventually, launchChromium } from './helpers/chromium.js';
 // @ts-expect-error plain JS module without types
 import { startDemo } from '../demo/demo.mjs';
 
