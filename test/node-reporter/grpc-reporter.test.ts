@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { reportTraces } from '../helpers/traces.js';
 import { freePort } from '../helpers/ports.js';
-import { createNodeReporter, InMemoryReporter, Tracer } from '../../src/node/index.js';
+import { createNodeReporter, InMemoryReporter } from '../../src/node/index.js';
 import type { NodeReporter } from '../../src/node/index.js';
 import { startGrpcCollector, type TestGrpcCollector } from '../helpers/grpc-collector.js';
 
@@ -9,16 +10,6 @@ afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
 
-function trace(reporter: NodeReporter | InMemoryReporter, n = 1, op = 'GET:/x') {
-  const tracer = new Tracer({ service: 'svc', serviceInstance: 'inst', reporter });
-  for (let i = 0; i < n; i++) {
-    const ctx = tracer.createTracingContext();
-    const e = ctx.createEntrySpan(op);
-    e.tag('i', String(i));
-    ctx.createExitSpan('/down', e, 'db:5432').end();
-    e.end();
-  }
-}
 
 describe('gRPC reporter', () => {
   let collector: TestGrpcCollector;
@@ -29,7 +20,7 @@ describe('gRPC reporter', () => {
     const reporter = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: collector.address, authentication: 's3cret', flushIntervalMs: 10, grpcClient });
     cleanup.push(() => reporter.shutdown(1000));
     const mem = new InMemoryReporter();
-    trace({ report: (s) => (mem.report(s), reporter.report(s)), flush: () => reporter.flush(), shutdown: () => reporter.shutdown() } as NodeReporter, 25);
+    reportTraces({ report: (s) => (mem.report(s), reporter.report(s)), flush: () => reporter.flush(), shutdown: () => reporter.shutdown() } as NodeReporter, 25);
     const got = await collector.waitForSegments(25);
     expect(got).toEqual(mem.segments);
     expect(collector.metadata.every((m) => m.authentication === 's3cret')).toBe(true);
@@ -46,7 +37,7 @@ describe('gRPC reporter', () => {
     cleanup.push(() => collector.close());
     const reporter = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: collector.address, authentication: 'wrong', flushIntervalMs: 10, management: false, grpcClient });
     cleanup.push(() => reporter.shutdown(1000));
-    trace(reporter, 3);
+    reportTraces(reporter, 3);
     await reporter.flush(2000);
     expect(collector.segments).toHaveLength(0);
     expect(reporter.stats.dropped).toBe(3);
@@ -68,7 +59,7 @@ describe('gRPC reporter', () => {
       sendTimeoutMs: 500,
     });
     cleanup.push(() => reporter.shutdown(1000));
-    trace(reporter, 5000);
+    reportTraces(reporter, 5000);
     expect(reporter.stats.queued).toBeLessThanOrEqual(1000);
     expect(reporter.stats.dropped).toBeGreaterThanOrEqual(4000);
     await reporter.flush(300);
@@ -76,7 +67,7 @@ describe('gRPC reporter', () => {
     cleanup.push(() => collector.close());
     await reporter.flush(10_000);
     await collector.waitForSegments(1000, 15_000);
-    trace(reporter, 1, 'GET:/after');
+    reportTraces(reporter, 1, 'GET:/after');
     await reporter.flush(5000);
     await collector.waitForSegments(1001, 5000);
     expect(collector.segments.some((s) => s.spans[0]!.operationName === 'GET:/after')).toBe(true);
@@ -89,7 +80,7 @@ describe('gRPC reporter', () => {
     collector.setBehaviour('unavailable');
     const reporter = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: collector.address, flushIntervalMs: 10, management: false, sendTimeoutMs: 300 });
     cleanup.push(() => reporter.shutdown(500));
-    trace(reporter, 2);
+    reportTraces(reporter, 2);
     await reporter.flush(1000);
     expect(collector.segments).toHaveLength(0);
     expect(reporter.stats.queued).toBe(2);

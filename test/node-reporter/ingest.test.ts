@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createIngestHandler, createNodeReporter, encodeSegment, encodeSegmentCollection, InMemoryReporter, Tracer } from '../../src/node/index.js';
+import { browserSegments } from '../helpers/traces.js';
+import { createIngestHandler, createNodeReporter, encodeSegment, encodeSegmentCollection, InMemoryReporter } from '../../src/node/index.js';
 import type { IngestHandler, SegmentObject } from '../../src/node/index.js';
 import { RateLimiter } from '../../src/node/ingest/rate-limiter.js';
 import { decodeCommands, parseGrpcWebFrames } from '../../src/server/index.js';
@@ -26,16 +27,6 @@ async function serve(handler: (req: http.IncomingMessage, res: http.ServerRespon
 }
 
 const plain = (ingest: IngestHandler) => serve((req, res) => void (ingest(req, res) || res.end('app')));
-
-function browserSegments(n = 1, op = '/page'): SegmentObject[] {
-  const mem = new InMemoryReporter();
-  const t = new Tracer({ service: 'web', serviceInstance: '1.0', reporter: mem });
-  for (let i = 0; i < n; i++) {
-    const ctx = t.createTracingContext({ endpoint: op });
-    ctx.createExitSpan(op, null, 'api:443').end();
-  }
-  return mem.segments;
-}
 
 function frame(msg: Uint8Array, flag = 0): Buffer {
   const b = Buffer.alloc(5 + msg.length);

@@ -7,7 +7,8 @@ import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIngestHandler, encodeSegmentCollection, InMemoryReporter, start, Tracer } from '../../src/node/index.js';
+import { browserSegments } from '../helpers/traces.js';
+import { createIngestHandler, encodeSegmentCollection, InMemoryReporter, start } from '../../src/node/index.js';
 import type { NodeAgent, SegmentObject } from '../../src/node/index.js';
 import { sleep, waitFor } from '../helpers/wait.js';
 
@@ -25,13 +26,6 @@ const listen = async (s: http.Server) => {
 const asListener = (cb: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>): http.RequestListener => (req, res) => void cb(req, res);
 const entry = (op: string) => reporter.segments.find((s) => s.spans[0]!.operationName === op);
 
-function browserSegments(): SegmentObject[] {
-  const mem = new InMemoryReporter();
-  const t = new Tracer({ service: 'web', serviceInstance: '1.0', reporter: mem });
-  const ctx = t.createTracingContext({ endpoint: '/page' });
-  ctx.createExitSpan('/page', null, 'api:443').end();
-  return mem.segments;
-}
 const grpcWebBody = (segs: SegmentObject[]) => {
   const msg = encodeSegmentCollection(segs);
   const b = Buffer.alloc(5 + msg.length);
