@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import { reportTraces } from '../helpers/traces.js';
 import { freePort } from '../helpers/ports.js';
 import { createNodeReporter, InMemoryReporter } from '../../src/node/index.js';
@@ -24,7 +25,7 @@ describe('gRPC reporter', () => {
     const got = await collector.waitForSegments(25);
     expect(got).toEqual(mem.segments);
     expect(collector.metadata.every((m) => m.authentication === 's3cret')).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => collector.properties[0], 10_000, 'the instance properties');
     expect(collector.properties[0]).toMatchObject({ service: 'svc', serviceInstance: 'inst' });
     const props = collector.properties[0]!.properties as Array<{ key: string; value: string }>;
     expect(props).toContainEqual({ key: 'language', value: 'NodeJS' });

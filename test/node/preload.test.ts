@@ -82,11 +82,7 @@ describe('preload', () => {
         child.once('exit', (c) => reject(new Error(`fixture exited ${c}`)));
       });
       expect(await (await fetch(`http://127.0.0.1:${info.port}/hello`)).text()).toBe('has-sw8');
-      const until = Date.now() + 10_000;
-      while (!collector.segments.some((s) => s.service === service && s.spans[0]!.operationName === 'GET:/down')) {
-        if (Date.now() > until) throw new Error('no segment');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor(() => collector.segments.some((s) => s.service === service && s.spans[0]!.operationName === 'GET:/down'), 10_000, `the GET:/down segment of ${service}`);
     } finally {
       child.send('exit');
       await new Promise((r) => child.once('exit', r));
