@@ -4,6 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sleep, waitFor, waitForAsync } from '../helpers/wait.js';
 import { reportTraces } from '../helpers/traces.js';
 import { closedPort } from '../helpers/ports.js';
 import { createNodeReporter, setDiagLogger } from '../../src/node/index.js';
@@ -22,7 +23,6 @@ afterEach(async () => {
   expect(unhandled).toEqual([]);
 });
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 
 function reporterFor(address: string, extra: Partial<Parameters<typeof createNodeReporter>[0]> = {}): NodeReporter {
@@ -99,7 +99,8 @@ describe.each(['http2', 'grpc-js'] as const)('gRPC reporter faults (%s client)',
     // Five full batches waiting: a naive reporter would fire them all, and again each tick.
     const t0 = Date.now();
     reportTraces(reporter, 10_000);
-    await wait(1500);
+    await waitFor(() => collector.callsByMethod[COLLECT], 10_000, 'the first attempt');
+    await sleep(1500); // the window in which retries are counted
     const elapsed = Date.now() - t0;
     // One attempt, then retries after at least 0.5, 1, 2, 4 s (half of the doubling delay):
     // attempts can only start at or after these cumulative times.
@@ -111,7 +112,9 @@ describe.each(['http2', 'grpc-js'] as const)('gRPC reporter faults (%s client)',
     expect(reporter.stats.dropped).toBe(0);
     expect([8_000, 10_000]).toContain(reporter.stats.queued);
     collector.setBehaviour('ok');
-    await reporter.flush(10_000);
+    // A call sent before the switch may still come back UNAVAILABLE, and a flush stops at a
+    // failed send: flush until everything has arrived.
+    await waitForAsync(async () => (await reporter.flush(10_000), collector.segments.length >= 10_000), 30_000, 'all 10,000 segments at the recovered collector');
     expect(collector.segments).toHaveLength(10_000);
   });
 
@@ -151,7 +154,7 @@ describe('bounded memory with the collector down', () => {
     for (let i = 0; i < 20; i++) {
       reportTraces(reporter, 10_000);
       peakQueue = Math.max(peakQueue, reporter.stats.queued);
-      await wait(0);
+      await sleep(0);
     }
     global.gc?.();
     const grown = process.memoryUsage().heapUsed - before;
