@@ -30,6 +30,8 @@ describe('gRPC reporter', () => {
     const props = collector.properties[0]!.properties as Array<{ key: string; value: string }>;
     expect(props).toContainEqual({ key: 'language', value: 'NodeJS' });
     expect(props).toContainEqual({ key: 'Process No.', value: String(process.pid) });
+    // The collector has the segments before the reporter hears the call's OK status.
+    await waitFor(() => reporter.stats.sent >= 25, 10_000, 'the reporter counting the call as sent');
     expect(reporter.stats).toMatchObject({ sent: 25, dropped: 0 });
   });
 
