@@ -3,9 +3,13 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SegmentObject } from '../src/core/index.js';
-import { eventually, launchChromium } from './chromium.js';
+import { eventually, launchChromium } from './helpers/chromium.js';
+import { requireBuild } from '../test/helpers/dist.js';
 // @ts-expect-error plain JS module without types
 import { startDemo } from '../demo/demo.mjs';
+
+// The demo runs the built package (skywalking-tracing/node, /collector, the script tag).
+requireBuild('dist/esm/node/index.js', 'dist/esm/collector/index.js', 'dist/skywalking-tracing.iife.min.js');
 
 let demo: { pageUrl: string; collector: { store: { traces: Map<string, { segments: SegmentObject[] }> } }; stop(): Promise<void> };
 let browser: Browser;

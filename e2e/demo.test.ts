@@ -6,9 +6,13 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SegmentObject } from '../src/core/index.js';
-import { eventually, launchChromium } from './chromium.js';
+import { eventually, launchChromium } from './helpers/chromium.js';
+import { requireBuild } from '../test/helpers/dist.js';
 // @ts-expect-error plain JS module without types
 import { startDemo } from '../demo/demo.mjs';
+
+// The demo runs the built package (skywalking-tracing/node, /collector, the script tag).
+requireBuild('dist/esm/node/index.js', 'dist/esm/collector/index.js', 'dist/skywalking-tracing.iife.min.js');
 
 interface Demo {
   pageUrl: string;

@@ -4,15 +4,11 @@
 // Run: node scripts/gen-wire-tags.mjs [--check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { loadProtoRoot, ROOT } from './proto-root.mjs';
 
-const root = join(fileURLToPath(import.meta.url), '../..');
-const out = join(root, 'src/core/encode/wire-tags.ts');
-const pb = new protobuf.Root();
-pb.resolvePath = (_origin, target) => join(root, 'proto', target);
-pb.loadSync(['language-agent/Tracing.proto', 'common/Common.proto', 'language-agent/Meter.proto', 'logging/Logging.proto']);
-pb.resolveAll();
+const out = join(ROOT, 'src/core/encode/wire-tags.ts');
+const pb = loadProtoRoot();
 
 const MESSAGES = [
   'SegmentObject',
@@ -33,6 +29,9 @@ const MESSAGES = [
   'JSONLog',
   'TraceContext',
   'LogTags',
+  // The Node reporter's ManagementService calls (management/Management.proto).
+  'InstanceProperties',
+  'InstancePingPkg',
 ];
 const VARINT = new Set(['int32', 'int64', 'uint32', 'uint64', 'bool', 'sint32', 'sint64']);
 const FIXED32 = new Set(['float', 'fixed32', 'sfixed32']);

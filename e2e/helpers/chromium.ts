@@ -1,6 +1,7 @@
 // Launches Debian's Chromium through playwright-core (no browser download), headless.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { waitForAsync } from '../../test/helpers/wait.js';
 
 /** The Chromium binary: `CHROMIUM_PATH`, else Debian's. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -14,13 +15,11 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Polls `fn` until it returns a truthy value (a condition, never a speed assertion). */
-export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * Polls `fn` every 50 ms (a page round trip each) until it returns a truthy value (a
+ * condition, never a speed assertion). A timeout names `what` (default: `fn`'s source)
+ * and the last value seen.
+ */
+export function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, what?: string): Promise<NonNullable<T>> {
+  return waitForAsync(async () => (await fn()) as NonNullable<T> | undefined, timeoutMs, what ?? fn.toString(), 50);
 }

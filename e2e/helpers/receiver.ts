@@ -4,6 +4,7 @@
 // scripted to test retries. Cross-origin callers get CORS answers like a gateway's.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { frameMessages, splitFrames, TRAILER_FLAG, type GrpcFrame } from '../../src/server/grpc-frame.js';
 import { decodeAs } from '../../test/helpers/proto.js';
 
 export const GRPC_WEB_PATH = '/skywalking.v3.TraceSegmentReportService/collectInSync';
@@ -34,26 +35,13 @@ export interface Receiver {
 }
 
 /** Splits a gRPC-web body into frames; throws on a malformed one. */
-export function parseFrames(body: Buffer): Array<{ flag: number; payload: Buffer }> {
-  const frames = [];
-  for (let i = 0; i < body.length; ) {
-    if (i + 5 > body.length) throw new Error('truncated frame header');
-    const n = body.readUInt32BE(i + 1);
-    if (i + 5 + n > body.length) throw new Error('truncated frame');
-    frames.push({ flag: body[i]!, payload: body.subarray(i + 5, i + 5 + n) });
-    i += 5 + n;
-  }
-  return frames;
+export function parseFrames(body: Buffer): readonly GrpcFrame[] {
+  const split = splitFrames(body);
+  if (split.error !== undefined) throw new Error(split.error);
+  return split.frames;
 }
 
-function trailerFrame(text: string): Buffer {
-  const t = Buffer.from(text);
-  const f = Buffer.alloc(5 + t.length);
-  f[0] = 0x80;
-  f.writeUInt32BE(t.length, 1);
-  t.copy(f, 5);
-  return f;
-}
+const trailerFrame = (text: string): Buffer => frameMessages([Buffer.from(text)], TRAILER_FLAG);
 
 export async function startReceiver(): Promise<Receiver> {
   const received: Received[] = [];
@@ -69,7 +57,7 @@ export async function startReceiver(): Promise<Receiver> {
       const body = Buffer.concat(chunks);
       const path = new URL(req.url!, 'http://x').pathname;
       const answer = script.shift() ?? 'ok';
-      let segments: Array<Record<string, any>> = [];
+      let segments: Array<Record<string, any>>;
       if (path.endsWith(GRPC_WEB_PATH)) {
         const data = parseFrames(body).filter((f) => f.flag === 0);
         segments = data.flatMap((f) => (decodeAs('SegmentCollection', f.payload).segments as Array<Record<string, any>>) ?? []);

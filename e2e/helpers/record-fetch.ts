@@ -35,8 +35,18 @@ export function recordFetch(): void {
   } as typeof fetch;
 }
 
-/** The records of requests to URLs starting with `prefix`. */
-export function fetchRecords(page: Page, prefix: string): Promise<FetchRecord[]> {
+/**
+ * The records of requests to URLs starting with `prefix`, once each has settled (at most
+ * `timeoutMs`; after that, as they are). A collector records a body before its answer
+ * reaches the page: reading the records the moment the collector has everything would find
+ * the last request still unanswered on a busy machine.
+ */
+export async function fetchRecords(page: Page, prefix: string, timeoutMs = 10_000): Promise<FetchRecord[]> {
+  await page
+    .waitForFunction((p) => (window as unknown as { fetchRecords: FetchRecord[] }).fetchRecords.every((r) => r.settled || !r.url.startsWith(p)), prefix, { timeout: timeoutMs, polling: 50 })
+    .catch(() => {
+      // Still unanswered: the caller's assertions say which.
+    });
   return page.evaluate((p) => (window as unknown as { fetchRecords: FetchRecord[] }).fetchRecords.filter((r) => r.url.startsWith(p)), prefix);
 }
 

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireBuild } from '../../test/helpers/dist.js';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
@@ -30,6 +31,8 @@ export interface StaticServer {
  * (2 s), `/fail` (500), `/missing` (404); anything else echoes `{ sw8 }` as JSON.
  */
 export async function startStaticServer(host = '127.0.0.1'): Promise<StaticServer> {
+  // A page without its script would fail in ways that do not say why.
+  requireBuild('dist/skywalking-tracing.iife.min.js', 'dist/esm/browser/index.js');
   const pages = new Map<string, string>();
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {

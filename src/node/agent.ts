@@ -1,9 +1,10 @@
 import { consoleDiagLogger, diag, NoopReporter, RateLimitingSampler, RatioSampler, setDiagLogger, Tracer } from '../core/index.js';
-import type { LogLevel, Reporter, Sampler, Span, TracingContext } from '../core/index.js';
+import type { Reporter, Sampler, Span } from '../core/index.js';
 import { guardDiagLogger } from './log/guard.js';
-import type { NodeMeter } from './meter/node-meter.js';
-import { startTelemetry, type Telemetry } from './telemetry.js';
+import type { NodeAgent } from './node-agent.js';
+import { startTelemetry } from './telemetry.js';
 import { parentFor, traceStorage } from './context.js';
+import { runToEnd } from './span-run.js';
 import { instrumentFetch } from './fetch.js';
 import { instrumentHttpClient } from './http-client.js';
 import { instrumentHttpServer } from './http-server.js';
@@ -12,46 +13,11 @@ import type { NodeAgentOptions, ResolvedOptions } from './options.js';
 import { logLevelOf, resolveOptions } from './options.js';
 import { createNodeReporter } from './reporter/index.js';
 import { withStats, type AgentReporter } from '../core/agent-reporter.js';
-import { shared } from './shared.js';
-
-/** The running Node agent. */
-export interface NodeAgent {
-  readonly tracer: Tracer;
-  /**
-   * Where segments go, with `stats` (sent, dropped, failedSends, queued). For a reporter of
-   * your own (`options.reporter`) this is a wrapper around it whose `sent` counts the
-   * segments handed to it.
-   */
-  readonly reporter: AgentReporter;
-  /** The options in force (after environment and defaults). */
-  readonly options: Readonly<ResolvedOptions>;
-  /** Meters reported to OAP every `meterIntervalMs` (gRPC only): counter, gauge, histogram. */
-  readonly meter: NodeMeter;
-  /**
-   * Sends a log record to OAP when `level` is at or above `logReporterLevel` (default warn),
-   * linked to the current trace. `fields` make the body JSON. Never throws.
-   */
-  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
-  /** @internal Meters and logs: what the logger bridges write to. */
-  readonly telemetry: Telemetry;
-  /** Sends queued segments, meters and logs, waiting at most `timeoutMs` (default 5000). Never rejects. */
-  flush(timeoutMs?: number): Promise<void>;
-  /** Flushes, removes every patch and stops timers. One-shot; never rejects. */
-  shutdown(timeoutMs?: number): Promise<void>;
-  /**
-   * Runs `fn` inside a new Local span of the current trace (or a new trace), ending it when
-   * `fn` returns or its promise settles; a throw or rejection marks the span as failed.
-   */
-  withSpan<T>(operationName: string, fn: (span: Span) => T): T;
-  /** The innermost span of the current async flow. */
-  activeSpan(): Span | undefined;
-  /** The segment of the current async flow. */
-  activeContext(): TracingContext | undefined;
-}
+import { processState } from './process-state.js';
 
 /** The agent started by {@link start} (from this copy of the package or the other: ESM or CommonJS), if any. */
 export function currentAgent(): NodeAgent | undefined {
-  return shared.agent;
+  return processState.agent;
 }
 
 /**
@@ -64,11 +30,11 @@ export function currentAgent(): NodeAgent | undefined {
 export function start(options?: NodeAgentOptions | null): NodeAgent {
   const given = typeof options === 'object' && options !== null;
   const user: NodeAgentOptions = given ? options : {};
-  const running = shared.agent;
+  const running = processState.agent;
   if (running) {
     if (Object.keys(user).length > 0) {
       // The running agent's diagnostics: this copy's logger may never have been configured.
-      (shared.diag ?? diag).once('warn', 'start-twice', 'start() called while an agent is running (the preload, or an earlier start()): its options stay in force, these are ignored');
+      (processState.diag ?? diag).once('warn', 'start-twice', 'start() called while an agent is running (the preload, or an earlier start()): its options stay in force, these are ignored');
     }
     return running;
   }
@@ -153,9 +119,9 @@ function launch(resolved: ResolvedOptions, reporter: AgentReporter): NodeAgent {
           }
         }
         removeExitHooks();
-        if (shared.agent === agent) {
-          shared.agent = undefined;
-          shared.diag = undefined;
+        if (processState.agent === agent) {
+          processState.agent = undefined;
+          processState.diag = undefined;
         }
         // Meters and logs first: they send through the reporter's connection.
         await telemetry.shutdown(timeoutMs).catch(() => {});
@@ -166,44 +132,20 @@ function launch(resolved: ResolvedOptions, reporter: AgentReporter): NodeAgent {
     withSpan<T>(operationName: string, fn: (span: Span) => T): T {
       const { context, parent } = parentFor(tracer, traceStorage.getStore());
       const span = context.createLocalSpan(operationName, parent);
-      return traceStorage.run({ context, span }, () => {
-        let result: T;
-        try {
-          result = fn(span);
-        } catch (err) {
-          span.error(err);
-          span.end();
-          throw err;
-        }
-        if (result && typeof (result as { then?: unknown }).then === 'function') {
-          return (result as unknown as Promise<unknown>).then(
-            (v) => {
-              span.end();
-              return v;
-            },
-            (err: unknown) => {
-              span.error(err);
-              span.end();
-              throw err;
-            },
-          ) as T;
-        }
-        span.end();
-        return result;
-      });
+      return traceStorage.run({ context, span }, () => runToEnd(span, fn));
     },
     activeSpan: () => traceStorage.getStore()?.span,
     activeContext: () => traceStorage.getStore()?.context,
   };
-  shared.agent = agent;
-  shared.diag = diag;
+  processState.agent = agent;
+  processState.diag = diag;
   return agent;
 }
 
 function sampler(o: ResolvedOptions): Sampler | undefined {
   const ratio = o.sampleRate < 1 ? new RatioSampler(o.sampleRate) : undefined;
   const rate = o.samplesPerSecond > 0 ? new RateLimitingSampler(o.samplesPerSecond) : undefined;
-  if (ratio && rate) return { shouldSample: (op) => ratio.shouldSample() && rate.shouldSample() };
+  if (ratio && rate) return { shouldSample: () => ratio.shouldSample() && rate.shouldSample() };
   return ratio ?? rate;
 }
 

@@ -1,17 +1,12 @@
 import type { Span, Tracer, TracingContext } from '../core/index.js';
-import { shared } from './shared.js';
-
-/** What the agent keeps per async flow: the segment and the span new spans hang under. */
-export interface ActiveTrace {
-  readonly context: TracingContext;
-  readonly span: Span;
-}
+import type { ActiveTrace } from './active-trace.js';
+import { processState } from './process-state.js';
 
 /**
  * The async-context store: one per process, shared by every instrumentation and by both
- * the ESM and the CommonJS copy of this package (see shared.ts). @internal
+ * the ESM and the CommonJS copy of this package (see process-state.ts). @internal
  */
-export const traceStorage = shared.traceStorage;
+export const traceStorage = processState.traceStorage;
 
 /** The current flow's trace, if any. */
 export function activeTrace(): ActiveTrace | undefined {

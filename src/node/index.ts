@@ -1,8 +1,8 @@
 // skywalking-tracing/node: the Node runtime, plus the whole core.
 export { currentAgent, start } from './agent.js';
-export type { NodeAgent } from './agent.js';
+export type { NodeAgent } from './node-agent.js';
 export { activeTrace } from './context.js';
-export type { ActiveTrace } from './context.js';
+export type { ActiveTrace } from './active-trace.js';
 export { globToRegExp, resolveOptions } from './options.js';
 export type { NodeAgentOptions, ResolvedOptions } from './options-types.js';
 export { createNodeReporter } from './reporter/index.js';

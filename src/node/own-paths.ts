@@ -1,4 +1,4 @@
-import { shared } from './shared.js';
+import { processState } from './process-state.js';
 
 // Paths the agent itself serves (the ingest handler's report routes). Incoming requests to
 // them are the agent's own reporting traffic and are never traced. Only the exact report
@@ -6,7 +6,7 @@ import { shared } from './shared.js';
 // base (basePath '/api' must leave /api/orders traced; basePath '/' must leave everything).
 // Shared by the ESM and CommonJS copies: the handler may come from one, the server
 // instrumentation from the other.
-const owners = shared.ownPaths;
+const owners = processState.ownPaths;
 
 /**
  * Registers `owns` (true for a path the agent serves) under `key`, replacing an earlier one

@@ -1,29 +1,17 @@
 // Meters and logs beside the segment reporter: built at start(), sharing its connection.
-import type { BatchReporterStats, Reporter } from '../core/index.js';
+import type { Reporter } from '../core/index.js';
 import { diag, MeterRegistry } from '../core/index.js';
 import { AgentLog } from './log/agent-log.js';
+import { currentLogTrace } from './log/log-trace.js';
 import { bridgeConsole } from './log/console.js';
 import { createLogReporter, type LogReporter } from './log/log-reporter.js';
-import { nodeMeter, type NodeMeter } from './meter/node-meter.js';
+import { nodeMeter } from './meter/node-meter.js';
 import type { ResolvedOptions } from './options.js';
 import type { NodeReporter } from './reporter/index.js';
-import { MeterReporter, type MeterReporterStats } from './reporter/meter-reporter.js';
+import { MeterReporter } from './reporter/meter-reporter.js';
+import type { Telemetry } from './telemetry-types.js';
 import { GrpcStreamTransport, METER_COLLECT } from './reporter/telemetry-channel.js';
 import { registerRuntimeMeters } from './runtime-meters.js';
-
-/** The agent's meters and logs. @internal */
-export interface Telemetry {
-  readonly meter: NodeMeter;
-  readonly log: AgentLog;
-  /** Counters of the meter reporter, when meters are reported. */
-  readonly meterStats: MeterReporterStats | undefined;
-  /** Counters of the log reporter, when logs are reported. */
-  readonly logStats: BatchReporterStats | undefined;
-  /** Sends the current meter readings and queued logs. Never rejects. */
-  flush(timeoutMs: number): Promise<void>;
-  /** Stops timers, sends what is left. Never rejects. */
-  shutdown(timeoutMs: number): Promise<void>;
-}
 
 const NO_METERS_OVER_HTTP = "OAP has no REST path for meters: with protocol 'http' meters (and runtime metrics) are not reported; use protocol 'grpc'";
 
@@ -56,7 +44,7 @@ export function startTelemetry(o: ResolvedOptions, reporter: Reporter): Telemetr
   }
   let logs: LogReporter | undefined;
   if (channel && t.logReporterLevel !== 'off') logs = createLogReporter(channel, { maxQueueSize: t.maxLogQueueSize, flushIntervalMs: o.flushIntervalMs });
-  const log = new AgentLog({ service: o.service, serviceInstance: o.serviceInstance }, t.logReporterLevel, logs ? (r) => logs.report(r) : undefined);
+  const log = new AgentLog({ service: o.service, serviceInstance: o.serviceInstance }, t.logReporterLevel, logs ? (r) => logs.report(r) : undefined, currentLogTrace);
   const unbridgeConsole = t.logConsole && logs ? bridgeConsole(log) : () => {};
   let stopped = false;
   return {

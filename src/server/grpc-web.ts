@@ -1,5 +1,6 @@
-// gRPC-web framing (PROTOCOL-WEB): every message is 1 flag byte + 4-byte big-endian length +
-// payload; flag 0x80 marks the trailer frame. Text mode base64-encodes the whole body.
+// gRPC-web bodies (PROTOCOL-WEB): gRPC's framed messages (grpc-frame.ts) and a trailer frame
+// for the status. Text mode base64-encodes the whole body.
+import { COMPRESSED_FLAG, frameMessages, splitFrames, TRAILER_FLAG } from './grpc-frame.js';
 
 /** A gRPC-web body that cannot be parsed. */
 export class GrpcWebFormatError extends Error {
@@ -25,18 +26,12 @@ export interface GrpcWebBodyMode {
 export function parseGrpcWebFrames(body: Uint8Array, mode: GrpcWebBodyMode | boolean): GrpcWebFrames {
   const text = typeof mode === 'boolean' ? mode : mode.text;
   const bytes = text ? decodeTextBody(body) : body;
+  const split = splitFrames(bytes);
+  if (split.error !== undefined) throw new GrpcWebFormatError(split.error);
   const out: GrpcWebFrames = { messages: [] };
-  let p = 0;
-  while (p < bytes.length) {
-    if (p + 5 > bytes.length) throw new GrpcWebFormatError('truncated frame header');
-    const flag = bytes[p]!;
-    const len = ((bytes[p + 1]! << 24) | (bytes[p + 2]! << 16) | (bytes[p + 3]! << 8) | bytes[p + 4]!) >>> 0;
-    p += 5;
-    if (p + len > bytes.length) throw new GrpcWebFormatError(`truncated frame: ${len} bytes announced, ${bytes.length - p} present`);
-    const payload = bytes.subarray(p, p + len);
-    p += len;
-    if (flag & 0x80) out.trailer = Buffer.from(payload).toString('latin1');
-    else if (flag & 0x01) throw new GrpcWebFormatError('compressed frames are not supported');
+  for (const { flag, payload } of split.frames) {
+    if (flag & TRAILER_FLAG) out.trailer = Buffer.from(payload).toString('latin1');
+    else if (flag & COMPRESSED_FLAG) throw new GrpcWebFormatError('compressed frames are not supported');
     else out.messages.push(payload);
   }
   return out;
@@ -52,14 +47,6 @@ function decodeTextBody(body: Uint8Array): Uint8Array {
   return Buffer.concat(chunks.map((c) => Buffer.from(c, 'base64')));
 }
 
-function frame(flag: number, payload: Uint8Array): Buffer {
-  const b = Buffer.alloc(5 + payload.length);
-  b[0] = flag;
-  b.writeUInt32BE(payload.length, 1);
-  b.set(payload, 5);
-  return b;
-}
-
 /**
  * A gRPC-web response body: a data frame with `message` (only when `status` is 0) and a
  * trailer frame (flag 0x80) `grpc-status:<n>\r\n` plus `grpc-message:<percent-encoded>\r\n`
@@ -69,8 +56,8 @@ export function encodeGrpcWebResponse(message: Uint8Array | undefined, status: n
   let trailer = `grpc-status:${status}\r\n`;
   if (statusMessage) trailer += `grpc-message:${encodeURIComponent(statusMessage)}\r\n`;
   const parts: Buffer[] = [];
-  if (message && status === 0) parts.push(frame(0x00, message));
-  parts.push(frame(0x80, Buffer.from(trailer, 'latin1')));
+  if (message && status === 0) parts.push(frameMessages([message]));
+  parts.push(frameMessages([Buffer.from(trailer, 'latin1')], TRAILER_FLAG));
   const body = Buffer.concat(parts);
   return text ? Buffer.from(body.toString('base64'), 'latin1') : body;
 }

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BatchReporter, ConsoleReporter, InMemoryReporter, NoopReporter, ReportQueue, TransportError } from '../../src/core/index.js';
 import type { BatchTransport, SegmentObject, SendOptions } from '../../src/core/index.js';
 import { captureDiag } from './fixture.js';
+import { waitFor } from '../helpers/wait.js';
 
 
 const seg = (id: string): SegmentObject => ({ traceId: id, traceSegmentId: id, spans: [], service: 's', serviceInstance: 'i', isSizeLimited: false });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A transport driven by the test: records calls, answers with the current behaviour. */
 function fakeTransport() {
@@ -95,16 +95,21 @@ describe('ReportQueue', () => {
 });
 
 describe('BatchReporter', () => {
+  // The reporter's clock is faked in the tests of its timing: a busy machine cannot move a
+  // send across an interval, and nothing waits for real time to pass.
+  afterEach(() => void vi.useRealTimers());
+
   it('batches by interval, count and bytes', async () => {
+    vi.useFakeTimers();
     const f = fakeTransport();
     const r = new BatchReporter({ transport: f.transport, encode: (s) => s.traceId, sizeOf: (s) => s.length, flushIntervalMs: 50, maxBatchSize: 3, maxBatchBytes: 8 });
     r.report(seg('aa'));
     r.report(seg('bb'));
     expect(f.calls).toHaveLength(0); // waits for the interval so sends batch up
-    await sleep(120);
+    await vi.advanceTimersByTimeAsync(120);
     expect(f.calls.map((c) => c.batch)).toEqual([['aa', 'bb']]);
     for (const id of ['c', 'd', 'e', 'ffff', 'gggg', 'h']) r.report(seg(id));
-    await sleep(150);
+    await vi.advanceTimersByTimeAsync(150);
     expect(f.calls.slice(1).map((c) => c.batch)).toEqual([['c', 'd', 'e'], ['ffff', 'gggg'], ['h']]);
     expect(r.stats).toEqual({ sent: 8, dropped: 0, failedSends: 0, queued: 0 });
     expect(f.calls.every((c) => c.options.final === false)).toBe(true);
@@ -113,6 +118,7 @@ describe('BatchReporter', () => {
   it('after a send, a partial batch waits for the interval and a full one goes at once', async () => {
     // Busy services: segments that arrive during a send's round trip must not each start
     // a tiny call of their own as soon as it returns.
+    vi.useFakeTimers();
     const sent: Array<{ batch: string[]; at: number }> = [];
     let release = () => {};
     const transport = {
@@ -123,24 +129,24 @@ describe('BatchReporter', () => {
     };
     const r = new BatchReporter({ transport, encode: (s) => s.traceId, sizeOf: (s) => s.length, flushIntervalMs: 300, maxBatchSize: 4 });
     r.report(seg('a'));
-    await sleep(350);
+    await vi.advanceTimersByTimeAsync(350);
     expect(sent.map((c) => c.batch)).toEqual([['a']]);
     r.report(seg('b'));
     r.report(seg('c'));
     const answeredAt = Date.now();
     release();
-    await sleep(100);
+    await vi.advanceTimersByTimeAsync(100);
     expect(sent).toHaveLength(1);
-    await sleep(350);
+    await vi.advanceTimersByTimeAsync(350);
     expect(sent.map((c) => c.batch)).toEqual([['a'], ['b', 'c']]);
     expect(sent[1]!.at - answeredAt).toBeGreaterThanOrEqual(250);
     for (const id of ['d', 'e', 'f', 'g', 'h']) r.report(seg(id));
     release();
-    await sleep(50);
+    await vi.advanceTimersByTimeAsync(50);
     // Four waiting fill a batch: sent without waiting; the fifth waits for the interval.
     expect(sent.map((c) => c.batch)).toEqual([['a'], ['b', 'c'], ['d', 'e', 'f', 'g']]);
     release();
-    await sleep(10);
+    await vi.advanceTimersByTimeAsync(10);
     // flush() sends at once (its send starts synchronously); answer it, then stop.
     const flushed = r.flush(1000);
     release();
@@ -157,7 +163,7 @@ describe('BatchReporter', () => {
     const r = new BatchReporter({ transport: f.transport, encode: (s) => s.traceId, sizeOf: () => 1, flushIntervalMs: 1, retryDelayMs: 40, maxRetryDelayMs: 1000 });
     r.report(seg('a'));
     r.report(seg('b'));
-    await sleep(400);
+    await waitFor(() => f.calls.length >= 3, 10_000, 'three attempts');
     const attempts = f.calls.length;
     expect(attempts).toBeGreaterThanOrEqual(3);
     // Backoff: each gap at least half the doubled base delay (jitter on the upper half).
@@ -236,9 +242,9 @@ describe('BatchReporter', () => {
     f.mode = 'hang';
     const r = new BatchReporter({ transport: f.transport, encode: (s) => s.traceId, sizeOf: () => 1, flushIntervalMs: 1, sendTimeoutMs: 50, retryDelayMs: 20 });
     r.report(seg('a'));
-    await sleep(200);
+    await waitFor(() => f.calls.length >= 1, 10_000, 'the first (hanging) send');
     f.mode = 'ok';
-    await sleep(300);
+    await waitFor(() => r.stats.sent === 1, 10_000, 'the retried send');
     expect(f.calls.length).toBeGreaterThanOrEqual(2);
     expect(f.calls[0]!.options.timeoutMs).toBe(50);
     expect(r.stats).toMatchObject({ sent: 1, queued: 0 });

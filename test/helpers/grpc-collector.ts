@@ -3,6 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { decodeAs } from './proto.js';
 import type { SegmentObject } from '../../src/core/index.js';
+import { waitFor } from './wait.js';
 
 /**
  * How the collector answers: `ok`; `unavailable`, `permission-denied`, `internal`,
@@ -77,11 +78,7 @@ export async function startGrpcCollector(options: TestGrpcCollectorOptions = {})
     calls: 0,
     setBehaviour: (b) => void (behaviour = b),
     async waitForSegments(n, timeoutMs = 10_000) {
-      const until = Date.now() + timeoutMs;
-      while (c.segments.length < n) {
-        if (Date.now() > until) throw new Error(`expected ${n} segments, got ${c.segments.length}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(() => c.segments.length >= n, timeoutMs, `${n} segments at the collector (got ${c.segments.length} so far)`);
       return c.segments;
     },
     // Hanging calls would keep tryShutdown waiting: force after a moment.

@@ -13,8 +13,8 @@ export function waitFor<T>(fn: () => T | undefined | null | false, ms = 10_000, 
   return waitForAsync(async () => fn(), ms, what ?? fn.toString());
 }
 
-/** Like {@link waitFor} for an async check. */
-export async function waitForAsync<T>(fn: () => Promise<T | undefined | null | false>, ms = 10_000, what?: string): Promise<T> {
+/** Like {@link waitFor} for an async check, polled every `everyMs`. */
+export async function waitForAsync<T>(fn: () => Promise<T | undefined | null | false>, ms = 10_000, what?: string, everyMs = 10): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -26,7 +26,29 @@ export async function waitForAsync<T>(fn: () => Promise<T | undefined | null | f
       last = err;
     }
     if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what ?? fn.toString()} (last: ${describe(last)})`);
+    await sleep(everyMs);
+  }
+}
+
+/**
+ * Resolves with `read()` once it has stayed the same for `quietMs`: what was in flight when
+ * something stopped (a call already on the wire) has landed, however slow the machine. Then a
+ * test can check that nothing more comes. Throws after `ms`, naming `what`.
+ */
+export async function steady<T>(read: () => T, quietMs: number, ms = 10_000, what = read.toString()): Promise<T> {
+  const until = Date.now() + ms;
+  let value = read();
+  let since = Date.now();
+  for (;;) {
     await sleep(10);
+    const now = read();
+    if (now !== value) {
+      value = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) {
+      return value;
+    }
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what} to stay unchanged for ${quietMs} ms (last: ${describe(value)})`);
   }
 }
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector } from '../../src/collector/index.js';
 import { createNodeReporter } from '../../src/node/index.js';
 import type { NodeReporter } from '../../src/node/index.js';
-import { sleep, waitFor } from '../node/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -67,14 +67,16 @@ describe('browser data forwarding against a failing OAP', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     cleanup.push(() => new Promise((r) => server.close(r)));
-    const reporter = reporterFor('http', `127.0.0.1:${(server.address() as AddressInfo).port}`, 100);
+    // A 500-1000 ms window: wide enough that noticing the failure (polled) and forwarding
+    // again lands inside it on a busy machine too.
+    const reporter = reporterFor('http', `127.0.0.1:${(server.address() as AddressInfo).port}`, 1000);
     reporter.forwardBrowserData!('/browser/errorLogs', [errorLog(0)]);
     await waitFor(() => reporter.browserStats!.dropped === 1);
-    // Inside the window (50-100 ms): held back without a connection.
+    // Inside the window: held back without a connection.
     reporter.forwardBrowserData!('/browser/errorLogs', [errorLog(1)]);
     expect(reporter.browserStats).toEqual({ forwarded: 0, dropped: 2 });
     broken = false;
-    await sleep(150);
+    await sleep(1050); // the window passes (time itself is what is waited for)
     reporter.forwardBrowserData!('/browser/errorLogs', [errorLog(2), errorLog(3)]);
     await waitFor(() => reporter.browserStats!.forwarded === 2);
     for (let i = 4; i < 8; i++) reporter.forwardBrowserData!('/browser/errorLog', [errorLog(i)]);

@@ -1,34 +1,26 @@
 // The agent never harms the host: a dead collector neither keeps the process alive nor
 // surfaces errors; TLS and the HTTP protocol work end to end.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
+import { closedPort } from '../helpers/ports.js';
+import { requireBuild } from '../helpers/dist.js';
 import { createNodeReporter, runSuppressed, start, Tracer } from '../../src/node/index.js';
 import type { NodeReporter, SegmentObject } from '../../src/node/index.js';
 import { decodeAs } from '../helpers/proto.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const built = existsSync(join(root, 'dist/esm/node/index.js'));
 
 function oneTrace(reporter: { report(s: SegmentObject): void; flush(): Promise<void>; shutdown(): Promise<void> }, op = 'GET:/x') {
   const t = new Tracer({ service: 'svc', serviceInstance: 'i', reporter });
   const ctx = t.createTracingContext();
   ctx.createEntrySpan(op).end();
-}
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 /** Runs the dead-collector fixture app; resolves with its exit code and output. */
@@ -49,7 +41,8 @@ async function runDeadCollectorApp(env: Record<string, string>, killAfterMs: num
 }
 
 describe('faults', () => {
-  it.skipIf(!built)('lets an app with a dead collector exit on its own, without errors', async () => {
+  it('lets an app with a dead collector exit on its own, without errors', async () => {
+    requireBuild('dist/esm/node/index.js');
     const { code, out, ms } = await runDeadCollectorApp({ COLLECTOR: `127.0.0.1:${await closedPort()}` }, 15_000);
     expect(out).toContain('served');
     expect(out).not.toContain('UNHANDLED');
@@ -58,7 +51,8 @@ describe('faults', () => {
     expect(ms).toBeLessThan(12_000);
   }, 20_000);
 
-  it.skipIf(!built)('keeps memory bounded and throws nothing in an app under load with the collector down', async () => {
+  it('keeps memory bounded and throws nothing in an app under load with the collector down', async () => {
+    requireBuild('dist/esm/node/index.js');
     const { code, out } = await runDeadCollectorApp({ COLLECTOR: `127.0.0.1:${await closedPort()}`, LOAD_MS: '4000', MAX_BUFFER: '1000' }, 25_000);
     expect(out).not.toContain('UNHANDLED');
     expect(code).toBe(0);

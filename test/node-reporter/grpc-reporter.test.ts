@@ -1,32 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNodeReporter, InMemoryReporter, Tracer } from '../../src/node/index.js';
+import { waitFor } from '../helpers/wait.js';
+import { reportTraces } from '../helpers/traces.js';
+import { freePort } from '../helpers/ports.js';
+import { createNodeReporter, InMemoryReporter } from '../../src/node/index.js';
 import type { NodeReporter } from '../../src/node/index.js';
 import { startGrpcCollector, type TestGrpcCollector } from '../helpers/grpc-collector.js';
-import net from 'node:net';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
 
-function trace(reporter: NodeReporter | InMemoryReporter, n = 1, op = 'GET:/x') {
-  const tracer = new Tracer({ service: 'svc', serviceInstance: 'inst', reporter });
-  for (let i = 0; i < n; i++) {
-    const ctx = tracer.createTracingContext();
-    const e = ctx.createEntrySpan(op);
-    e.tag('i', String(i));
-    ctx.createExitSpan('/down', e, 'db:5432').end();
-    e.end();
-  }
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('gRPC reporter', () => {
   let collector: TestGrpcCollector;
@@ -37,15 +21,17 @@ describe('gRPC reporter', () => {
     const reporter = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: collector.address, authentication: 's3cret', flushIntervalMs: 10, grpcClient });
     cleanup.push(() => reporter.shutdown(1000));
     const mem = new InMemoryReporter();
-    trace({ report: (s) => (mem.report(s), reporter.report(s)), flush: () => reporter.flush(), shutdown: () => reporter.shutdown() } as NodeReporter, 25);
+    reportTraces({ report: (s) => (mem.report(s), reporter.report(s)), flush: () => reporter.flush(), shutdown: () => reporter.shutdown() } as NodeReporter, 25);
     const got = await collector.waitForSegments(25);
     expect(got).toEqual(mem.segments);
     expect(collector.metadata.every((m) => m.authentication === 's3cret')).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => collector.properties[0], 10_000, 'the instance properties');
     expect(collector.properties[0]).toMatchObject({ service: 'svc', serviceInstance: 'inst' });
     const props = collector.properties[0]!.properties as Array<{ key: string; value: string }>;
     expect(props).toContainEqual({ key: 'language', value: 'NodeJS' });
     expect(props).toContainEqual({ key: 'Process No.', value: String(process.pid) });
+    // The collector has the segments before the reporter hears the call's OK status.
+    await waitFor(() => reporter.stats.sent >= 25, 10_000, 'the reporter counting the call as sent');
     expect(reporter.stats).toMatchObject({ sent: 25, dropped: 0 });
   });
 
@@ -54,7 +40,7 @@ describe('gRPC reporter', () => {
     cleanup.push(() => collector.close());
     const reporter = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: collector.address, authentication: 'wrong', flushIntervalMs: 10, management: false, grpcClient });
     cleanup.push(() => reporter.shutdown(1000));
-    trace(reporter, 3);
+    reportTraces(reporter, 3);
     await reporter.flush(2000);
     expect(collector.segments).toHaveLength(0);
     expect(reporter.stats.dropped).toBe(3);
@@ -76,7 +62,7 @@ describe('gRPC reporter', () => {
       sendTimeoutMs: 500,
     });
     cleanup.push(() => reporter.shutdown(1000));
-    trace(reporter, 5000);
+    reportTraces(reporter, 5000);
     expect(reporter.stats.queued).toBeLessThanOrEqual(1000);
     expect(reporter.stats.dropped).toBeGreaterThanOrEqual(4000);
     await reporter.flush(300);
@@ -84,7 +70,7 @@ describe('gRPC reporter', () => {
     cleanup.push(() => collector.close());
     await reporter.flush(10_000);
     await collector.waitForSegments(1000, 15_000);
-    trace(reporter, 1, 'GET:/after');
+    reportTraces(reporter, 1, 'GET:/after');
     await reporter.flush(5000);
     await collector.waitForSegments(1001, 5000);
     expect(collector.segments.some((s) => s.spans[0]!.operationName === 'GET:/after')).toBe(true);
@@ -97,7 +83,7 @@ describe('gRPC reporter', () => {
     collector.setBehaviour('unavailable');
     const reporter = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: collector.address, flushIntervalMs: 10, management: false, sendTimeoutMs: 300 });
     cleanup.push(() => reporter.shutdown(500));
-    trace(reporter, 2);
+    reportTraces(reporter, 2);
     await reporter.flush(1000);
     expect(collector.segments).toHaveLength(0);
     expect(reporter.stats.queued).toBe(2);

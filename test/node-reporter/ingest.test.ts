@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Koa from 'koa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createIngestHandler, createNodeReporter, encodeSegment, encodeSegmentCollection, InMemoryReporter, Tracer } from '../../src/node/index.js';
+import { browserSegments } from '../helpers/traces.js';
+import { createIngestHandler, createNodeReporter, encodeSegment, encodeSegmentCollection, InMemoryReporter } from '../../src/node/index.js';
 import type { IngestHandler, SegmentObject } from '../../src/node/index.js';
 import { RateLimiter } from '../../src/node/ingest/rate-limiter.js';
 import { decodeCommands, parseGrpcWebFrames } from '../../src/server/index.js';
@@ -17,24 +18,15 @@ const COLLECT_IN_SYNC = '/skywalking.v3.TraceSegmentReportService/collectInSync'
 const servers: http.Server[] = [];
 afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
 
-async function serve(handler: http.RequestListener): Promise<string> {
-  const s = http.createServer(handler);
+/** Serves `handler` (sync or async, as a Koa callback is). */
+async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>): Promise<string> {
+  const s = http.createServer((req, res) => void handler(req, res));
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
   servers.push(s);
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 }
 
 const plain = (ingest: IngestHandler) => serve((req, res) => void (ingest(req, res) || res.end('app')));
-
-function browserSegments(n = 1, op = '/page'): SegmentObject[] {
-  const mem = new InMemoryReporter();
-  const t = new Tracer({ service: 'web', serviceInstance: '1.0', reporter: mem });
-  for (let i = 0; i < n; i++) {
-    const ctx = t.createTracingContext({ endpoint: op });
-    ctx.createExitSpan(op, null, 'api:443').end();
-  }
-  return mem.segments;
-}
 
 function frame(msg: Uint8Array, flag = 0): Buffer {
   const b = Buffer.alloc(5 + msg.length);

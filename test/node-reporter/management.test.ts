@@ -6,21 +6,13 @@ import { hostname, networkInterfaces, type } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeReporter } from '../../src/node/index.js';
 import { startGrpcCollector } from '../helpers/grpc-collector.js';
+import { sleep, steady, waitFor } from '../helpers/wait.js';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
 });
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await wait(10);
-  }
-}
 
 describe('ManagementService', () => {
   it('reports the standard and user instance properties, then keepAlive, properties again on the 10th beat', async () => {
@@ -35,7 +27,7 @@ describe('ManagementService', () => {
       instanceProperties: { team: 'checkout', region: 'eu-1' },
     });
     cleanup.push(() => reporter.shutdown(500));
-    await until(() => collector.management.properties.length >= 2);
+    await waitFor(() => collector.management.properties.length >= 2);
 
     const first = collector.management.properties[0]!;
     expect(first).toMatchObject({ service: 'svc-m', serviceInstance: 'inst-m' });
@@ -83,7 +75,7 @@ describe('ManagementService', () => {
       instanceProperties: { team: 'checkout' },
     });
     cleanup.push(() => reporter.shutdown(500));
-    await until(() => got.length >= 3);
+    await waitFor(() => got.length >= 3);
     const [first, ...rest] = got;
     expect(first).toMatchObject({ path: '/v3/management/reportProperties', type: 'application/json', auth: 'tok' });
     expect(first!.body).toMatchObject({ service: 'svc-h', serviceInstance: 'inst-h' });
@@ -93,8 +85,9 @@ describe('ManagementService', () => {
     expect(props).toContainEqual({ key: 'team', value: 'checkout' });
     for (const ping of rest.slice(0, 2)) expect(ping).toMatchObject({ path: '/v3/management/keepAlive', auth: 'tok', body: { service: 'svc-h', serviceInstance: 'inst-h' } });
     await reporter.shutdown(500);
-    const n = got.length;
-    await wait(100);
+    // A beat already on the wire at shutdown may land after it; none starts after.
+    const n = await steady(() => got.length, 100);
+    await sleep(100);
     expect(got.length).toBe(n);
   });
 
@@ -102,11 +95,11 @@ describe('ManagementService', () => {
     const collector = await startGrpcCollector();
     cleanup.push(() => collector.close());
     const reporter = createNodeReporter({ service: 's', serviceInstance: 'i', collector: collector.address, keepAliveIntervalMs: 20 });
-    await until(() => collector.management.pings.length >= 2);
+    await waitFor(() => collector.management.pings.length >= 2);
     await reporter.shutdown(500);
-    await wait(30);
-    const calls = collector.calls;
-    await wait(150);
+    // A beat already on the wire at shutdown may land after it; none starts after (150 ms: seven periods).
+    const calls = await steady(() => collector.calls, 100);
+    await sleep(150);
     expect(collector.calls).toBe(calls);
   });
 
@@ -115,19 +108,19 @@ describe('ManagementService', () => {
     cleanup.push(() => collector.close());
     const reporter = createNodeReporter({ service: 's', serviceInstance: 'i', collector: collector.address, keepAliveIntervalMs: 20 });
     cleanup.push(() => reporter.shutdown(500));
-    await until(() => collector.calls >= 3);
+    await waitFor(() => collector.calls >= 3);
     expect(collector.management.properties).toHaveLength(0);
     // Every failed attempt was a properties call: they must reach OAP before pings matter.
     expect(collector.callsByMethod['/skywalking.v3.ManagementService/keepAlive'] ?? 0).toBe(0);
     collector.setBehaviour('ok');
-    await until(() => collector.management.properties.length === 1 && collector.management.pings.length >= 1);
+    await waitFor(() => collector.management.properties.length === 1 && collector.management.pings.length >= 1);
   });
 
   it('is off with management: false', async () => {
     const collector = await startGrpcCollector();
     cleanup.push(() => collector.close());
     const reporter = createNodeReporter({ service: 's', serviceInstance: 'i', collector: collector.address, keepAliveIntervalMs: 10, management: false });
-    await wait(100);
+    await sleep(100); // ten periods in which nothing may be sent
     await reporter.shutdown(500);
     expect(collector.calls).toBe(0);
   });

@@ -4,7 +4,10 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeReporter, setDiagLogger, Tracer } from '../../src/node/index.js';
+import { sleep, waitFor, waitForAsync } from '../helpers/wait.js';
+import { reportTraces } from '../helpers/traces.js';
+import { closedPort } from '../helpers/ports.js';
+import { createNodeReporter, setDiagLogger } from '../../src/node/index.js';
 import type { NodeReporter, SegmentObject } from '../../src/node/index.js';
 import { startGrpcCollector } from '../helpers/grpc-collector.js';
 
@@ -20,26 +23,7 @@ afterEach(async () => {
   expect(unhandled).toEqual([]);
 });
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function traces(reporter: { report(s: SegmentObject): void }, n: number, op = 'GET:/x'): void {
-  const tracer = new Tracer({ service: 'svc', serviceInstance: 'inst', reporter: { report: (s) => reporter.report(s), flush: async () => {}, shutdown: async () => {} } });
-  for (let i = 0; i < n; i++) {
-    const ctx = tracer.createTracingContext();
-    const e = ctx.createEntrySpan(op);
-    e.tag('i', String(i));
-    ctx.createExitSpan('/down', e, 'db:5432').end();
-    e.end();
-  }
-}
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function reporterFor(address: string, extra: Partial<Parameters<typeof createNodeReporter>[0]> = {}): NodeReporter {
   const r = createNodeReporter({ service: 'svc', serviceInstance: 'inst', collector: address, management: false, flushIntervalMs: 20, ...extra });
@@ -52,7 +36,7 @@ describe.each(['http2', 'grpc-js'] as const)('gRPC reporter faults (%s client)',
     const collector = await startGrpcCollector();
     cleanup.push(() => collector.close());
     const reporter = reporterFor(collector.address, { grpcClient, flushIntervalMs: 100 });
-    traces(reporter, 50);
+    reportTraces(reporter, 50);
     await reporter.flush(5000);
     expect(collector.segments).toHaveLength(50);
     expect(collector.callsByMethod[COLLECT]).toBe(1);
@@ -66,7 +50,7 @@ describe.each(['http2', 'grpc-js'] as const)('gRPC reporter faults (%s client)',
     cleanup.push(() => collector.close());
     const reporter = reporterFor(collector.address, { grpcClient, authentication: 'wrong' });
     for (let round = 0; round < 3; round++) {
-      traces(reporter, 2);
+      reportTraces(reporter, 2);
       await reporter.flush(2000);
     }
     expect(collector.segments).toHaveLength(0);
@@ -80,14 +64,14 @@ describe.each(['http2', 'grpc-js'] as const)('gRPC reporter faults (%s client)',
     const collector = await startGrpcCollector({ behaviour: 'internal' });
     cleanup.push(() => collector.close());
     const reporter = reporterFor(collector.address, { grpcClient });
-    traces(reporter, 3);
+    reportTraces(reporter, 3);
     await reporter.flush(2000);
     expect(reporter.stats).toMatchObject({ queued: 3, dropped: 0 });
     collector.setBehaviour('invalid-argument');
     await reporter.flush(2000);
     expect(reporter.stats).toMatchObject({ queued: 0, dropped: 3 });
     collector.setBehaviour('ok');
-    traces(reporter, 1, 'GET:/later');
+    reportTraces(reporter, 1, 'GET:/later');
     await reporter.flush(2000);
     expect(collector.segments.map((s) => s.spans[0]!.operationName)).toEqual(['GET:/later']);
   });
@@ -96,12 +80,12 @@ describe.each(['http2', 'grpc-js'] as const)('gRPC reporter faults (%s client)',
     const collector = await startGrpcCollector({ behaviour: 'slow', slowMs: 300 });
     cleanup.push(() => collector.close());
     const patient = reporterFor(collector.address, { grpcClient, sendTimeoutMs: 3000 });
-    traces(patient, 2);
+    reportTraces(patient, 2);
     await patient.flush(5000);
     expect(patient.stats).toMatchObject({ sent: 2, queued: 0 });
 
     const hasty = reporterFor(collector.address, { grpcClient, sendTimeoutMs: 100 });
-    traces(hasty, 2);
+    reportTraces(hasty, 2);
     await hasty.flush(1000);
     expect(hasty.stats.sent).toBe(0);
     expect(hasty.stats.queued).toBe(2);
@@ -114,8 +98,9 @@ describe.each(['http2', 'grpc-js'] as const)('gRPC reporter faults (%s client)',
     const reporter = reporterFor(collector.address, { grpcClient, flushIntervalMs: 1, maxQueueSize: 20_000 });
     // Five full batches waiting: a naive reporter would fire them all, and again each tick.
     const t0 = Date.now();
-    traces(reporter, 10_000);
-    await wait(1500);
+    reportTraces(reporter, 10_000);
+    await waitFor(() => collector.callsByMethod[COLLECT], 10_000, 'the first attempt');
+    await sleep(1500); // the window in which retries are counted
     const elapsed = Date.now() - t0;
     // One attempt, then retries after at least 0.5, 1, 2, 4 s (half of the doubling delay):
     // attempts can only start at or after these cumulative times.
@@ -127,7 +112,9 @@ describe.each(['http2', 'grpc-js'] as const)('gRPC reporter faults (%s client)',
     expect(reporter.stats.dropped).toBe(0);
     expect([8_000, 10_000]).toContain(reporter.stats.queued);
     collector.setBehaviour('ok');
-    await reporter.flush(10_000);
+    // A call sent before the switch may still come back UNAVAILABLE, and a flush stops at a
+    // failed send: flush until everything has arrived.
+    await waitForAsync(async () => (await reporter.flush(10_000), collector.segments.length >= 10_000), 30_000, 'all 10,000 segments at the recovered collector');
     expect(collector.segments).toHaveLength(10_000);
   });
 
@@ -139,14 +126,14 @@ describe.each(['http2', 'grpc-js'] as const)('gRPC reporter faults (%s client)',
     // retry cap keeps the test quick (the default grows to 30 s).
     const reporter = reporterFor(collector.address, { grpcClient, sendTimeoutMs: 500, maxRetryDelayMs: 500 });
     for (let round = 0; round < 3; round++) {
-      traces(reporter, 5, `GET:/up-${round}`);
+      reportTraces(reporter, 5, `GET:/up-${round}`);
       await reporter.flush(3000);
       await collector.close();
-      traces(reporter, 5, `GET:/down-${round}`);
+      reportTraces(reporter, 5, `GET:/down-${round}`);
       await reporter.flush(300);
       collector = await startGrpcCollector({ port });
     }
-    traces(reporter, 5, 'GET:/final');
+    reportTraces(reporter, 5, 'GET:/final');
     await reporter.flush(10_000);
     await collector.waitForSegments(5, 10_000);
     const ops = new Set(collector.segments.map((s) => s.spans[0]!.operationName));
@@ -165,9 +152,9 @@ describe('bounded memory with the collector down', () => {
     const before = process.memoryUsage().heapUsed;
     let peakQueue = 0;
     for (let i = 0; i < 20; i++) {
-      traces(reporter, 10_000);
+      reportTraces(reporter, 10_000);
       peakQueue = Math.max(peakQueue, reporter.stats.queued);
-      await wait(0);
+      await sleep(0);
     }
     global.gc?.();
     const grown = process.memoryUsage().heapUsed - before;
@@ -200,7 +187,7 @@ describe('HTTP reporter faults', () => {
   it('retries 503 and 429, drops 400, delivers after recovery', async () => {
     const reporter = reporterFor(base, { protocol: 'http' });
     answer = 503;
-    traces(reporter, 2);
+    reportTraces(reporter, 2);
     await reporter.flush(1000);
     expect(reporter.stats).toMatchObject({ queued: 2, dropped: 0 });
     answer = 429;
@@ -210,7 +197,7 @@ describe('HTTP reporter faults', () => {
     await reporter.flush(1000);
     expect(reporter.stats).toMatchObject({ queued: 0, dropped: 2 });
     answer = 200;
-    traces(reporter, 3, 'GET:/ok');
+    reportTraces(reporter, 3, 'GET:/ok');
     await reporter.flush(1000);
     expect(received.at(-1)!.map((s) => s.spans[0]!.operationName)).toEqual(['GET:/ok', 'GET:/ok', 'GET:/ok']);
   });
@@ -218,7 +205,7 @@ describe('HTTP reporter faults', () => {
   it('retries a refused connection without throwing', async () => {
     const port = await closedPort();
     const reporter = reporterFor(`127.0.0.1:${port}`, { protocol: 'http' });
-    traces(reporter, 2);
+    reportTraces(reporter, 2);
     await reporter.flush(1000);
     expect(reporter.stats).toMatchObject({ queued: 2, dropped: 0 });
     expect(reporter.stats.failedSends).toBeGreaterThanOrEqual(1);
@@ -231,7 +218,6 @@ describe('black-holed connection', () => {
     cleanup.push(() => collector.close());
     // A TCP proxy whose existing connections can be frozen (bytes swallowed both ways),
     // as a NAT or load balancer that silently dropped the flow would.
-    let frozen = false;
     const pairs: Array<{ frozen: boolean }> = [];
     const proxy = net.createServer((client) => {
       const state = { frozen: false };
@@ -245,16 +231,15 @@ describe('black-holed connection', () => {
       };
       client.on('error', end).on('close', end);
       upstream.on('error', end).on('close', end);
-      state.frozen = frozen;
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
     cleanup.push(() => new Promise((r) => proxy.close(r)));
     const reporter = reporterFor(`127.0.0.1:${(proxy.address() as AddressInfo).port}`, { sendTimeoutMs: 300 });
-    traces(reporter, 1, 'GET:/before');
+    reportTraces(reporter, 1, 'GET:/before');
     await reporter.flush(3000);
     expect(collector.segments).toHaveLength(1);
     for (const p of pairs) p.frozen = true;
-    traces(reporter, 1, 'GET:/during');
+    reportTraces(reporter, 1, 'GET:/during');
     await reporter.flush(1000);
     expect(reporter.stats.queued).toBe(1);
     // New connections pass again; the frozen one stays frozen.

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 import { createNodeReporter, Tracer } from '../../src/node/index.js';
 import type { NodeReporter } from '../../src/node/index.js';
 import { startGrpcCollector } from '../helpers/grpc-collector.js';
@@ -61,7 +62,7 @@ describe.each(['http2', 'grpc-js'] as const)('TLS (%s client)', (grpcClient) => 
       expect(collector.segments.map((s) => s.spans[0]!.operationName)).toEqual(['GET:/mtls']);
       // Management goes over the same authenticated channel.
       await collector.waitForSegments(1);
-      for (let i = 0; i < 100 && collector.management.properties.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => collector.management.properties.length > 0, 10_000, 'the instance properties over mTLS');
       expect(collector.management.properties).toHaveLength(1);
     } finally {
       await reporter.shutdown(1000);

@@ -2,10 +2,11 @@
 // hits a closed port. Each span ends, marked as an error, and nothing reaches the app.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InMemoryReporter, start } from '../../src/node/index.js';
 import type { NodeAgent } from '../../src/node/index.js';
+import { closedPort as aClosedPort } from '../helpers/ports.js';
+import { waitFor } from '../helpers/wait.js';
 
 const reporter = new InMemoryReporter();
 let agent: NodeAgent;
@@ -14,22 +15,9 @@ let server: http.Server;
 let closedPort: number;
 let arrived: () => void = () => {};
 
-const waitFor = async <T>(fn: () => T | undefined): Promise<T> => {
-  const until = Date.now() + 5000;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
 beforeAll(async () => {
   agent = start({ service: 'abort', serviceInstance: 'a1', reporter, flushOnExit: false });
-  const c = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => c.once('listening', r));
-  closedPort = (c.address() as AddressInfo).port;
-  await new Promise((r) => c.close(r));
+  closedPort = await aClosedPort();
   const slow = http.createServer(() => {
     // never answers
   });
@@ -42,13 +30,17 @@ beforeAll(async () => {
       return void setTimeout(() => res.end('late'), 2000).unref();
     }
     if (req.url === '/calls') {
+      // Answers once both calls have failed, however long a busy machine takes.
       const results: string[] = [];
+      const failed = (what: string) => {
+        results.push(what);
+        if (results.length === 2) res.end(results.sort().join(','));
+      };
       const r1 = http.get({ host: '127.0.0.1', port: closedPort, path: '/refused' });
-      r1.on('error', (e) => results.push((e as NodeJS.ErrnoException).code ?? 'error'));
+      r1.on('error', (e) => failed((e as NodeJS.ErrnoException).code ?? 'error'));
       const r2 = http.get({ host: '127.0.0.1', port: slowPort, path: '/slow', timeout: 50 });
       r2.on('timeout', () => r2.destroy(new Error('timeout')));
-      r2.on('error', () => results.push('timeout'));
-      setTimeout(() => res.end(results.sort().join(',')), 300);
+      r2.on('error', () => failed('timeout'));
       return;
     }
     res.end('ok');

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { currentAgent, decodeCorrelation, encodeCorrelation, encodeSw8, InMemoryReporter, setDiagLogger, start } from '../../src/node/index.js';
 import type { NodeAgent, NodeAgentOptions, SegmentObject, SpanObject } from '../../src/node/index.js';
-import { sleep, waitFor } from './wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 const reporter = new InMemoryReporter();
 const servers: http.Server[] = [];
@@ -19,8 +19,9 @@ function begin(options: Partial<NodeAgentOptions> = {}): NodeAgent {
   agent = start({ service: 'svc', serviceInstance: 'svc-1', reporter, flushOnExit: false, ...options });
   return agent;
 }
-async function serve(handler: http.RequestListener, host = '127.0.0.1'): Promise<string> {
-  const s = http.createServer(handler);
+/** Serves `handler` (sync or async: a rejection stays unhandled and fails the run). */
+async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>, host = '127.0.0.1'): Promise<string> {
+  const s = http.createServer((req, res) => void handler(req, res));
   servers.push(s);
   await new Promise<void>((r) => s.listen(0, host, () => r()));
   const { port } = s.address() as AddressInfo;

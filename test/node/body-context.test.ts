@@ -7,7 +7,7 @@ import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryReporter, start } from '../../src/node/index.js';
 import type { NodeAgent, SegmentObject } from '../../src/node/index.js';
-import { sleep, waitFor } from './wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 const reporter = new InMemoryReporter();
 let agent: NodeAgent;

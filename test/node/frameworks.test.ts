@@ -7,9 +7,10 @@ import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIngestHandler, encodeSegmentCollection, InMemoryReporter, start, Tracer } from '../../src/node/index.js';
+import { browserSegments } from '../helpers/traces.js';
+import { createIngestHandler, encodeSegmentCollection, InMemoryReporter, start } from '../../src/node/index.js';
 import type { NodeAgent, SegmentObject } from '../../src/node/index.js';
-import { sleep, waitFor } from './wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 const reporter = new InMemoryReporter();
 const forwarded = new InMemoryReporter();
@@ -21,15 +22,10 @@ const listen = async (s: http.Server) => {
   servers.push(s);
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 };
+/** A Koa callback as an http listener: Koa settles its own promise (errors become responses). */
+const asListener = (cb: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>): http.RequestListener => (req, res) => void cb(req, res);
 const entry = (op: string) => reporter.segments.find((s) => s.spans[0]!.operationName === op);
 
-function browserSegments(): SegmentObject[] {
-  const mem = new InMemoryReporter();
-  const t = new Tracer({ service: 'web', serviceInstance: '1.0', reporter: mem });
-  const ctx = t.createTracingContext({ endpoint: '/page' });
-  ctx.createExitSpan('/page', null, 'api:443').end();
-  return mem.segments;
-}
 const grpcWebBody = (segs: SegmentObject[]) => {
   const msg = encodeSegmentCollection(segs);
   const b = Buffer.alloc(5 + msg.length);
@@ -127,7 +123,7 @@ describe('ingest handler', () => {
     servers.push({ close: () => fa.close() });
     const urls = [
       await listen(http.createServer(ex)),
-      await listen(http.createServer(koa.callback())),
+      await listen(http.createServer(asListener(koa.callback()))),
       `http://127.0.0.1:${(fa.server.address() as AddressInfo).port}`,
       await listen(http.createServer((req, res) => void (ingest(req, res) || res.end('app')))),
     ];
@@ -281,7 +277,7 @@ describe('handler errors', () => {
         await Promise.resolve();
         throw new Error(`koa ${name} async boom`);
       });
-      const url = await listen(http.createServer(app.callback()));
+      const url = await listen(http.createServer(asListener(app.callback())));
       for (const p of ['sync', 'async']) expect((await fetch(`${url}/koa-${name}/${p}`)).status).toBe(500);
       await errorLog(`GET:/koa-${name}/sync`, `koa ${name} sync boom`);
       await errorLog(`GET:/koa-${name}/async`, `koa ${name} async boom`);

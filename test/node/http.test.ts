@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryReporter, start } from '../../src/node/index.js';
 import type { NodeAgent, SegmentObject } from '../../src/node/index.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 const reporter = new InMemoryReporter();
 let agent: NodeAgent;
@@ -13,19 +14,10 @@ let downPort: number;
 const originalRequest = http.request;
 const originalGet = http.get;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const listen = (s: http.Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
 
 /** Segments whose entry span is named `name`. */
 const byEntry = (name: string) => reporter.segments.filter((s) => s.spans[0]?.spanType === 'Entry' && s.spans[0].operationName === name);
-
-async function waitFor(pred: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await sleep(10);
-  }
-}
 
 beforeAll(async () => {
   agent = start({ service: 'orders', serviceInstance: 'orders-1', reporter, flushOnExit: false, traceWithoutParent: false });
@@ -35,7 +27,8 @@ beforeAll(async () => {
     res.end(JSON.stringify({ sw8: req.headers.sw8 ?? null, url: req.url }));
   });
   downPort = await listen(down);
-  api = http.createServer(async (req, res) => {
+  api = http.createServer((req, res) => void handleApi(req, res));
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     try {
       if (url.pathname.startsWith('/chain/')) {
@@ -68,7 +61,7 @@ beforeAll(async () => {
       res.statusCode = 599;
       res.end(String(err));
     }
-  });
+  }
   apiUrl = `http://127.0.0.1:${await listen(api)}`;
 });
 

@@ -1,12 +1,13 @@
 // One trace across agents: skywalking-backend-js → skywalking-tracing → skywalking-backend-js,
 // all reporting to the same gRPC collector. Runs the built package (npm test builds first).
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuild } from '../helpers/dist.js';
 import { startGrpcCollector, type TestGrpcCollector } from '../helpers/grpc-collector.js';
+import { waitFor } from '../helpers/wait.js';
 
-const built = existsSync(fileURLToPath(new URL('../../dist/cjs/node/register.js', import.meta.url)));
+requireBuild('dist/cjs/node/register.js');
 let collector: TestGrpcCollector;
 const children: ChildProcess[] = [];
 
@@ -43,18 +44,14 @@ afterAll(async () => {
   await collector.close();
 });
 
-describe.skipIf(!built)('interop with skywalking-backend-js', () => {
+describe('interop with skywalking-backend-js', () => {
   it('keeps one trace with correct references in both directions', async () => {
     const last = await hop('swjs-last', 'swjs');
     const middle = await hop('ours-middle', 'ours', last);
     const first = await hop('swjs-first', 'swjs', middle);
     expect(await (await fetch(first)).text()).toBe('swjs-first>ours-middle>{"leaf":"swjs-last","path":"/hop"}');
-    const until = Date.now() + 20_000;
     const svc = (name: string) => collector.segments.find((s) => s.service === name);
-    while (!(svc('swjs-first') && svc('ours-middle') && svc('swjs-last'))) {
-      if (Date.now() > until) throw new Error('segments missing: ' + collector.segments.map((s) => s.service).join(','));
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(() => svc('swjs-first') && svc('ours-middle') && svc('swjs-last'), 20_000, 'segments of swjs-first, ours-middle and swjs-last');
     const a = svc('swjs-first')!;
     const b = svc('ours-middle')!;
     const c = svc('swjs-last')!;

@@ -9,8 +9,10 @@ import { start } from '../../src/node/index.js';
 import type { NodeAgent, NodeAgentOptions } from '../../src/node/index.js';
 import { startCollector, type Collector } from '../../src/collector/index.js';
 import type { DiagLogger } from '../../src/core/index.js';
+import type pinoLib from 'pino';
+import type * as winstonLib from 'winston';
 import { requireLib } from './instrument/harness.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 let agent: NodeAgent | undefined;
 let collector: Collector | undefined;
@@ -71,8 +73,8 @@ const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
 describe('log bridges over gRPC', () => {
   it('pino, winston, bunyan and agent.log: threshold, level and logger tags, bodies, trace context', async () => {
     const { a, c } = await setup();
-    const pino = requireLib('pino') as typeof import('pino').default;
-    const winston = requireLib('winston') as typeof import('winston');
+    const pino = requireLib('pino') as typeof pinoLib;
+    const winston = requireLib('winston') as typeof winstonLib;
     // bunyan ships no types.
     const bunyan = requireLib('bunyan') as { createLogger(o: object): Record<'trace' | 'debug' | 'info' | 'warn' | 'error', (msg: string) => void> };
     const p = pino({ name: 'orders' }, sink());
@@ -121,7 +123,7 @@ describe('log bridges over gRPC', () => {
     const { a } = await setup({ logTraceIds: true, logReporterLevel: 'off' });
     const lines: string[] = [];
     const into = new Writable({ write: (ch, _e, cb) => (lines.push(String(ch)), cb()) });
-    const pino = requireLib('pino') as typeof import('pino').default;
+    const pino = requireLib('pino') as typeof pinoLib;
     const p = pino({}, into);
     a.withSpan('work', (span) => {
       p.info({ k: 1 }, 'hello');
@@ -134,11 +136,12 @@ describe('log bridges over gRPC', () => {
   it('console is opt-in; the agent\'s own diagnostics never come back as log records', async () => {
     const seen: string[] = [];
     // A user logger for diagnostics that writes through a bridged pino logger.
-    let p: ReturnType<typeof import('pino').default> | undefined;
-    const logger: DiagLogger = { error: (m) => p?.error(m), warn: (m) => (seen.push(m), p?.warn(m)), info: (m) => p?.info(m), debug: (m) => p?.debug(m) };
+    // Filled in after start: the logger exists before the pino logger it writes through.
+    const late: { p?: ReturnType<typeof pinoLib> } = {};
+    const logger: DiagLogger = { error: (m) => late.p?.error(m), warn: (m) => (seen.push(m), late.p?.warn(m)), info: (m) => late.p?.info(m), debug: (m) => late.p?.debug(m) };
     const { a, c } = await setup({ logConsole: true, logger, logLevel: 'warn' });
     // Required after start: hooked.
-    p = (requireLib('pino') as typeof import('pino').default)({}, sink());
+    const p = (late.p = (requireLib('pino') as typeof pinoLib)({}, sink()));
     p.warn('a pino line');
     // A diagnostic after start, written through the bridged pino logger: not reported.
     a.meter.counter('bad.name');

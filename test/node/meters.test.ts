@@ -6,7 +6,7 @@ import type { NodeAgent } from '../../src/node/index.js';
 import { startCollector, type Collector } from '../../src/collector/index.js';
 import type { DiagLogger } from '../../src/core/index.js';
 import { RUNTIME_METER_NAMES } from '../../src/node/runtime-meters.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 let agent: NodeAgent | undefined;
 let collector: Collector | undefined;

@@ -1,13 +1,14 @@
 // `node --import` / `--require skywalking-tracing/node/register`: no code change, configured
 // by SW_AGENT_* variables, reporting over gRPC. Runs the BUILT package (npm test builds first).
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBuild } from '../helpers/dist.js';
 import { startGrpcCollector, type TestGrpcCollector } from '../helpers/grpc-collector.js';
+import { waitFor } from '../helpers/wait.js';
 
 let collector: TestGrpcCollector;
-const built = existsSync(fileURLToPath(new URL('../../dist/esm/node/register.js', import.meta.url)));
+requireBuild('dist/esm/node/register.js', 'dist/cjs/node/register.js');
 
 beforeAll(async () => {
   collector = await startGrpcCollector({ token: 'tok' });
@@ -27,11 +28,7 @@ async function run(file: string, flag: '--import' | '--require', service: string
       child.once('exit', (c) => reject(new Error(`fixture exited ${c}`)));
     });
     const body = await (await fetch(`http://127.0.0.1:${port}/hello?x=1`)).text();
-    const until = Date.now() + 10_000;
-    while (!collector.segments.some((s) => s.service === service && s.spans[0]!.operationName === 'GET:/hello')) {
-      if (Date.now() > until) throw new Error('no segment');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(() => collector.segments.some((s) => s.service === service && s.spans[0]!.operationName === 'GET:/hello'), 10_000, `the GET:/hello segment of ${service}`);
     return body;
   } finally {
     child.send('exit');
@@ -39,7 +36,7 @@ async function run(file: string, flag: '--import' | '--require', service: string
   }
 }
 
-describe.skipIf(!built)('preload', () => {
+describe('preload', () => {
   it('traces an ESM app, named imports of node:http included (--import)', async () => {
     expect(await run('app.mjs', '--import', 'esm-app')).toBe('has-sw8');
     const seg = collector.segments.find((s) => s.service === 'esm-app' && s.spans[0]!.operationName === 'GET:/hello')!;
@@ -85,11 +82,7 @@ describe.skipIf(!built)('preload', () => {
         child.once('exit', (c) => reject(new Error(`fixture exited ${c}`)));
       });
       expect(await (await fetch(`http://127.0.0.1:${info.port}/hello`)).text()).toBe('has-sw8');
-      const until = Date.now() + 10_000;
-      while (!collector.segments.some((s) => s.service === service && s.spans[0]!.operationName === 'GET:/down')) {
-        if (Date.now() > until) throw new Error('no segment');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor(() => collector.segments.some((s) => s.service === service && s.spans[0]!.operationName === 'GET:/down'), 10_000, `the GET:/down segment of ${service}`);
     } finally {
       child.send('exit');
       await new Promise((r) => child.once('exit', r));

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { InMemoryReporter, start } from '../../src/node/index.js';
 import type { NodeAgent } from '../../src/node/index.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 const reporter = new InMemoryReporter();
 let agent: NodeAgent;
@@ -32,12 +32,14 @@ it('redacts compound secret names and strips ;path parameters on incoming, http.
   const downPort = await listen(http.createServer((_req, res) => void res.end('ok')));
   const down = `http://127.0.0.1:${downPort}`;
   const apiPort = await listen(
-    http.createServer(async (_req, res) => {
-      await new Promise<void>((resolve, reject) =>
-        http.get(`${down}/viaHttp;jsessionid=SESSIONHTTP?${SECRETS}&page=1`, (r) => r.resume().on('end', resolve)).on('error', reject),
-      );
-      await (await fetch(`${down}/viaFetch;jsessionid=SESSIONFETCH;v=2?${SECRETS}&page=2`)).text();
-      res.end('done');
+    http.createServer((_req, res) => {
+      void (async () => {
+        await new Promise<void>((resolve, reject) =>
+          http.get(`${down}/viaHttp;jsessionid=SESSIONHTTP?${SECRETS}&page=1`, (r) => r.resume().on('end', resolve)).on('error', reject),
+        );
+        await (await fetch(`${down}/viaFetch;jsessionid=SESSIONFETCH;v=2?${SECRETS}&page=2`)).text();
+        res.end('done');
+      })();
     }),
   );
   expect(await (await fetch(`http://127.0.0.1:${apiPort}/api;jsessionid=SESSIONIN/items?${SECRETS}&page=0`)).text()).toBe('done');

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decodeSw8, InMemoryReporter, start } from '../../src/node/index.js';
 import type { NodeAgent } from '../../src/node/index.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 const originalRequest = http.request;
 const originalEmit = http.Server.prototype.emit;

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { requireBuild } from '../helpers/dist.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const built = existsSync(join(root, 'dist/esm/core/index.js')) && existsSync(join(root, 'dist/cjs/core/index.js'));
-if (!built) console.warn('test/pack skipped: dist/ is missing — run `npm run build` first (`npm test` does)');
+requireBuild('dist/esm/core/index.js', 'dist/cjs/core/index.js');
 
-describe.skipIf(!built)('npm pack', () => {
+describe('npm pack', () => {
   it('installs into an empty project and works from ESM, CJS and TypeScript', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sw-pack-'));
     execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root, stdio: 'pipe' });
@@ -101,7 +101,7 @@ function typeCheck(dir: string, project: string): void {
   try {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: dir, stdio: 'pipe' });
   } catch (err) {
-    throw new Error(`type check (${project}) against the installed package failed:\n` + String((err as { stdout?: Buffer }).stdout ?? err));
+    throw new Error(`type check (${project}) against the installed package failed:\n` + String((err as { stdout?: Buffer }).stdout ?? err), { cause: err });
   }
 }
 

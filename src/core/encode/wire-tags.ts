@@ -167,3 +167,21 @@ export const TraceContext_spanId = 24;
 // skywalking.v3.LogTags
 /** Key of `LogTags.data` (field 1, wire type 2). */
 export const LogTags_data = 10;
+
+// skywalking.v3.InstanceProperties
+/** Key of `InstanceProperties.service` (field 1, wire type 2). */
+export const InstanceProperties_service = 10;
+/** Key of `InstanceProperties.serviceInstance` (field 2, wire type 2). */
+export const InstanceProperties_serviceInstance = 18;
+/** Key of `InstanceProperties.properties` (field 3, wire type 2). */
+export const InstanceProperties_properties = 26;
+/** Key of `InstanceProperties.layer` (field 4, wire type 2). */
+export const InstanceProperties_layer = 34;
+
+// skywalking.v3.InstancePingPkg
+/** Key of `InstancePingPkg.service` (field 1, wire type 2). */
+export const InstancePingPkg_service = 10;
+/** Key of `InstancePingPkg.serviceInstance` (field 2, wire type 2). */
+export const InstancePingPkg_serviceInstance = 18;
+/** Key of `InstancePingPkg.layer` (field 3, wire type 2). */
+export const InstancePingPkg_layer = 26;

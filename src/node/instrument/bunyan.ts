@@ -24,7 +24,6 @@ function wrapEmit(original: AnyFunction): AnyFunction {
     } catch {
       // reporting a log line must never break it
     }
-    // eslint-disable-next-line prefer-rest-params
     return original.apply(this, arguments as unknown as unknown[]);
   };
 }

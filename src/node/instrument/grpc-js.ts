@@ -10,7 +10,7 @@ import * as ownGrpc from '@grpc/grpc-js';
 import type { Extractable, Span, TracingContext } from '../../core/index.js';
 import type { AnyFunction } from '../../core/patch.js';
 import { traceStorage } from '../context.js';
-import type { ActiveTrace } from '../context.js';
+import type { ActiveTrace } from '../active-trace.js';
 import { hostPort } from '../targets.js';
 import { isSuppressed } from '../suppress.js';
 import type { InstrumentContext, PatchInstrumentation } from './types.js';

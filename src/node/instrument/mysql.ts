@@ -52,7 +52,6 @@ function wrapQuery(original: AnyFunction, ctx: InstrumentContext): AnyFunction {
         if (err) s.error(err);
         s.end();
       }
-      // eslint-disable-next-line prefer-rest-params
       return (end as AnyFunction).apply(this, arguments as unknown as unknown[]);
     };
     return q;

@@ -31,7 +31,6 @@ function ending(span: Span, callback: Callback): Callback {
   return function (this: unknown, err: unknown) {
     if (err) span.error(err);
     span.end();
-    // eslint-disable-next-line prefer-rest-params
     return callback.apply(this, arguments as unknown as [unknown]);
   };
 }
@@ -52,13 +51,11 @@ function watchSubmittable(q: Record<string, unknown>, span: Span): void {
   if (typeof onError !== 'function' || typeof onReady !== 'function') return void finish();
   q.handleError = function (this: unknown, err: unknown) {
     finish(err);
-    // eslint-disable-next-line prefer-rest-params
     return (onError as AnyFunction).apply(this, arguments as unknown as unknown[]);
   };
   q.handleReadyForQuery = function (this: unknown) {
     // Query's own handleReadyForQuery may report a deferred error through handleError.
     try {
-      // eslint-disable-next-line prefer-rest-params
       return (onReady as AnyFunction).apply(this, arguments as unknown as unknown[]);
     } finally {
       finish();

@@ -20,7 +20,6 @@ function wrapWrite(original: AnyFunction): AnyFunction {
       if (injectTraceIds() && (obj === undefined || obj === null || (typeof obj === 'object' && !(obj instanceof Error)))) {
         const ids = traceIdFields();
         // A copy: the caller's object is theirs.
-        // eslint-disable-next-line prefer-rest-params
         if (ids) arguments[0] = { ...(obj as object | undefined), ...ids };
       }
       const log = agentLog();
@@ -34,7 +33,6 @@ function wrapWrite(original: AnyFunction): AnyFunction {
     } catch {
       // reporting a log line must never break it
     }
-    // eslint-disable-next-line prefer-rest-params
     return original.apply(this, arguments as unknown as unknown[]);
   };
 }

@@ -28,7 +28,6 @@ function wrapWrite(original: AnyFunction): AnyFunction {
     } catch {
       // reporting a log line must never break it
     }
-    // eslint-disable-next-line prefer-rest-params
     return original.apply(this, arguments as unknown as unknown[]);
   };
 }

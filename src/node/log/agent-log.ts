@@ -1,6 +1,5 @@
 import type { LogData, LogLevel, LogThreshold, LogTraceContext } from '../../core/index.js';
 import { atLeast, diag, makeLogData, parseLogLevel } from '../../core/index.js';
-import { activeTrace } from '../context.js';
 import { inDiagnostic } from './guard.js';
 
 /** Fields of one log call. */
@@ -15,12 +14,10 @@ export interface LogEntry {
   timestamp?: number;
 }
 
-/** The trace ids of the current async flow, for a log line: undefined outside a sampled trace. */
-export function currentLogTrace(): { traceContext: LogTraceContext; endpoint: string } | undefined {
-  const t = activeTrace();
-  if (!t || !t.context.isSampled || t.span.spanId < 0) return undefined;
-  const snap = t.context.capture();
-  return { traceContext: { traceId: snap.traceId, traceSegmentId: snap.segmentId, spanId: t.span.spanId }, endpoint: snap.endpoint };
+/** The trace a log line belongs to: its ids and the segment's endpoint. */
+export interface LogTrace {
+  readonly traceContext: LogTraceContext;
+  readonly endpoint: string;
 }
 
 /**
@@ -37,6 +34,8 @@ export class AgentLog {
     private readonly origin: { service: string; serviceInstance: string },
     private readonly threshold: LogThreshold,
     private readonly sink: ((log: LogData) => void) | undefined,
+    // Given, not imported: the trace lives in the process state, which holds the agent that holds this log.
+    private readonly traceOf: () => LogTrace | undefined,
   ) {}
 
   /** True when a record at `level` would be reported: bridges check it before building anything. */
@@ -61,7 +60,7 @@ export class AgentLog {
       return;
     }
     try {
-      const trace = currentLogTrace();
+      const trace = this.traceOf();
       const record = makeLogData(
         { level: entry.level, message: entry.message, fields: entry.fields, logger: entry.logger, timestamp: entry.timestamp },
         { ...this.origin, endpoint: trace?.endpoint, traceContext: trace?.traceContext },

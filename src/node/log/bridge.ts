@@ -2,18 +2,18 @@
 // the trace ids written into records for people who read log files.
 import type { LogLevel } from '../../core/index.js';
 import { parseLogLevel } from '../../core/index.js';
-import { shared } from '../shared.js';
+import { processState } from '../process-state.js';
 import type { AgentLog } from './agent-log.js';
-import { currentLogTrace } from './agent-log.js';
+import { currentLogTrace } from './log-trace.js';
 
 /** The running agent's log sink (whichever ESM/CJS copy started it); undefined when none runs. */
 export function agentLog(): AgentLog | undefined {
-  return (shared.agent as { telemetry?: { log?: AgentLog } } | undefined)?.telemetry?.log;
+  return (processState.agent as { telemetry?: { log?: AgentLog } } | undefined)?.telemetry?.log;
 }
 
 /** Whether the running agent writes trace ids into bridged records (`logTraceIds`). */
 export function injectTraceIds(): boolean {
-  return (shared.agent as { options?: { telemetry?: { logTraceIds?: boolean } } } | undefined)?.options?.telemetry?.logTraceIds === true;
+  return (processState.agent as { options?: { telemetry?: { logTraceIds?: boolean } } } | undefined)?.options?.telemetry?.logTraceIds === true;
 }
 
 /** `trace_id`, `segment_id`, `span_id` of the current flow, or undefined outside a sampled trace. */

@@ -1,4 +1,5 @@
 import { TransportError } from '../../core/index.js';
+import { retryableGrpcStatus } from './retryable.js';
 
 /**
  * One gRPC call to OAP, whatever client library carries it: `messages` are serialised
@@ -11,9 +12,6 @@ export interface GrpcCaller {
   close(): void;
 }
 
-// Worth retrying: CANCELLED, UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED,
-// INTERNAL, UNAVAILABLE. Auth, argument and unimplemented errors will not get better.
-const RETRYABLE = new Set([1, 2, 4, 8, 10, 13, 14]);
 const NAMES: Record<number, string> = {
   1: 'CANCELLED',
   2: 'UNKNOWN',
@@ -29,8 +27,8 @@ const NAMES: Record<number, string> = {
   16: 'UNAUTHENTICATED',
 };
 
-/** A gRPC status as a TransportError: auth and argument errors are final, the rest retry. */
+/** A gRPC status as a TransportError, retryable as retryable.ts says. */
 export function statusError(code: number, message: string, cause?: unknown): TransportError {
   const hint = code === 7 || code === 16 ? ' (check the authentication token: OAP compares it exactly)' : '';
-  return new TransportError(`${NAMES[code] ?? `status ${code}`}: ${message || 'no message'}${hint}`, RETRYABLE.has(code), cause === undefined ? undefined : { cause });
+  return new TransportError(`${NAMES[code] ?? `status ${code}`}: ${message || 'no message'}${hint}`, retryableGrpcStatus(code), cause === undefined ? undefined : { cause });
 }

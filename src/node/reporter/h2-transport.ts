@@ -1,5 +1,6 @@
 import type http2 from 'node:http2';
 import type { TransportError } from '../../core/index.js';
+import { frameMessages } from '../../server/grpc-frame.js';
 import { statusError, type GrpcCaller } from './grpc-caller.js';
 import { lazyRequire } from './lazy-require.js';
 
@@ -21,8 +22,8 @@ export interface Http2CallerOptions {
 }
 
 /**
- * gRPC calls spoken directly over node:http2: the request messages are framed (1 flag
- * byte, 4-byte length, message) and written as one buffer, then the status is read from
+ * gRPC calls spoken directly over node:http2: the request messages are framed
+ * (server/grpc-frame.ts) and written as one buffer, then the status is read from
  * the trailers. The same bytes on the wire as a grpc-js call, without grpc-js's
  * per-message machinery, which costs more than building a segment.
  *
@@ -39,16 +40,7 @@ export class Http2Caller implements GrpcCaller {
   }
 
   call(path: string, messages: readonly Uint8Array[], options: { timeoutMs: number }): Promise<void> {
-    let total = 0;
-    for (const m of messages) total += 5 + m.length;
-    const body = Buffer.allocUnsafe(total);
-    let p = 0;
-    for (const m of messages) {
-      body[p] = 0;
-      body.writeUInt32BE(m.length, p + 1);
-      body.set(m, p + 5);
-      p += 5 + m.length;
-    }
+    const body = frameMessages(messages);
     return new Promise((resolve, reject) => {
       let done = false;
       let stream: http2.ClientHttp2Stream | undefined;

@@ -5,6 +5,7 @@ import { TransportError } from '../../core/index.js';
 import { runSuppressed } from '../suppress.js';
 import type { BrowserCall } from './browser-forwarder.js';
 import { httpPortHint, isHttpParseError } from './port-hint.js';
+import { retryableHttpStatus } from './retryable.js';
 
 /**
  * POSTs batches as a JSON array to OAP's REST `/v3/segments`. Items are JSON strings
@@ -70,7 +71,7 @@ export class HttpSegmentTransport implements BatchTransport<string> {
             res.resume();
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) resolve();
-            else reject(new TransportError(`HTTP ${status} from ${url.href}`, status === 429 || status === 408 || status >= 500));
+            else reject(new TransportError(`HTTP ${status} from ${url.href}`, retryableHttpStatus(status)));
           },
         );
         // A hanging OAP must not keep the process alive; an awaited flush holds its own ref.

@@ -1,6 +1,7 @@
 import { networkInterfaces, hostname, type } from 'node:os';
 import { diag } from '../../core/index.js';
 import { ProtoWriter } from '../../core/encode/proto-writer.js';
+import * as T from '../../core/encode/wire-tags.js';
 import type { GrpcCaller } from './grpc-caller.js';
 
 const PROPERTIES = '/skywalking.v3.ManagementService/reportInstanceProperties';
@@ -34,25 +35,25 @@ export function instanceProperties(extra: Record<string, string> = {}): Array<[s
   return out;
 }
 
-/** `InstanceProperties` bytes (fields 1 service, 2 serviceInstance, 3 properties). */
+/** `InstanceProperties` bytes: service, serviceInstance, properties. */
 export function encodeInstanceProperties(service: string, instance: string, props: Array<[string, string]>): Uint8Array {
   const w = new ProtoWriter(512);
-  w.string(10, service);
-  w.string(18, instance);
+  w.string(T.InstanceProperties_service, service);
+  w.string(T.InstanceProperties_serviceInstance, instance);
   for (const [k, v] of props) {
-    const start = w.open(26);
-    w.string(10, k);
-    w.string(18, v);
+    const start = w.open(T.InstanceProperties_properties);
+    w.string(T.KeyStringValuePair_key, k);
+    w.string(T.KeyStringValuePair_value, v);
     w.join(start);
   }
   return w.finish();
 }
 
-/** `InstancePingPkg` bytes (fields 1 service, 2 serviceInstance). */
+/** `InstancePingPkg` bytes: service, serviceInstance. */
 export function encodeInstancePing(service: string, instance: string): Uint8Array {
   const w = new ProtoWriter(128);
-  w.string(10, service);
-  w.string(18, instance);
+  w.string(T.InstancePingPkg_service, service);
+  w.string(T.InstancePingPkg_serviceInstance, instance);
   return w.finish();
 }
 

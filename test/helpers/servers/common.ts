@@ -1,9 +1,8 @@
-// Shared by the server starters: binary checks (skip locally, fail under CI=true), free
-// ports, temp folders, and a child process that is ready when it prints a line.
+// Shared by the server starters: binary checks (skip locally, fail under CI=true), temp
+// folders, and a child process that is ready when it prints a line.
 import { spawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,17 +25,6 @@ export function hasServer(binary: string, debianPackage: string): boolean {
   return false;
 }
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A new temp folder, removed by the returned function. */
 export function tempDir(prefix: string): { dir: string; remove: () => void } {

@@ -1,7 +1,8 @@
 // MariaDB 10.11 from Debian's mariadb-server package: mariadb-install-db + mariadbd on a
 // free loopback port, data and socket in a temp folder. Passwordless root over TCP.
 import { join } from 'node:path';
-import { freePort, hasServer, run, startProcess, tempDir } from './common.js';
+import { freePort } from '../ports.js';
+import { hasServer, run, startProcess, tempDir } from './common.js';
 import type { TestServer } from './common.js';
 
 const BIN = '/usr/sbin/mariadbd';

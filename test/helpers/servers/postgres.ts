@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, hasServer, run, startProcess, tempDir } from './common.js';
+import { freePort } from '../ports.js';
+import { hasServer, run, startProcess, tempDir } from './common.js';
 import type { TestServer } from './common.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';

@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { freePort, hasServer, run, startProcess, tempDir } from './common.js';
+import { freePort } from '../ports.js';
+import { hasServer, run, startProcess, tempDir } from './common.js';
 import type { TestServer } from './common.js';
 
 const SCRIPT = '/usr/lib/rabbitmq/bin/rabbitmq-server';

@@ -1,5 +1,6 @@
 // Redis 7 from Debian's redis-server package, on a free loopback port, no persistence.
-import { freePort, hasServer, startProcess, tempDir } from './common.js';
+import { freePort } from '../ports.js';
+import { hasServer, startProcess, tempDir } from './common.js';
 import type { TestServer } from './common.js';
 
 const BIN = '/usr/bin/redis-server';

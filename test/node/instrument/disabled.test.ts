@@ -8,7 +8,6 @@ import { hasRedis, startRedis } from '../../helpers/servers/redis.js';
 import { exits, requireLib, startAgent } from './harness.js';
 import type { Harness } from './harness.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 describe.skipIf(!hasPostgres() || !hasRedis())('libraries turned off', () => {

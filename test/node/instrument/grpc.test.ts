@@ -7,7 +7,7 @@ import { TraceStore } from '../../../src/collector/store.js';
 import { addReceivers } from '../../../src/collector/grpc-receiver.js';
 import { operationOf, peerOfTarget } from '../../../src/node/instrument/grpc-js.js';
 import type { SegmentObject, SpanObject } from '../../../src/node/index.js';
-import { freePort } from '../../helpers/servers/common.js';
+import { freePort } from '../../helpers/ports.js';
 import { watchEntrySegments } from './await-segment.js';
 import { exits, requireLib, startAgent, tagsOf } from './harness.js';
 import type { Harness } from './harness.js';

@@ -1,13 +1,12 @@
 // mysql2 3 (tracing channels) and mysql 2 (patch) against a real MariaDB: query and
 // execute, callback and promise APIs, pools, errors, failed connections.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../helpers/servers/common.js';
+import { freePort } from '../../helpers/ports.js';
 import { hasMariadb, startMariadb } from '../../helpers/servers/mariadb.js';
 import type { MariadbServer } from '../../helpers/servers/mariadb.js';
 import { exits, requireLib, startAgent, tagsOf } from './harness.js';
 import type { Harness } from './harness.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 describe.skipIf(!hasMariadb())('mysql clients', () => {

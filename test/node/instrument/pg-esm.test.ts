@@ -1,17 +1,17 @@
 // pg imported from ESM under `node --import skywalking-tracing/node/register`: the preload's
 // import-in-the-middle loader hooks it. Runs the BUILT package (npm test builds first).
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGrpcCollector, type TestGrpcCollector } from '../../helpers/grpc-collector.js';
 import { hasPostgres, startPostgres } from '../../helpers/servers/postgres.js';
 import type { PostgresServer } from '../../helpers/servers/postgres.js';
-import { waitFor } from '../wait.js';
+import { waitFor } from '../../helpers/wait.js';
+import { requireBuild } from '../../helpers/dist.js';
 
-const built = existsSync(fileURLToPath(new URL('../../../dist/esm/node/register.js', import.meta.url)));
+requireBuild('dist/esm/node/register.js');
 
-describe.skipIf(!built || !hasPostgres())('pg from ESM (--import preload)', () => {
+describe.skipIf(!hasPostgres())('pg from ESM (--import preload)', () => {
   let server: PostgresServer;
   let collector: TestGrpcCollector;
 

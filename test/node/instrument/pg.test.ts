@@ -5,9 +5,8 @@ import { hasPostgres, startPostgres } from '../../helpers/servers/postgres.js';
 import type { PostgresServer } from '../../helpers/servers/postgres.js';
 import { exits, requireLib, startAgent, tagsOf } from './harness.js';
 import type { Harness } from './harness.js';
-import { freePort } from '../../helpers/servers/common.js';
+import { freePort } from '../../helpers/ports.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 describe.skipIf(!hasPostgres())('pg', () => {

@@ -6,7 +6,6 @@ import type { TestServer } from '../../helpers/servers/common.js';
 import { exits, requireLib, startAgent, tagsOf } from './harness.js';
 import type { Harness } from './harness.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
 describe.skipIf(!hasRedis())('redis clients', () => {

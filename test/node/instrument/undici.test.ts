@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../helpers/servers/common.js';
+import { freePort } from '../../helpers/ports.js';
 import { exits, requireLib, startAgent, tagsOf } from './harness.js';
 import type { Harness } from './harness.js';
 

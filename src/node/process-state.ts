@@ -1,7 +1,9 @@
+// The bottom of the Node runtime: it imports types only, so every module may read it without
+// tying itself to the agent.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { diag } from '../core/index.js';
-import type { NodeAgent } from './agent.js';
-import type { ActiveTrace } from './context.js';
+import type { ActiveTrace } from './active-trace.js';
+import type { NodeAgent } from './node-agent.js';
 
 /**
  * Process-wide state of the Node runtime. A process can load this package twice, as its
@@ -14,7 +16,7 @@ import type { ActiveTrace } from './context.js';
  * must use another key.
  * @internal
  */
-export interface SharedNodeState {
+export interface ProcessState {
   /** The running agent, whichever copy started it. */
   agent: NodeAgent | undefined;
   /** The diagnostics of the copy that started the agent (each copy has its own logger). */
@@ -29,8 +31,8 @@ export interface SharedNodeState {
 
 const KEY = Symbol.for('skywalking-tracing.node.shared.v1');
 
-function load(): SharedNodeState {
-  const g = globalThis as { [KEY]?: SharedNodeState };
+function load(): ProcessState {
+  const g = globalThis as { [KEY]?: ProcessState };
   return (g[KEY] ??= {
     agent: undefined,
     diag: undefined,
@@ -41,4 +43,4 @@ function load(): SharedNodeState {
 }
 
 /** The state every copy of the Node runtime in this process shares. @internal */
-export const shared: SharedNodeState = load();
+export const processState: ProcessState = load();
