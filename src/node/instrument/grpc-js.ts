@@ -6,7 +6,7 @@
 // services (`/skywalking.v3.*`: this agent's reporter, the local collector) are never
 // traced: a reporter must not report its own calls, a collector must not trace what it
 // receives.
-import * as ownGrpc from '@grpc/grpc-js';
+import { loadedModule } from '../reporter/lazy-require.js';
 import type { Extractable, Span, TracingContext } from '../../core/index.js';
 import type { AnyFunction } from '../../core/patch.js';
 import { traceStorage } from '../context.js';
@@ -272,5 +272,7 @@ export const grpcJs: PatchInstrumentation = {
   versions: { from: '1.0.0', below: '2.0.0' },
   kind: 'patch',
   patch: patchGrpc,
-  own: () => ownGrpc,
+  // The copy this package resolves, when already loaded (by the agent's grpc-js reporter, or
+  // by the app from the same node_modules before start): never loaded just to be patched.
+  own: () => loadedModule('@grpc/grpc-js'),
 };

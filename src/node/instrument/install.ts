@@ -35,7 +35,7 @@ export function installInstrumentations(tracer: Tracer, options: ResolvedOptions
   for (const inst of enabled) {
     try {
       if (inst.kind === 'channels') undo.push(inst.subscribe(ctx));
-      else if (inst.own) inst.patch(inst.own(), ctx, undefined);
+      else if (inst.own?.()) inst.patch(inst.own(), ctx, undefined);
       else if (isLoaded(inst.module)) diag.warn(`${inst.module} was loaded before the agent started, so it stays untraced: ${PRELOAD}`);
     } catch (err) {
       diag.error(`could not instrument ${inst.name}; it stays untraced`, err);

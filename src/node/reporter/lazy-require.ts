@@ -11,3 +11,17 @@ export function lazyRequire<T>(id: string): T {
   req ??= typeof import.meta.url === 'string' ? createRequire(import.meta.url) : require;
   return req(id) as T;
 }
+
+/**
+ * The module `id` as this package resolves it, if something has already loaded it (the
+ * agent's own grpc-js, say); undefined without loading it.
+ */
+export function loadedModule<T>(id: string): T | undefined {
+  try {
+    req ??= typeof import.meta.url === 'string' ? createRequire(import.meta.url) : require;
+    const cached = req.cache[req.resolve(id)];
+    return cached?.loaded ? (cached.exports as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
