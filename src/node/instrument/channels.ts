@@ -12,7 +12,16 @@ import type { Span } from '../../core/index.js';
  * a span (or undefined: not traced). Returns the unsubscribe. Never throws into the library.
  */
 export function traceChannel<M extends object>(name: string, open: (message: M) => Span | undefined): () => void {
-  const spans = new WeakMap<object, { span: Span; failed: boolean }>();
+  // The span rides on the channel's context object under a symbol of this subscription, not
+  // in a WeakMap keyed by it: V8's scavenger keeps a WeakMap's values alive while their keys
+  // are young, which under load grows the young generation (and RSS) with every call.
+  const key = Symbol(name);
+  type Holder = { [key]?: { span: Span; failed: boolean } };
+  const spans = {
+    get: (m: object) => (m as Holder)[key],
+    set: (m: object, v: { span: Span; failed: boolean }) => void ((m as Holder)[key] = v),
+    delete: (m: object) => void ((m as Holder)[key] = undefined),
+  };
   const finish = (message: object) => {
     const entry = spans.get(message);
     if (!entry) return;
