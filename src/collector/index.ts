@@ -4,6 +4,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { DEFAULT_MAX_BODY_BYTES, OAP_LIMITS } from '../server/index.js';
+import { markUntraced } from '../server/untraced.js';
 import { addReceivers } from './grpc-receiver.js';
 import { createHttpHandler } from './http-receiver.js';
 import { TraceStore } from './store.js';
@@ -97,7 +98,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   addReceivers(grpcServer, store, options.token);
   const grpcPort = await bindGrpc(grpcServer, host, options.grpcPort ?? 11800);
   const httpPortWanted = options.httpPort ?? 12800;
-  const http: HttpServer = createServer(createHttpHandler(store, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
+  // An agent in this process (tests, demos) must not trace what the collector receives.
+  const http: HttpServer = markUntraced(createServer(createHttpHandler(store, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)));
   try {
     await new Promise<void>((resolve, reject) => {
       http.once('error', (err: NodeJS.ErrnoException) => reject(new CollectorListenError('http', host, httpPortWanted, err.code ?? err.message)));

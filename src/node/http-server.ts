@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { ComponentId, diag } from '../core/index.js';
 import type { Extractable, Span, Tracer, TracingContext } from '../core/index.js';
 import { tagHttpStatus } from '../core/http-status.js';
+import { UNTRACED_SERVER } from '../server/untraced.js';
 import { Patches, type AnyFunction } from '../core/patch.js';
 import { pathOf, redactUrl } from '../core/redact.js';
 import { clientAddress } from './client-address.js';
@@ -35,7 +36,9 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
   const wrap = (original: AnyFunction) =>
     // `arguments` is forwarded as is: no rest array on every server event, no closure per request.
     function emit(this: unknown, event: unknown): boolean {
-      if (event !== 'request' || isSuppressed()) return original.apply(this, arguments as unknown as unknown[]) as boolean;
+      // A server that receives SkyWalking data (the local collector, in tests and demos) is never traced.
+      if (event !== 'request' || isSuppressed() || (this as { [UNTRACED_SERVER]?: boolean })[UNTRACED_SERVER])
+        return original.apply(this, arguments as unknown as unknown[]) as boolean;
       const req = arguments[1] as IncomingMessage;
       const res = arguments[2] as ServerResponse;
       let span: Span;

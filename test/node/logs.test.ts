@@ -162,7 +162,7 @@ describe('protocol http', () => {
   it('POSTs logs to /v3/logs as a JSON array; meters stay off', async () => {
     collector = await startCollector({ grpcPort: 0, httpPort: 0 });
     // The collector runs in this process: its own receiving of the agent's POSTs stays untraced.
-    agent = start({ service: 'http-logs', serviceInstance: 'h-1', collector: collector.httpUrl, protocol: 'http', flushOnExit: false, logLevel: 'error', flushIntervalMs: 50, ignorePaths: ['/v3/**'] });
+    agent = start({ service: 'http-logs', serviceInstance: 'h-1', collector: collector.httpUrl, protocol: 'http', flushOnExit: false, logLevel: 'error', flushIntervalMs: 50 });
     const a = agent;
     a.withSpan('job', () => a.log('error', 'over REST', { attempt: 2 }));
     await a.flush();
