@@ -43,6 +43,12 @@ function emit(level: Exclude<DiagLevel, 'none'>, message: string, args: unknown[
   }
 }
 
+function emitOnce(level: Exclude<DiagLevel, 'none'>, key: string, message: string, args: unknown[]): void {
+  if (RANK[level] > rank || onceKeys.has(key)) return;
+  if (onceKeys.size < 1000) onceKeys.add(key);
+  emit(level, message, args);
+}
+
 /**
  * The agent's diagnostics channel. Internal errors go here and never to the host.
  * Silent until {@link setDiagLogger} raises the level, except {@link diag.config}.
@@ -53,10 +59,10 @@ export const diag = {
   info: (message: string, ...args: unknown[]): void => emit('info', message, args),
   debug: (message: string, ...args: unknown[]): void => emit('debug', message, args),
   /** Logs `message` at most once per `key` for the life of the process or page. */
-  once(level: Exclude<DiagLevel, 'none'>, key: string, message: string, ...args: unknown[]): void {
-    if (RANK[level] > rank || onceKeys.has(key)) return;
-    if (onceKeys.size < 1000) onceKeys.add(key);
-    emit(level, message, args);
+  once: (level: Exclude<DiagLevel, 'none'>, key: string, message: string, ...args: unknown[]): void => emitOnce(level, key, message, args),
+  /** A warning logged at most once, keyed by its (constant) message: the common case of {@link diag.once}, shorter at each call site. */
+  warnOnce(message: string, ...args: unknown[]): void {
+    emitOnce('warn', message, message, args);
   },
   /**
    * A configuration mistake (an unknown option, an unusable value, a global that cannot be

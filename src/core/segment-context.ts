@@ -4,7 +4,7 @@ import type { Limits, TracerStats } from './limits.js';
 import { truncate } from './limits.js';
 import type { SegmentObject, SpanType } from './segment.js';
 import { noopSpan, Span, type SpanOwner } from './span.js';
-import { encodeSw8, SW8 } from './sw8.js';
+import { SW8, sw8Value } from './sw8.js';
 
 /**
  * What a context needs from its tracer. Internal: not part of the stable API.
@@ -97,7 +97,7 @@ export class SegmentContext implements SpanOwner {
    */
   createExitSpan(operationName: string, parent: Span | null | undefined, peer: string, injectable?: Injectable | null): Span {
     const p = typeof peer === 'string' ? peer : '';
-    if (!p) diag.once('warn', 'exit-no-peer', 'exit span with no peer: not propagated');
+    if (!p) diag.warnOnce('exit span with no peer: not propagated');
     const span = this.create('Exit', operationName, parent, p);
     if (injectable && p) this.inject(span, injectable);
     return span;
@@ -113,18 +113,9 @@ export class SegmentContext implements SpanOwner {
     try {
       const spanId = span?.owner === this ? span.spanId : (this.activeSpan()?.spanId ?? -1);
       if (spanId < 0 || !injectable) return;
-      const sw8 = encodeSw8({
-        sampled: this.isSampled,
-        traceId: this.traceId,
-        parentSegmentId: this.segmentId,
-        parentSpanId: spanId,
-        parentService: this.host.service,
-        parentServiceInstance: this.host.serviceInstance,
-        parentEndpoint: this.endpoint(),
-        // A missing span gives no peer, and encodeSw8 refuses the header.
-        addressUsedAtClient: span?.peer as string,
-      });
-      if (!sw8) return diag.once('warn', 'sw8-encode', 'sw8 not built (empty field or > 2 KB)');
+      // A missing span gives no peer, and sw8Value refuses the header.
+      const sw8 = sw8Value(this.isSampled, spanId, this.traceId, this.segmentId, this.host.service, this.host.serviceInstance, this.endpoint(), span?.peer as string);
+      if (!sw8) return diag.warnOnce('sw8 not built (empty field or > 2 KB)');
       injectable.inject(SW8, sw8);
       span.propagated = true;
       this.injected(injectable);
@@ -140,7 +131,7 @@ export class SegmentContext implements SpanOwner {
 
   /** @internal */
   countDrop(kind: 'droppedTags' | 'droppedLogs' | 'truncatedValues'): void {
-    if (this.host.stats[kind]++ === 0) diag.once('warn', kind, `span limit: ${kind} (tracer.stats)`);
+    if (this.host.stats[kind]++ === 0) diag.warnOnce(`span limit: ${kind} (tracer.stats)`);
   }
 
   /** @internal Called by a span when it ends. */
@@ -172,10 +163,10 @@ export class SegmentContext implements SpanOwner {
     const max = this.limits.maxSpansPerSegment;
     const n = this.recorded.length;
     if (this.done || n >= max) {
-      if (this.done) diag.once('warn', 'finished-context', 'span in a finished context: not recorded');
+      if (this.done) diag.warnOnce('span in a finished context: not recorded');
       else {
         this.cut = true;
-        if (this.host.stats.droppedSpans++ === 0) diag.once('warn', 'span-limit', 'over maxSpansPerSegment: extra spans dropped');
+        if (this.host.stats.droppedSpans++ === 0) diag.warnOnce('over maxSpansPerSegment: extra spans dropped');
       }
       return noopSpan(type, name, peer, now);
     }

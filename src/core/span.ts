@@ -38,7 +38,7 @@ function toText(v: unknown): string {
 /** An explicit time, or the clock's when it is absent or unusable (see {@link wholeMs}). */
 function timeOr(owner: SpanOwner, t: unknown): number {
   const ms = wholeMs(t);
-  if (ms === undefined && t !== undefined) diag.once('warn', 'bad-time', 'a time was not a finite number of epoch ms >= 0; the clock was used');
+  if (ms === undefined && t !== undefined) diag.warnOnce('a time was not a finite number of epoch ms >= 0; the clock was used');
   return ms ?? owner.now();
 }
 
@@ -105,7 +105,7 @@ export class Span {
   // A no-op, typed `never` so TypeScript refuses the assignment: without a setter a write
   // would throw in strict-mode code, and the agent must never throw into the application.
   set endTime(_: never) {
-    diag.once('warn', 'end-time-set', 'endTime is read-only: use end(time)');
+    diag.warnOnce('endTime is read-only: use end(time)');
   }
 
   /**
@@ -129,7 +129,7 @@ export class Span {
   set peer(peer: string) {
     if (!this.live()) return;
     if (typeof peer === 'string' && !this.propagated) this.peerAddr = peer;
-    else diag.once('warn', 'peer-set', 'peer not changed: not a string, or already in sw8');
+    else diag.warnOnce('peer not changed: not a string, or already in sw8');
   }
 
   /** False for a span that records nothing (sampling-independent: limits, finished context). */
@@ -228,7 +228,7 @@ export class Span {
   setComponent(id: number): this {
     // `| 0` keeps an int32 unchanged and changes anything else (fractions, NaN, > 2^31-1).
     if (this.live() && (id | 0) === id && id >= 0) this.componentId = id;
-    else if (this.owner && !this.owner.isFinished) diag.once('warn', 'bad-component', 'setComponent: not an int32 >= 0; ignored');
+    else if (this.owner && !this.owner.isFinished) diag.warnOnce('setComponent: not an int32 >= 0; ignored');
     return this;
   }
 
@@ -293,7 +293,7 @@ export class Span {
   private live(): SpanOwner | undefined {
     const owner = this.owner;
     if (!owner?.isFinished) return owner;
-    diag.once('warn', 'after-report', 'span changed after its segment was reported; ignored');
+    diag.warnOnce('span changed after its segment was reported; ignored');
     return undefined;
   }
 }
