@@ -17,7 +17,7 @@ const span = fc.record({
   endTime: time,
   // Page-shaped: a page receives no requests, so its spans never have references (the
   // browser encoder leaves the refs table out).
-  refs: fc.constant([]),
+  refs: fc.constant([] as SegmentObject['spans'][number]['refs']),
   operationName: text,
   peer: text,
   spanType: fc.constantFrom('Exit', 'Local'),
