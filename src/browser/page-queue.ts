@@ -128,16 +128,6 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
     }, at - Date.now());
   };
 
-  // Settles when `p` does or after `ms`; never rejects.
-  const within = (p: Promise<unknown>, ms: number) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      void p.then(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
-
   const flush = (timeoutMs = 5000) => {
     const deadline = Date.now() + timeoutMs;
     const before = failed;
@@ -145,7 +135,9 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
     const drain = async () => {
       while (Date.now() < deadline && failed === before && (inFlight || held.length)) await (inFlight ?? start(Math.min(SEND_TIMEOUT, Math.max(1, deadline - Date.now()))));
     };
-    return within(drain(), timeoutMs);
+    // Settles when the drain does or at the deadline; never rejects (drain does not). The
+    // deadline's timer is left to fire: harmless on a page, and cheaper than clearing it.
+    return Promise.race([drain(), new Promise<void>((resolve) => setTimeout(resolve, timeoutMs))]);
   };
 
   return {
