@@ -163,10 +163,10 @@ export class SegmentContext implements SpanOwner {
     const max = this.limits.maxSpansPerSegment;
     const n = this.recorded.length;
     if (this.done || n >= max) {
-      if (this.done) diag.warnOnce('span in a finished context: not recorded');
+      if (this.done) diag.warnOnce('span of a finished context: not recorded');
       else {
         this.cut = true;
-        if (this.host.stats.droppedSpans++ === 0) diag.warnOnce('over maxSpansPerSegment: extra spans dropped');
+        if (this.host.stats.droppedSpans++ === 0) diag.warnOnce('spans over maxSpansPerSegment dropped');
       }
       return noopSpan(type, name, peer, now);
     }
@@ -174,7 +174,7 @@ export class SegmentContext implements SpanOwner {
     if (n > 0) {
       if (parent && parent.owner === this) parentId = parent.spanId;
       else {
-        if (parent && parent.isRecording) diag.debug('parent of another context; the active span used');
+        if (parent && parent.isRecording) diag.debug('parent of another context: active span used');
         // No open span and spans exist would mean the context is finished (handled above).
         parentId = this.activeSpan()?.spanId ?? 0;
       }

@@ -38,7 +38,7 @@ function toText(v: unknown): string {
 /** An explicit time, or the clock's when it is absent or unusable (see {@link wholeMs}). */
 function timeOr(owner: SpanOwner, t: unknown): number {
   const ms = wholeMs(t);
-  if (ms === undefined && t !== undefined) diag.warnOnce('a time was not a finite number of epoch ms >= 0; the clock was used');
+  if (ms === undefined && t !== undefined) diag.warnOnce('time not epoch ms >= 0; clock used');
   return ms ?? owner.now();
 }
 
@@ -129,7 +129,7 @@ export class Span {
   set peer(peer: string) {
     if (!this.live()) return;
     if (typeof peer === 'string' && !this.propagated) this.peerAddr = peer;
-    else diag.warnOnce('peer not changed: not a string, or already in sw8');
+    else diag.warnOnce('peer not a string, or already in sw8; kept');
   }
 
   /** False for a span that records nothing (sampling-independent: limits, finished context). */
