@@ -38,7 +38,7 @@ function toText(v: unknown): string {
 /** An explicit time, or the clock's when it is absent or unusable (see {@link wholeMs}). */
 function timeOr(owner: SpanOwner, t: unknown): number {
   const ms = wholeMs(t);
-  if (ms === undefined && t !== undefined) diag.warnOnce('time not epoch ms >= 0; clock used');
+  if (ms === undefined && t !== undefined) diag.warnOnce('time not a finite number of epoch ms >= 0; clock used');
   return ms ?? owner.now();
 }
 
