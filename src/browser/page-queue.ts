@@ -3,7 +3,7 @@
 // that never reject, and what a leaving page can still send. The core's BatchReporter has the
 // same rules plus what only servers need (concurrency, unref'd timers, a reusable queue
 // class); this closure is its page-sized form, and shared by segments and monitoring.
-import { retryDelay, TransportError, type BatchReporterStats, type BatchTransport } from '../core/batch-reporter.js';
+import { retryDelay, type BatchReporterStats, type BatchTransport } from '../core/batch-reporter.js';
 import { diag } from '../core/diag.js';
 import type { Reporter } from '../core/reporter.js';
 import { KEEPALIVE_BUDGET, keepaliveBytes, sizeOf } from './transport.js';
@@ -60,11 +60,11 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
     dropping ||= n > 0;
   };
 
-  // Up to maxBatch items, at most `max` bytes (at least one item).
-  const take = (max: number) => {
+  // Up to `most` items (a batch), at most `max` bytes (at least one item).
+  const take = (max: number, most = o.maxBatch) => {
     let n = 0;
     let b = 0;
-    while (n < held.length && n < o.maxBatch && (!n || b + held[n]![1] <= max)) b += held[n++]![1];
+    while (n < held.length && n < most && (!n || b + held[n]![1] <= max)) b += held[n++]![1];
     bytes -= b;
     return held.splice(0, n);
   };
@@ -74,9 +74,11 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
     const batch = take(max);
     const n = batch.length;
     let t: ReturnType<typeof setTimeout>;
+    // The executor turns a send that throws into a rejection; the timer settles one that hangs
+    // (a retryable failure: the error handler below reads only message and retryable).
     return new Promise((resolve, reject) => {
-      t = setTimeout(reject, timeoutMs + 100, new TransportError('timed out', true));
-      Promise.resolve(o.send(batch.map((x) => x[0]) as never[], { timeoutMs, final })).then(resolve, reject);
+      t = setTimeout(reject, timeoutMs + 100, { message: 'timed out' });
+      resolve(o.send(batch.map((x) => x[0]) as never[], { timeoutMs, final }));
     }).then(
       () => {
         clearTimeout(t);
@@ -171,13 +173,12 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
       held = [];
     },
     leave() {
-      const room = KEEPALIVE_BUDGET - 1024 - keepaliveBytes;
-      let n = 0;
-      let b = 0;
-      while (n < held.length && (!n || b + held[n]![1] <= room)) b += held[n++]![1];
-      drop(held.length - n, 'over the keepalive budget');
-      held.length = n;
-      bytes = b;
+      const before = bytes;
+      const fits = take(KEEPALIVE_BUDGET - 1024 - keepaliveBytes, Infinity);
+      drop(held.length, 'over the keepalive budget');
+      held = fits;
+      // take() subtracted what fits: that is what is left held.
+      bytes = before - bytes;
       while (held.length) void sendBatch(SEND_TIMEOUT, true, KEEPALIVE_BUDGET);
     },
   };
