@@ -34,24 +34,21 @@ export function closest(name: string, known: readonly string[]): string | undefi
   let bestScore = Infinity;
   for (const k of known) {
     const l = k.toLowerCase();
-    let score = editDistance(n, l);
-    if (score > Math.max(1, Math.floor(Math.max(n.length, l.length) / 3))) score = l.length >= 4 && (n.includes(l) || l.includes(n)) ? n.length + l.length : Infinity;
+    // Levenshtein distance from n to l, with one rolling row (row[j]: to the first j of l).
+    const row = [...Array(l.length + 1).keys()];
+    for (const c of n) {
+      let diag = row[0]!++;
+      for (let j = 1; j <= l.length; j++) {
+        const up = row[j]!;
+        row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + +(c !== l[j - 1]));
+        diag = up;
+      }
+    }
+    let score = row[l.length]!;
+    // Up to a third of the longer name may differ (at least 1: `x * 3 > max(3, …)` is
+    // `x > max(1, floor(… / 3))` for whole numbers); else one containing the other.
+    if (score * 3 > Math.max(3, n.length, l.length)) score = l.length >= 4 && (n.includes(l) || l.includes(n)) ? n.length + l.length : Infinity;
     if (score < bestScore) [best, bestScore] = [k, score];
   }
   return best;
-}
-
-// Levenshtein distance with one rolling row.
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j]!;
-      row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length]!;
 }
