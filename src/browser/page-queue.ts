@@ -51,7 +51,6 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
   let dropping = false;
   let closed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let due = 0;
   let inFlight: Promise<unknown> | undefined;
 
   const drop = (n: number, why: string) => {
@@ -117,17 +116,14 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
 
   const schedule = (delay: number) => {
     if (closed || inFlight || !held.length) return;
-    const at = Math.max(Date.now() + delay, retryAt);
-    // An earlier (or equal) timer already covers this request.
-    if (timer !== undefined) {
-      if (due <= at) return;
-      clearTimeout(timer);
-    }
-    due = at;
+    // A pending timer is never later than an interval from now (or the retry time, which
+    // every timer waits for): only a request for now (a full batch) replaces it.
+    if (timer !== undefined && delay) return;
+    clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
       if (!inFlight && held.length) void start(SEND_TIMEOUT);
-    }, at - Date.now());
+    }, Math.max(delay, retryAt - Date.now()));
   };
 
   const flush = (timeoutMs = 5000) => {

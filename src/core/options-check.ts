@@ -10,12 +10,12 @@ import { diag } from './diag.js';
 export function reportUnknownKeys(given: unknown, known: readonly string[], what = 'option', warn: (message: string) => void = (m) => diag.warn(m)): string[] {
   const unknown: string[] = [];
   try {
-    if (given === null || typeof given !== 'object') return unknown;
+    if (!given || typeof given !== 'object') return unknown;
     for (const key of Object.keys(given)) if (!known.includes(key)) unknown.push(key);
     if (unknown.length === 0) return unknown;
     const named = unknown.slice(0, 20).map((k) => {
       const near = closest(k, known);
-      return near ? `${JSON.stringify(k)} (did you mean "${near}"?)` : JSON.stringify(k);
+      return JSON.stringify(k) + (near ? ` (did you mean "${near}"?)` : '');
     });
     warn(`unknown ${what}${unknown.length > 1 ? 's' : ''} ignored: ${named.join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`);
   } catch {
@@ -48,7 +48,10 @@ export function closest(name: string, known: readonly string[]): string | undefi
     // Up to a third of the longer name may differ (at least 1: `x * 3 > max(3, …)` is
     // `x > max(1, floor(… / 3))` for whole numbers); else one containing the other.
     if (score * 3 > Math.max(3, n.length, l.length)) score = l.length >= 4 && (n.includes(l) || l.includes(n)) ? n.length + l.length : Infinity;
-    if (score < bestScore) [best, bestScore] = [k, score];
+    if (score < bestScore) {
+      best = k;
+      bestScore = score;
+    }
   }
   return best;
 }
