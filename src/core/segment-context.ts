@@ -107,9 +107,9 @@ export class SegmentContext implements SpanOwner {
    * Writes the propagation headers for `span` (normally an Exit span) into `injectable`.
    * Existing values are replaced through `injectable.inject`. Does nothing when the
    * context has no recorded span to point at. A span of another context (or none) points
-   * at this context's active span.
+   * at this context's active span. Returns true when sw8 was written.
    */
-  inject(span: Span, injectable: Injectable): void {
+  inject(span: Span, injectable: Injectable): boolean | void {
     try {
       const spanId = span?.owner === this ? span.spanId : (this.activeSpan()?.spanId ?? -1);
       if (spanId < 0 || !injectable) return;
@@ -117,8 +117,8 @@ export class SegmentContext implements SpanOwner {
       const sw8 = sw8Value(this.isSampled, spanId, this.traceId, this.segmentId, this.host.service, this.host.serviceInstance, this.endpoint(), span?.peer as string);
       if (!sw8) return diag.warnOnce('sw8 not built (empty field or > 2 KB)');
       injectable.inject(SW8, sw8);
-      span.propagated = true;
-      this.injected(injectable);
+      // True: sw8 went out (a TracingContext then adds its headers).
+      return (span.propagated = true);
     } catch (err) {
       diag.warn('injecting sw8 failed', err);
     }
@@ -142,9 +142,6 @@ export class SegmentContext implements SpanOwner {
     if (i >= 0) open.splice(i, 1);
     if (open.length === 0 && !this.done) this.finish();
   }
-
-  /** @internal After sw8 was written: a subclass adds its headers. */
-  protected injected(_injectable: Injectable): void {}
 
   /** @internal sw8 field 7. */
   protected endpoint(): string {
