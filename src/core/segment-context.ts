@@ -3,7 +3,7 @@ import { diag } from './diag.js';
 import type { Limits, TracerStats } from './limits.js';
 import { truncate } from './limits.js';
 import type { SegmentObject, SpanType } from './segment.js';
-import { noopSpan, Span, type SpanOwner } from './span.js';
+import { Span, type SpanOwner } from './span.js';
 import { SW8, sw8Value } from './sw8.js';
 
 /**
@@ -157,15 +157,15 @@ export class SegmentContext implements SpanOwner {
   protected create(type: SpanType, operationName: string, parent: Span | null | undefined, peer: string): Span {
     const now = this.host.now();
     const name = truncate(typeof operationName === 'string' && operationName ? operationName : 'unknown', this.limits.maxOperationNameLength);
-    const max = this.limits.maxSpansPerSegment;
     const n = this.recorded.length;
-    if (this.done || n >= max) {
+    if (this.done || n >= this.limits.maxSpansPerSegment) {
       if (this.done) diag.warnOnce('span of a finished context: not recorded');
       else {
         this.cut = true;
         if (this.host.stats.droppedSpans++ === 0) diag.warnOnce('spans over maxSpansPerSegment dropped');
       }
-      return noopSpan(type, name, peer, now);
+      // A span that records nothing: no owner, id -1.
+      return new Span(undefined, -1, -1, type, name, peer, now);
     }
     let parentId = -1;
     if (n > 0) {

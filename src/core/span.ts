@@ -298,11 +298,6 @@ export class Span {
   }
 }
 
-/** @internal A span that records nothing, for limits and finished contexts. */
-export function noopSpan(type: SpanType, operationName: string, peer: string, now: number): Span {
-  return new Span(undefined, -1, -1, type, operationName, peer, now);
-}
-
 /**
  * @internal Adds a segment reference to `span` (at most 500, the Java agent's limit). A
  * function, not a method: only server contexts make references, so the browser bundle
