@@ -82,7 +82,7 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
       () => {
         clearTimeout(t);
         sent += n;
-        if (failures) diag.info(`${o.name}: the collector is reachable again`);
+        if (failures) diag.info(`${o.name}: collector reachable again`);
         failures = retryAt = 0;
         if (!held.length) dropping = false;
       },
@@ -151,7 +151,7 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
       } catch {
         // Counted below.
       }
-      if (closed || !(size >= 0)) drop(1, 'unencodable or after shutdown');
+      if (closed || !(size >= 0)) drop(1, 'unencodable or shut down');
       else if (held.length >= o.maxItems || bytes + size > o.maxBytes) drop(1, 'queue full');
       else {
         held.push([item, size]);
@@ -165,13 +165,13 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
       await flush(timeoutMs);
       closed = true;
       clearTimeout(timer);
-      drop(held.length, 'not sent before shutdown');
+      drop(held.length, 'unsent at shutdown');
       held = [];
     },
     leave() {
       const before = bytes;
       const fits = take(KEEPALIVE_BUDGET - 1024 - keepaliveBytes, Infinity);
-      drop(held.length, 'over the keepalive budget');
+      drop(held.length, 'over keepalive budget');
       held = fits;
       // take() subtracted what fits: that is what is left held.
       bytes = before - bytes;
