@@ -169,9 +169,9 @@ export class SegmentContext implements SpanOwner {
     }
     let parentId = -1;
     if (n > 0) {
-      if (parent && parent.owner === this) parentId = parent.spanId;
+      if (parent?.owner === this) parentId = parent.spanId;
       else {
-        if (parent && parent.isRecording) diag.debug('parent of another context: active span used');
+        if (parent?.isRecording) diag.debug('parent of another context: active span used');
         // No open span and spans exist would mean the context is finished (handled above).
         parentId = this.activeSpan()?.spanId ?? 0;
       }

@@ -67,8 +67,8 @@ export class Span {
   readonly tags: KeyStringValuePair[] = [];
   /** @internal Shared empty (frozen) until the first log: most spans never log. */
   logs: LogObject[] = NONE;
-  /** @internal Shared empty (frozen) until the first reference: most spans have none. */
-  refs: SegmentReference[] = NONE;
+  /** @internal Absent until the first reference: most spans (and every page span) have none. */
+  refs?: SegmentReference[];
   /** @internal */
   readonly owner: SpanOwner | undefined;
   /** @internal True once an sw8 header carried this span's peer: the peer is fixed from then on. */
@@ -272,7 +272,7 @@ export class Span {
       parentSpanId: this.parentSpanId,
       startTime: this.startTime,
       endTime: this.endedAt,
-      refs: this.refs,
+      refs: this.refs ?? NONE,
       operationName: this.opName,
       peer: this.peerAddr,
       spanType: this.type,
@@ -304,6 +304,6 @@ export class Span {
  * leaves it out.
  */
 export function addRef(span: Span, ref: SegmentReference): void {
-  if (span.refs === NONE) span.refs = [];
-  if (span.refs.length < 500) span.refs.push(ref);
+  const refs = (span.refs ??= []);
+  if (refs.length < 500) refs.push(ref);
 }
