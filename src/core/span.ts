@@ -134,12 +134,12 @@ export class Span {
 
   /** False for a span that records nothing (sampling-independent: limits, finished context). */
   get isRecording(): boolean {
-    return this.owner !== undefined;
+    return !!this.owner;
   }
 
   /** True once {@link end} has been called. */
   get ended(): boolean {
-    return this.endedAt !== 0;
+    return !!this.endedAt;
   }
 
   /** Adds a tag. Values longer than the limit are cut; tags beyond the per-span limit are dropped. */
@@ -254,7 +254,7 @@ export class Span {
   end(endTime?: number): void {
     const owner = this.owner;
     if (!owner) return;
-    if (this.endedAt !== 0) {
+    if (this.endedAt) {
       diag.debug(`span "${this.opName}" ended twice; ignored`);
       return;
     }
