@@ -65,7 +65,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
   try {
     base = new URL(options.collector || origin, origin).href.replace(/\/+$/, '');
   } catch {
-    diag.config(`collector ${options.collector} is not a URL; reporting to the page origin`);
+    diag.config(`collector ${options.collector} is not a URL; using the page origin`);
   }
   const http = options.protocol === 'http';
   // The report endpoint. Never traced (with the default collector it is on the page's own origin).

@@ -17,6 +17,7 @@ export const diag = {
   info: (..._: unknown[]): void => {},
   debug: (..._: unknown[]): void => {},
   once: (..._: unknown[]): void => {},
+  warnOnce: (..._: unknown[]): void => {},
   config: (message: string, ...args: unknown[]): void => console.warn('[skywalking-tracing] ' + message, ...args),
 };
 

@@ -3,7 +3,7 @@
 // that never reject, and what a leaving page can still send. The core's BatchReporter has the
 // same rules plus what only servers need (concurrency, unref'd timers, a reusable queue
 // class); this closure is its page-sized form, and shared by segments and monitoring.
-import { retryDelay, TransportError, type BatchReporterStats, type BatchTransport } from '../core/batch-reporter.js';
+import { retryDelay, type BatchReporterStats, type BatchTransport } from '../core/batch-reporter.js';
 import { diag } from '../core/diag.js';
 import type { Reporter } from '../core/reporter.js';
 import { KEEPALIVE_BUDGET, keepaliveBytes, sizeOf } from './transport.js';
@@ -51,7 +51,6 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
   let dropping = false;
   let closed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let due = 0;
   let inFlight: Promise<unknown> | undefined;
 
   const drop = (n: number, why: string) => {
@@ -60,11 +59,11 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
     dropping ||= n > 0;
   };
 
-  // Up to maxBatch items, at most `max` bytes (at least one item).
-  const take = (max: number) => {
+  // Up to `most` items (a batch), at most `max` bytes (at least one item).
+  const take = (max: number, most = o.maxBatch) => {
     let n = 0;
     let b = 0;
-    while (n < held.length && n < o.maxBatch && (!n || b + held[n]![1] <= max)) b += held[n++]![1];
+    while (n < held.length && n < most && (!n || b + held[n]![1] <= max)) b += held[n++]![1];
     bytes -= b;
     return held.splice(0, n);
   };
@@ -74,14 +73,16 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
     const batch = take(max);
     const n = batch.length;
     let t: ReturnType<typeof setTimeout>;
+    // The executor turns a send that throws into a rejection; the timer settles one that hangs
+    // (a retryable failure: the error handler below reads only message and retryable).
     return new Promise((resolve, reject) => {
-      t = setTimeout(reject, timeoutMs + 100, new TransportError('timed out', true));
-      Promise.resolve(o.send(batch.map((x) => x[0]) as never[], { timeoutMs, final })).then(resolve, reject);
+      t = setTimeout(reject, timeoutMs + 100, { message: 'timed out' });
+      resolve(o.send(batch.map((x) => x[0]) as never[], { timeoutMs, final }));
     }).then(
       () => {
         clearTimeout(t);
         sent += n;
-        if (failures) diag.info(`${o.name}: the collector is reachable again`);
+        if (failures) diag.info(`${o.name}: collector reachable again`);
         failures = retryAt = 0;
         if (!held.length) dropping = false;
       },
@@ -115,28 +116,15 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
 
   const schedule = (delay: number) => {
     if (closed || inFlight || !held.length) return;
-    const at = Math.max(Date.now() + delay, retryAt);
-    // An earlier (or equal) timer already covers this request.
-    if (timer !== undefined) {
-      if (due <= at) return;
-      clearTimeout(timer);
-    }
-    due = at;
+    // A pending timer is never later than an interval from now (or the retry time, which
+    // every timer waits for): only a request for now (a full batch) replaces it.
+    if (timer !== undefined && delay) return;
+    clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
       if (!inFlight && held.length) void start(SEND_TIMEOUT);
-    }, at - Date.now());
+    }, Math.max(delay, retryAt - Date.now()));
   };
-
-  // Settles when `p` does or after `ms`; never rejects.
-  const within = (p: Promise<unknown>, ms: number) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      void p.then(() => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
 
   const flush = (timeoutMs = 5000) => {
     const deadline = Date.now() + timeoutMs;
@@ -145,7 +133,9 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
     const drain = async () => {
       while (Date.now() < deadline && failed === before && (inFlight || held.length)) await (inFlight ?? start(Math.min(SEND_TIMEOUT, Math.max(1, deadline - Date.now()))));
     };
-    return within(drain(), timeoutMs);
+    // Settles when the drain does or at the deadline; never rejects (drain does not). The
+    // deadline's timer is left to fire: harmless on a page, and cheaper than clearing it.
+    return Promise.race([drain(), new Promise<void>((resolve) => setTimeout(resolve, timeoutMs))]);
   };
 
   return {
@@ -161,7 +151,7 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
       } catch {
         // Counted below.
       }
-      if (closed || !(size >= 0)) drop(1, 'unencodable or after shutdown');
+      if (closed || !(size >= 0)) drop(1, 'unencodable or shut down');
       else if (held.length >= o.maxItems || bytes + size > o.maxBytes) drop(1, 'queue full');
       else {
         held.push([item, size]);
@@ -175,17 +165,16 @@ export function pageQueue(o: PageQueueOptions): PageQueue {
       await flush(timeoutMs);
       closed = true;
       clearTimeout(timer);
-      drop(held.length, 'not sent before shutdown');
+      drop(held.length, 'unsent at shutdown');
       held = [];
     },
     leave() {
-      const room = KEEPALIVE_BUDGET - 1024 - keepaliveBytes;
-      let n = 0;
-      let b = 0;
-      while (n < held.length && (!n || b + held[n]![1] <= room)) b += held[n++]![1];
-      drop(held.length - n, 'over the keepalive budget');
-      held.length = n;
-      bytes = b;
+      const before = bytes;
+      const fits = take(KEEPALIVE_BUDGET - 1024 - keepaliveBytes, Infinity);
+      drop(held.length, 'over keepalive budget');
+      held = fits;
+      // take() subtracted what fits: that is what is left held.
+      bytes = before - bytes;
       while (held.length) void sendBatch(SEND_TIMEOUT, true, KEEPALIVE_BUDGET);
     },
   };

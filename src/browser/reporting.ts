@@ -18,7 +18,7 @@ export function pageReporter(options: BrowserAgentOptions, http: boolean, url: s
       name: 'segments',
       // fetch captured before patching: the agent's own reports are never traced. Without
       // fetch (very old browsers) sends fail and are counted; the agent itself still runs.
-      send: (http ? httpTransport : grpcWebTransport)(g.fetch?.bind(g), url).send as never,
+      send: (http ? httpTransport : grpcWebTransport)(g.fetch?.bind(g), url) as never,
       encode: (http ? JSON.stringify : encodePb) as never,
       // `+`: data-* attributes arrive as text; no or no numeric value takes the default.
       interval: +options.flushIntervalMs! || 3000,

@@ -24,7 +24,10 @@ export function requestHooks({ scope, page, skip, allowed }: RequestRules): Requ
       // In a user span, the request is named by its path; alone, by the page (as skywalking-client-js does).
       const span = context.createExitSpan(parent ? url.pathname : page(), parent, peerOf(url), allowed(url) ? { inject: setHeader } : null);
       // 10001: ComponentId.Ajax (the literal: the whole ComponentId table is not worth shipping).
-      span.setComponent(10001).setLayer('Http').tag('http.method', String(method).toUpperCase()).tag('url', tagUrl(url));
+      // Plain writes: both values are valid, and a span that records nothing ignores them.
+      span.componentId = 10001;
+      span.layer = 'Http';
+      span.tag('http.method', String(method).toUpperCase()).tag('url', tagUrl(url));
       return span;
     },
     end(span, status, error) {

@@ -62,25 +62,21 @@ export function sizeOf(item: string | Uint8Array): number {
 }
 
 /**
- * gRPC-web, to `url` (the collector plus {@link GRPC_WEB_PATH}): one unary `collectInSync` with a `SegmentCollection` per batch. The status comes
+ * The send function of gRPC-web, to `url` (the collector plus {@link GRPC_WEB_PATH}): one unary `collectInSync` with a `SegmentCollection` per batch. The status comes
  * from the trailer frame (flag 0x80), or from the headers for a trailers-only answer.
  */
-export function grpcWebTransport(fetchFn: Fetch, url: string): BatchTransport<Uint8Array> {
-  return {
-    async send(batch, options) {
-      const body = collectionFrame(batch);
-      const [res, answer] = await post(fetchFn, url, body, { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }, options);
-      const code = grpcStatus(answer, res.headers.get('grpc-status'));
-      if (code !== 0) throw new TransportError('grpc-status ' + code, RETRY_GRPC.includes(code));
-    },
+export function grpcWebTransport(fetchFn: Fetch, url: string): BatchTransport<Uint8Array>['send'] {
+  return async (batch, options) => {
+    const body = collectionFrame(batch);
+    const [res, answer] = await post(fetchFn, url, body, { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }, options);
+    const code = grpcStatus(answer, res.headers.get('grpc-status'));
+    if (code !== 0) throw new TransportError('grpc-status ' + code, RETRY_GRPC.includes(code));
   };
 }
 
-/** HTTP, to `url` (the collector plus {@link HTTP_PATH}): OAP's `POST /v3/segments` with a JSON array. Items are JSON strings. */
-export function httpTransport(fetchFn: Fetch, url: string): BatchTransport<string> {
-  return {
-    async send(batch, options) {
-      await post(fetchFn, url, utf8.encode('[' + batch.join(',') + ']'), { 'content-type': 'application/json' }, options);
-    },
+/** The send function of HTTP, to `url` (the collector plus {@link HTTP_PATH}): OAP's `POST /v3/segments` with a JSON array. Items are JSON strings. */
+export function httpTransport(fetchFn: Fetch, url: string): BatchTransport<string>['send'] {
+  return async (batch, options) => {
+    await post(fetchFn, url, utf8.encode('[' + batch.join(',') + ']'), { 'content-type': 'application/json' }, options);
   };
 }

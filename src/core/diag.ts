@@ -15,17 +15,17 @@ export interface DiagLogger {
 
 const RANK: Record<DiagLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
-// One console method per level, with the prefix that tells the agent's lines apart.
-const toConsole =
-  (level: 'error' | 'warn' | 'info' | 'debug') =>
-  (m: string, ...a: unknown[]): void =>
-    console[level]('[skywalking-tracing] ' + m, ...a);
+type Level = Exclude<DiagLevel, 'none'>;
+type Write = (message: string, ...args: unknown[]) => void;
+// A logger whose four methods `method` makes (written once: the bundles carry each level's name once).
+const byLevel = (method: (level: Level) => Write): DiagLogger => ({ error: method('error'), warn: method('warn'), info: method('info'), debug: method('debug') });
 
 /**
  * The default logger: writes to `console.error`/`warn`/`info`/`debug` with a
  * `[skywalking-tracing]` prefix. What it shows depends on the level given to {@link setDiagLogger}.
  */
-export const consoleDiagLogger: DiagLogger = { error: toConsole('error'), warn: toConsole('warn'), info: toConsole('info'), debug: toConsole('debug') };
+// One console method per level, with the prefix that tells the agent's lines apart.
+export const consoleDiagLogger: DiagLogger = byLevel((level) => (m, ...a) => console[level]('[skywalking-tracing] ' + m, ...a));
 
 let sink: DiagLogger = consoleDiagLogger;
 // Silent by default: a tracing agent must not write to the host's console unless asked.
@@ -43,20 +43,23 @@ function emit(level: Exclude<DiagLevel, 'none'>, message: string, args: unknown[
   }
 }
 
+function emitOnce(level: Exclude<DiagLevel, 'none'>, key: string, message: string, args: unknown[]): void {
+  if (RANK[level] > rank || onceKeys.has(key)) return;
+  if (onceKeys.size < 1000) onceKeys.add(key);
+  emit(level, message, args);
+}
+
 /**
  * The agent's diagnostics channel. Internal errors go here and never to the host.
  * Silent until {@link setDiagLogger} raises the level, except {@link diag.config}.
  */
 export const diag = {
-  error: (message: string, ...args: unknown[]): void => emit('error', message, args),
-  warn: (message: string, ...args: unknown[]): void => emit('warn', message, args),
-  info: (message: string, ...args: unknown[]): void => emit('info', message, args),
-  debug: (message: string, ...args: unknown[]): void => emit('debug', message, args),
+  ...byLevel((level) => (message, ...args) => emit(level, message, args)),
   /** Logs `message` at most once per `key` for the life of the process or page. */
-  once(level: Exclude<DiagLevel, 'none'>, key: string, message: string, ...args: unknown[]): void {
-    if (RANK[level] > rank || onceKeys.has(key)) return;
-    if (onceKeys.size < 1000) onceKeys.add(key);
-    emit(level, message, args);
+  once: (level: Exclude<DiagLevel, 'none'>, key: string, message: string, ...args: unknown[]): void => emitOnce(level, key, message, args),
+  /** A warning logged at most once, keyed by its (constant) message: the common case of {@link diag.once}, shorter at each call site. */
+  warnOnce(message: string, ...args: unknown[]): void {
+    emitOnce('warn', message, message, args);
   },
   /**
    * A configuration mistake (an unknown option, an unusable value, a global that cannot be

@@ -10,12 +10,12 @@ import { diag } from './diag.js';
 export function reportUnknownKeys(given: unknown, known: readonly string[], what = 'option', warn: (message: string) => void = (m) => diag.warn(m)): string[] {
   const unknown: string[] = [];
   try {
-    if (given === null || typeof given !== 'object') return unknown;
+    if (!given || typeof given !== 'object') return unknown;
     for (const key of Object.keys(given)) if (!known.includes(key)) unknown.push(key);
     if (unknown.length === 0) return unknown;
     const named = unknown.slice(0, 20).map((k) => {
       const near = closest(k, known);
-      return near ? `${JSON.stringify(k)} (did you mean "${near}"?)` : JSON.stringify(k);
+      return JSON.stringify(k) + (near ? ` (did you mean "${near}"?)` : '');
     });
     warn(`unknown ${what}${unknown.length > 1 ? 's' : ''} ignored: ${named.join(', ')}${unknown.length > 20 ? ` and ${unknown.length - 20} more` : ''}`);
   } catch {
@@ -34,24 +34,24 @@ export function closest(name: string, known: readonly string[]): string | undefi
   let bestScore = Infinity;
   for (const k of known) {
     const l = k.toLowerCase();
-    let score = editDistance(n, l);
-    if (score > Math.max(1, Math.floor(Math.max(n.length, l.length) / 3))) score = l.length >= 4 && (n.includes(l) || l.includes(n)) ? n.length + l.length : Infinity;
-    if (score < bestScore) [best, bestScore] = [k, score];
-  }
-  return best;
-}
-
-// Levenshtein distance with one rolling row.
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j]!;
-      row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
+    // Levenshtein distance from n to l, with one rolling row (row[j]: to the first j of l).
+    const row = [...Array(l.length + 1).keys()];
+    for (const c of n) {
+      let diag = row[0]!++;
+      for (let j = 1; j <= l.length; j++) {
+        const up = row[j]!;
+        row[j] = Math.min(up + 1, row[j - 1]! + 1, diag + +(c !== l[j - 1]));
+        diag = up;
+      }
+    }
+    let score = row[l.length]!;
+    // Up to a third of the longer name may differ (at least 1: `x * 3 > max(3, …)` is
+    // `x > max(1, floor(… / 3))` for whole numbers); else one containing the other.
+    if (score * 3 > Math.max(3, n.length, l.length)) score = l.length >= 4 && (n.includes(l) || l.includes(n)) ? n.length + l.length : Infinity;
+    if (score < bestScore) {
+      best = k;
+      bestScore = score;
     }
   }
-  return row[b.length]!;
+  return best;
 }

@@ -35,7 +35,7 @@ export class Patches {
     try {
       const t = target as Record<string, unknown>;
       const current = t?.[name] as AnyFunction;
-      if (!this.on || typeof current !== 'function' || originalOf(current)) return false;
+      if (!this.on || typeof current !== 'function' || (current as { [ORIGINAL]?: unknown })[ORIGINAL]) return false;
       const own = Object.getOwnPropertyDescriptor(t, name);
       const inner = wrap(current);
       // eslint-disable-next-line @typescript-eslint/no-this-alias

@@ -3,8 +3,8 @@ import { diag } from './diag.js';
 import type { Limits, TracerStats } from './limits.js';
 import { truncate } from './limits.js';
 import type { SegmentObject, SpanType } from './segment.js';
-import { noopSpan, Span, type SpanOwner } from './span.js';
-import { encodeSw8, SW8 } from './sw8.js';
+import { Span, type SpanOwner } from './span.js';
+import { SW8, sw8Value } from './sw8.js';
 
 /**
  * What a context needs from its tracer. Internal: not part of the stable API.
@@ -97,7 +97,7 @@ export class SegmentContext implements SpanOwner {
    */
   createExitSpan(operationName: string, parent: Span | null | undefined, peer: string, injectable?: Injectable | null): Span {
     const p = typeof peer === 'string' ? peer : '';
-    if (!p) diag.once('warn', 'exit-no-peer', 'exit span with no peer: not propagated');
+    if (!p) diag.warnOnce('exit span with no peer: not propagated');
     const span = this.create('Exit', operationName, parent, p);
     if (injectable && p) this.inject(span, injectable);
     return span;
@@ -107,27 +107,18 @@ export class SegmentContext implements SpanOwner {
    * Writes the propagation headers for `span` (normally an Exit span) into `injectable`.
    * Existing values are replaced through `injectable.inject`. Does nothing when the
    * context has no recorded span to point at. A span of another context (or none) points
-   * at this context's active span.
+   * at this context's active span. Returns true when sw8 was written.
    */
-  inject(span: Span, injectable: Injectable): void {
+  inject(span: Span, injectable: Injectable): boolean | void {
     try {
       const spanId = span?.owner === this ? span.spanId : (this.activeSpan()?.spanId ?? -1);
       if (spanId < 0 || !injectable) return;
-      const sw8 = encodeSw8({
-        sampled: this.isSampled,
-        traceId: this.traceId,
-        parentSegmentId: this.segmentId,
-        parentSpanId: spanId,
-        parentService: this.host.service,
-        parentServiceInstance: this.host.serviceInstance,
-        parentEndpoint: this.endpoint(),
-        // A missing span gives no peer, and encodeSw8 refuses the header.
-        addressUsedAtClient: span?.peer as string,
-      });
-      if (!sw8) return diag.once('warn', 'sw8-encode', 'sw8 not built (empty field or > 2 KB)');
+      // A missing span gives no peer, and sw8Value refuses the header.
+      const sw8 = sw8Value(this.isSampled, spanId, this.traceId, this.segmentId, this.host.service, this.host.serviceInstance, this.endpoint(), span?.peer as string);
+      if (!sw8) return diag.warnOnce('sw8 not built (empty field or > 2 KB)');
       injectable.inject(SW8, sw8);
-      span.propagated = true;
-      this.injected(injectable);
+      // True: sw8 went out (a TracingContext then adds its headers).
+      return (span.propagated = true);
     } catch (err) {
       diag.warn('injecting sw8 failed', err);
     }
@@ -140,7 +131,7 @@ export class SegmentContext implements SpanOwner {
 
   /** @internal */
   countDrop(kind: 'droppedTags' | 'droppedLogs' | 'truncatedValues'): void {
-    if (this.host.stats[kind]++ === 0) diag.once('warn', kind, `span limit: ${kind} (tracer.stats)`);
+    if (this.host.stats[kind]++ === 0) diag.warnOnce(`span limit: ${kind} (tracer.stats)`);
   }
 
   /** @internal Called by a span when it ends. */
@@ -151,9 +142,6 @@ export class SegmentContext implements SpanOwner {
     if (i >= 0) open.splice(i, 1);
     if (open.length === 0 && !this.done) this.finish();
   }
-
-  /** @internal After sw8 was written: a subclass adds its headers. */
-  protected injected(_injectable: Injectable): void {}
 
   /** @internal sw8 field 7. */
   protected endpoint(): string {
@@ -169,21 +157,21 @@ export class SegmentContext implements SpanOwner {
   protected create(type: SpanType, operationName: string, parent: Span | null | undefined, peer: string): Span {
     const now = this.host.now();
     const name = truncate(typeof operationName === 'string' && operationName ? operationName : 'unknown', this.limits.maxOperationNameLength);
-    const max = this.limits.maxSpansPerSegment;
     const n = this.recorded.length;
-    if (this.done || n >= max) {
-      if (this.done) diag.once('warn', 'finished-context', 'span in a finished context: not recorded');
+    if (this.done || n >= this.limits.maxSpansPerSegment) {
+      if (this.done) diag.warnOnce('span of a finished context: not recorded');
       else {
         this.cut = true;
-        if (this.host.stats.droppedSpans++ === 0) diag.once('warn', 'span-limit', 'over maxSpansPerSegment: extra spans dropped');
+        if (this.host.stats.droppedSpans++ === 0) diag.warnOnce('spans over maxSpansPerSegment dropped');
       }
-      return noopSpan(type, name, peer, now);
+      // A span that records nothing: no owner, id -1.
+      return new Span(undefined, -1, -1, type, name, peer, now);
     }
     let parentId = -1;
     if (n > 0) {
-      if (parent && parent.owner === this) parentId = parent.spanId;
+      if (parent?.owner === this) parentId = parent.spanId;
       else {
-        if (parent && parent.isRecording) diag.debug('parent of another context; the active span used');
+        if (parent?.isRecording) diag.debug('parent of another context: active span used');
         // No open span and spans exist would mean the context is finished (handled above).
         parentId = this.activeSpan()?.spanId ?? 0;
       }

@@ -38,7 +38,7 @@ function toText(v: unknown): string {
 /** An explicit time, or the clock's when it is absent or unusable (see {@link wholeMs}). */
 function timeOr(owner: SpanOwner, t: unknown): number {
   const ms = wholeMs(t);
-  if (ms === undefined && t !== undefined) diag.once('warn', 'bad-time', 'a time was not a finite number of epoch ms >= 0; the clock was used');
+  if (ms === undefined && t !== undefined) diag.warnOnce('time not a finite number of epoch ms >= 0; clock used');
   return ms ?? owner.now();
 }
 
@@ -67,8 +67,8 @@ export class Span {
   readonly tags: KeyStringValuePair[] = [];
   /** @internal Shared empty (frozen) until the first log: most spans never log. */
   logs: LogObject[] = NONE;
-  /** @internal Shared empty (frozen) until the first reference: most spans have none. */
-  refs: SegmentReference[] = NONE;
+  /** @internal Absent until the first reference: most spans (and every page span) have none. */
+  refs?: SegmentReference[];
   /** @internal */
   readonly owner: SpanOwner | undefined;
   /** @internal True once an sw8 header carried this span's peer: the peer is fixed from then on. */
@@ -105,7 +105,7 @@ export class Span {
   // A no-op, typed `never` so TypeScript refuses the assignment: without a setter a write
   // would throw in strict-mode code, and the agent must never throw into the application.
   set endTime(_: never) {
-    diag.once('warn', 'end-time-set', 'endTime is read-only: use end(time)');
+    diag.warnOnce('endTime is read-only: use end(time)');
   }
 
   /**
@@ -129,17 +129,17 @@ export class Span {
   set peer(peer: string) {
     if (!this.live()) return;
     if (typeof peer === 'string' && !this.propagated) this.peerAddr = peer;
-    else diag.once('warn', 'peer-set', 'peer not changed: not a string, or already in sw8');
+    else diag.warnOnce('peer not a string, or already in sw8; kept');
   }
 
   /** False for a span that records nothing (sampling-independent: limits, finished context). */
   get isRecording(): boolean {
-    return this.owner !== undefined;
+    return !!this.owner;
   }
 
   /** True once {@link end} has been called. */
   get ended(): boolean {
-    return this.endedAt !== 0;
+    return !!this.endedAt;
   }
 
   /** Adds a tag. Values longer than the limit are cut; tags beyond the per-span limit are dropped. */
@@ -228,7 +228,7 @@ export class Span {
   setComponent(id: number): this {
     // `| 0` keeps an int32 unchanged and changes anything else (fractions, NaN, > 2^31-1).
     if (this.live() && (id | 0) === id && id >= 0) this.componentId = id;
-    else if (this.owner && !this.owner.isFinished) diag.once('warn', 'bad-component', 'setComponent: not an int32 >= 0; ignored');
+    else if (this.owner && !this.owner.isFinished) diag.warnOnce('setComponent: not an int32 >= 0; ignored');
     return this;
   }
 
@@ -254,7 +254,7 @@ export class Span {
   end(endTime?: number): void {
     const owner = this.owner;
     if (!owner) return;
-    if (this.endedAt !== 0) {
+    if (this.endedAt) {
       diag.debug(`span "${this.opName}" ended twice; ignored`);
       return;
     }
@@ -272,7 +272,7 @@ export class Span {
       parentSpanId: this.parentSpanId,
       startTime: this.startTime,
       endTime: this.endedAt,
-      refs: this.refs,
+      refs: this.refs ?? NONE,
       operationName: this.opName,
       peer: this.peerAddr,
       spanType: this.type,
@@ -293,14 +293,9 @@ export class Span {
   private live(): SpanOwner | undefined {
     const owner = this.owner;
     if (!owner?.isFinished) return owner;
-    diag.once('warn', 'after-report', 'span changed after its segment was reported; ignored');
+    diag.warnOnce('span changed after its segment was reported; ignored');
     return undefined;
   }
-}
-
-/** @internal A span that records nothing, for limits and finished contexts. */
-export function noopSpan(type: SpanType, operationName: string, peer: string, now: number): Span {
-  return new Span(undefined, -1, -1, type, operationName, peer, now);
 }
 
 /**
@@ -309,6 +304,6 @@ export function noopSpan(type: SpanType, operationName: string, peer: string, no
  * leaves it out.
  */
 export function addRef(span: Span, ref: SegmentReference): void {
-  if (span.refs === NONE) span.refs = [];
-  if (span.refs.length < 500) span.refs.push(ref);
+  const refs = (span.refs ??= []);
+  if (refs.length < 500) refs.push(ref);
 }

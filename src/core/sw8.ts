@@ -67,21 +67,20 @@ export const SW8_MAX_LENGTH = 2048;
  * a downstream Java agent silently discards such a header anyway.
  */
 export function encodeSw8(fields: Sw8): string | undefined {
-  const { traceId, parentSegmentId, parentService, parentServiceInstance, parentEndpoint, addressUsedAtClient } =
-    fields;
-  if (!traceId || !parentSegmentId || !parentService || !parentServiceInstance || !parentEndpoint || !addressUsedAtClient)
-    return undefined;
+  const f = fields;
+  return sw8Value(f.sampled, f.parentSpanId, f.traceId, f.parentSegmentId, f.parentService, f.parentServiceInstance, f.parentEndpoint, f.addressUsedAtClient);
+}
+
+/**
+ * @internal {@link encodeSw8} with its fields in header order (sampled, span id, then trace id,
+ * segment id, service, instance, endpoint, peer): what a context calls on every injection,
+ * without building the object (and without the bundle carrying its eight property names).
+ */
+export function sw8Value(sampled: boolean, parentSpanId: number, ...ids: [string, string, string, string, string, string]): string | undefined {
   // `| 0` changes anything that is not an int32 (fractions, NaN, 2^31 and up).
-  if ((fields.parentSpanId | 0) !== fields.parentSpanId || fields.parentSpanId < 0) return undefined;
-  const value =
-    (fields.sampled ? '1-' : '0-') +
-    encodeBase64(traceId) + '-' +
-    encodeBase64(parentSegmentId) + '-' +
-    fields.parentSpanId + '-' +
-    b64(parentService) + '-' +
-    b64(parentServiceInstance) + '-' +
-    b64(parentEndpoint) + '-' +
-    b64(addressUsedAtClient);
+  if (!ids.every(Boolean) || (parentSpanId | 0) !== parentSpanId || parentSpanId < 0) return undefined;
+  // The trace and segment ids change on every request; the rest repeat (memoised).
+  const value = (sampled ? '1' : '0') + ids.map((v, i) => '-' + (i < 2 ? encodeBase64(v) : b64(v)) + (i === 1 ? '-' + parentSpanId : '')).join('');
   return value.length < SW8_MAX_LENGTH ? value : undefined;
 }
 

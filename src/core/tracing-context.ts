@@ -166,13 +166,19 @@ export class TracingContext extends SegmentContext {
     }
   }
 
-  /** @internal Correlation and sw8-x go with sw8. */
-  protected override injected(injectable: Injectable): void {
-    this.traceFixed = true;
-    const corr = this.correlationMap && encodeCorrelation(this.correlationMap);
-    if (corr) injectable.inject(SW8_CORRELATION, corr);
-    const sendTime = this.host.propagateSendTime;
-    if (this.skip || sendTime) injectable.inject(SW8_X, encodeSw8x({ skipAnalysis: this.skip, sendTime: sendTime ? this.now() : undefined }));
+  /** Correlation and sw8-x go with sw8 (see {@link SegmentContext.inject}). */
+  override inject(span: Span, injectable: Injectable): boolean | void {
+    if (!super.inject(span, injectable)) return;
+    try {
+      this.traceFixed = true;
+      const corr = this.correlationMap && encodeCorrelation(this.correlationMap);
+      if (corr) injectable.inject(SW8_CORRELATION, corr);
+      const sendTime = this.host.propagateSendTime;
+      if (this.skip || sendTime) injectable.inject(SW8_X, encodeSw8x({ skipAnalysis: this.skip, sendTime: sendTime ? this.now() : undefined }));
+    } catch (err) {
+      diag.warn('injecting sw8 failed', err);
+    }
+    return true;
   }
 
   /** @internal */

@@ -32,7 +32,7 @@ describe('gRPC-web transport', () => {
     }) as unknown as typeof fetch;
     const { encodeSegment } = await import('../../src/core/index.js');
     const seg = segment();
-    await grpcWebTransport(fetchFn, 'https://app.example/skywalking' + GRPC_WEB_PATH).send([encodeSegment(seg)], { timeoutMs: 1000, final: false });
+    await grpcWebTransport(fetchFn, 'https://app.example/skywalking' + GRPC_WEB_PATH)([encodeSegment(seg)], { timeoutMs: 1000, final: false });
     expect(calls[0]!.url).toBe('https://app.example/skywalking/skywalking.v3.TraceSegmentReportService/collectInSync');
     expect(calls[0]!.init.headers).toMatchObject({ 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' });
     const body = Buffer.from(calls[0]!.init.body as Uint8Array);
@@ -53,7 +53,7 @@ describe('gRPC-web transport', () => {
     ];
     for (const [res, expected] of cases) {
       const t = grpcWebTransport((async () => res) as unknown as typeof fetch, '');
-      const err = await t.send([new Uint8Array([1])], { timeoutMs: 100, final: false }).then(() => 'ok' as const, (e: unknown) => e);
+      const err = await t([new Uint8Array([1])], { timeoutMs: 100, final: false }).then(() => 'ok' as const, (e: unknown) => e);
       if (expected === 'ok') expect(err).toBe('ok');
       else {
         expect(err).toBeInstanceOf(TransportError);
@@ -61,14 +61,14 @@ describe('gRPC-web transport', () => {
       }
     }
     const down = grpcWebTransport((async () => Promise.reject(new TypeError('Failed to fetch'))) as unknown as typeof fetch, '');
-    const err = await down.send([new Uint8Array([1])], { timeoutMs: 100, final: false }).catch((e: unknown) => e);
+    const err = await down([new Uint8Array([1])], { timeoutMs: 100, final: false }).catch((e: unknown) => e);
     expect((err as TransportError).retryable).toBe(true);
   });
 
   it('sends keepalive requests on page hide without waiting for the body', async () => {
     let init: RequestInit | undefined;
     const t = httpTransport((async (_u: string, i: RequestInit) => ((init = i), new Response('{}'))) as unknown as typeof fetch, '/sw');
-    await t.send([JSON.stringify(segment())], { timeoutMs: 100, final: true });
+    await t([JSON.stringify(segment())], { timeoutMs: 100, final: true });
     expect(init).toMatchObject({ keepalive: true, method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(JSON.parse(new TextDecoder().decode(init!.body as Uint8Array))[0].spans[0].spanType).toBe('Exit');
   });
@@ -90,7 +90,7 @@ describe('keepalive budget and sizes', () => {
     }) as unknown as typeof fetch;
     const t = httpTransport(fetchFn, '/sw');
     const item = JSON.stringify('x'.repeat(40_000));
-    const send = () => t.send([item], { timeoutMs: 1000, final: false });
+    const send = () => t([item], { timeoutMs: 1000, final: false });
 
     const visible = send();
     g.document = { visibilityState: 'hidden' };
@@ -110,7 +110,7 @@ describe('keepalive budget and sizes', () => {
   it('a failed keepalive send releases its share of the budget', async () => {
     g.document = { visibilityState: 'hidden' };
     const t = httpTransport((async () => Promise.reject(new TypeError('quota'))) as unknown as typeof fetch, '/sw');
-    await expect(t.send([JSON.stringify('y'.repeat(1000))], { timeoutMs: 100, final: false })).rejects.toBeInstanceOf(TransportError);
+    await expect(t([JSON.stringify('y'.repeat(1000))], { timeoutMs: 100, final: false })).rejects.toBeInstanceOf(TransportError);
     expect(keepaliveBytes).toBe(0);
   });
 

@@ -27,7 +27,7 @@ export function sender(ctx: MonitorContext, stopped: AbortSignal): [send: (path:
         // An object endpoint gets the batch of one without its brackets.
         one ? (url, init) => ctx.rawFetch!(url, { ...init, body: (init!.body as Uint8Array<ArrayBuffer>).subarray(1, -1) }) : ctx.rawFetch!,
         ctx.base + path,
-      ).send as never,
+      ) as never,
       encode: JSON.stringify as never,
       interval: +opts.flushIntervalMs! || 3000,
       maxItems: 100,
