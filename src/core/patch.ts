@@ -42,7 +42,6 @@ export class Patches {
       const set = this;
       const wrapper = function (this: unknown): unknown {
         // `arguments` rather than rest parameters: no array is allocated on the hot path.
-        // eslint-disable-next-line prefer-rest-params
         return (set.on ? inner : current).apply(this, arguments as unknown as unknown[]);
       };
       // Keep what feature checks read: the function's name and arity.

@@ -167,7 +167,7 @@ function isThenable(v: unknown): AnyFunction | undefined {
 function wrapConsume(original: AnyFunction, ctx: InstrumentContext): AnyFunction {
   return function consume(this: AmqpChannel, queue: unknown, handler: unknown) {
     if (typeof handler !== 'function') return original.apply(this, arguments as unknown as unknown[]);
-    let args = arguments as unknown as unknown[];
+    let args: unknown[];
     try {
       args = Array.prototype.slice.call(arguments) as unknown[];
       args[1] = tracedHandler(handler as AnyFunction, this, text(queue), ctx);

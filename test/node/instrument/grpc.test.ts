@@ -12,7 +12,7 @@ import { watchEntrySegments } from './await-segment.js';
 import { exits, requireLib, startAgent, tagsOf } from './harness.js';
 import type { Harness } from './harness.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 type Any = any;
 
 const PROTO = fileURLToPath(new URL('../../fixtures/greeter.proto', import.meta.url));

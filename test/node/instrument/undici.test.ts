@@ -9,7 +9,7 @@ import { freePort } from '../../helpers/ports.js';
 import { exits, requireLib, startAgent, tagsOf } from './harness.js';
 import type { Harness } from './harness.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 type Any = any;
 
 describe('undici package', () => {
