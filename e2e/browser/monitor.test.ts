@@ -207,7 +207,7 @@ describe('page load, vitals, INP, resources', () => {
       if (await page.evaluate(() => Object.keys((window as unknown as { inters: object }).inters).length > 0)) return true;
       await page.click('#slow');
       return page.evaluate(() => new Promise<boolean>((r) => setTimeout(() => r(Object.keys((window as unknown as { inters: object }).inters).length > 0), 300)));
-    }, 20_000).catch(() => false);
+    }, 5_000).catch(() => false);
     if (!interacted) console.warn('monitor e2e: Chromium recorded no Event Timing interaction; INP not compared this run');
     const seen = await page.evaluate(() => {
       const w = window as unknown as { shifts: Array<{ t: number; v: number; r: boolean }>; lcps: number[]; inters: Record<string, number> };
