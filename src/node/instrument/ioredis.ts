@@ -1,8 +1,7 @@
 // ioredis ≥ 5.11 publishes `ioredis:command` for every command, pipelined and MULTI ones
 // included: one Exit span per command. No patch: older versions stay untraced (one diagnostic).
 import { traceChannel } from './channels.js';
-import { peerOf } from './exit.js';
-import { REDIS_COMPONENT, tagRedis } from './redis-commands.js';
+import { redisExit } from './redis-commands.js';
 import type { ChannelInstrumentation } from './types.js';
 
 interface IoredisCommand {
@@ -20,10 +19,5 @@ export const ioredis: ChannelInstrumentation = {
   kind: 'channels',
   channels: ['ioredis:command'],
   subscribe: (ctx) =>
-    traceChannel<IoredisCommand>('ioredis:command', (m) => {
-      const command = String(m.command).toUpperCase();
-      const span = ctx.exit(`Redis/${command}`, peerOf(m.serverAddress, m.serverPort), 'Cache', REDIS_COMPONENT);
-      if (span) tagRedis(span, { command, args: Array.isArray(m.args) ? m.args : [], serverAddress: m.serverAddress, serverPort: m.serverPort });
-      return span;
-    }),
+    traceChannel<IoredisCommand>('ioredis:command', (m) => redisExit(ctx, String(m.command).toUpperCase(), Array.isArray(m.args) ? m.args : [], m)),
 };

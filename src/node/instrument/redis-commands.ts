@@ -1,10 +1,12 @@
-// Conventions shared by the Redis clients. OAP's cache views need `cache.type` and
-// `cache.op` exactly `read` or `write`; commands in neither list (PING, MULTI, EVAL, …)
-// get no `cache.op` and no `cache.key`.
+// The command span both Redis clients (ioredis, node-redis) open, and its conventions.
+// OAP's cache views need `cache.type` and `cache.op` exactly `read` or `write`; commands
+// in neither list (PING, MULTI, EVAL, …) get no `cache.op` and no `cache.key`.
 import type { Span } from '../../core/index.js';
+import { peerOf } from './exit.js';
+import type { InstrumentContext } from './types.js';
 
 /** OAP's component id for Redis (component-libraries.yml). */
-export const REDIS_COMPONENT = 7;
+const REDIS_COMPONENT = 7;
 
 const READ = new Set(
   ('GET GETRANGE GETBIT MGET STRLEN EXISTS TYPE TTL PTTL SCAN KEYS ' +
@@ -30,24 +32,28 @@ export function cacheOp(command: string): 'read' | 'write' | undefined {
   return READ.has(command) ? 'read' : WRITE.has(command) ? 'write' : undefined;
 }
 
-/** What the Redis clients' channel messages carry (ioredis:command, node-redis:command). */
-export interface RedisCommand {
-  /** Upper-case command name. */
-  command: string;
-  /** Arguments after the command name; the libraries replace sensitive ones with `?`. */
-  args: readonly unknown[];
+/** Where a Redis client's channel message says the server is (ioredis:command, node-redis:command, node-redis:batch). */
+export interface RedisServer {
   serverAddress: unknown;
   serverPort: unknown;
 }
 
-/** Tags a Redis span: `cache.type`, `cache.cmd`, and for data commands `cache.op` and `cache.key` (the first key). */
-export function tagRedis(span: Span, c: RedisCommand): void {
+/**
+ * Opens a client's command span: `Redis/{COMMAND}`, Cache, component 7, peer `host:port`;
+ * tags `cache.type`, `cache.cmd`, and for data commands `cache.op` and `cache.key` (the
+ * first key). `command` is upper-case; `args` are those after the command name (the
+ * libraries replace sensitive ones with `?`). Undefined where `ctx.exit` traces nothing.
+ */
+export function redisExit(ctx: InstrumentContext, command: string, args: readonly unknown[], server: RedisServer): Span | undefined {
+  const span = ctx.exit(`Redis/${command}`, peerOf(server.serverAddress, server.serverPort), 'Cache', REDIS_COMPONENT);
+  if (!span) return undefined;
   span.tag('cache.type', 'Redis');
-  span.tag('cache.cmd', c.command);
-  const op = cacheOp(c.command);
-  if (!op) return;
+  span.tag('cache.cmd', command);
+  const op = cacheOp(command);
+  if (!op) return span;
   span.tag('cache.op', op);
-  const key = c.args[0];
+  const key = args[0];
   // `?` is the libraries' placeholder for an argument they chose not to expose.
   if ((typeof key === 'string' && key !== '?') || typeof key === 'number') span.tag('cache.key', String(key));
+  return span;
 }

@@ -2,8 +2,7 @@
 // command, pipelined ones included: one Exit span per command. A MULTI transaction is
 // published only as a whole (`node-redis:batch`, batchMode MULTI): one `Redis/MULTI` span.
 import { traceChannel } from './channels.js';
-import { peerOf } from './exit.js';
-import { REDIS_COMPONENT, tagRedis } from './redis-commands.js';
+import { redisExit } from './redis-commands.js';
 import type { ChannelInstrumentation } from './types.js';
 
 interface NodeRedisCommand {
@@ -28,15 +27,10 @@ export const redis: ChannelInstrumentation = {
   kind: 'channels',
   channels: ['node-redis:command', 'node-redis:batch'],
   subscribe(ctx) {
-    const open = (command: string, args: unknown[], m: { serverAddress: unknown; serverPort: unknown }) => {
-      const span = ctx.exit(`Redis/${command}`, peerOf(m.serverAddress, m.serverPort), 'Cache', REDIS_COMPONENT);
-      if (span) tagRedis(span, { command, args, serverAddress: m.serverAddress, serverPort: m.serverPort });
-      return span;
-    };
     const undo = [
-      traceChannel<NodeRedisCommand>('node-redis:command', (m) => open(String(m.command).toUpperCase(), Array.isArray(m.args) ? m.args.slice(1) : [], m)),
+      traceChannel<NodeRedisCommand>('node-redis:command', (m) => redisExit(ctx, String(m.command).toUpperCase(), Array.isArray(m.args) ? m.args.slice(1) : [], m)),
       // A pipeline's batch is not a span: its commands are.
-      traceChannel<NodeRedisBatch>('node-redis:batch', (m) => (m.batchMode === 'MULTI' ? open('MULTI', [], m) : undefined)),
+      traceChannel<NodeRedisBatch>('node-redis:batch', (m) => (m.batchMode === 'MULTI' ? redisExit(ctx, 'MULTI', [], m) : undefined)),
     ];
     return () => undo.forEach((u) => u());
   },
