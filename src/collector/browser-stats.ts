@@ -53,37 +53,6 @@ const GROUP_PAGE_OVERHEAD = 60;
 
 const CATEGORIES = ['ajax', 'resource', 'vue', 'promise', 'js', 'unknown'];
 
-interface PageStats {
-  service: string;
-  pagePath: string;
-  views: number;
-  /** Page views with navigation timings (a first load); SPA route views carry zeros and are only counted. */
-  loads: number;
-  errors: number;
-  lastSeen: number;
-  histograms: Map<string, LogHistogram>;
-  /** [good, needs improvement, poor] per rated vital. */
-  ratings: Map<string, [number, number, number]>;
-  bytes: number;
-}
-
-interface ErrorGroup {
-  service: string;
-  category: string;
-  grade: string;
-  message: string;
-  count: number;
-  firstTime: number;
-  lastTime: number;
-  stack: string;
-  errorUrl: string;
-  line: number;
-  col: number;
-  pages: Map<string, number>;
-  otherPages: number;
-  bytes: number;
-}
-
 /** One metric of a page in an answer. Times in ms, CLS as a fraction. */
 export interface MetricSummary {
   count: number;
@@ -107,6 +76,7 @@ export interface PageSummary {
   service: string;
   pagePath: string;
   views: number;
+  /** Page views with navigation timings (a first load); SPA route views carry zeros and are only counted. */
   loads: number;
   errors: number;
   lastSeen: number;
@@ -129,6 +99,20 @@ export interface ErrorGroupSummary {
   col: number;
   pages: Array<{ pagePath: string; count: number }>;
   otherPages: number;
+}
+
+// Held per page: the answer's counters, the raw histograms and bands its summaries come from.
+interface PageStats extends Omit<PageSummary, 'timings' | 'vitals'> {
+  histograms: Map<string, LogHistogram>;
+  /** [good, needs improvement, poor] per rated vital. */
+  ratings: Map<string, [number, number, number]>;
+  bytes: number;
+}
+
+// Held per error group: the answer's fields, with its pages counted in a map.
+interface ErrorGroup extends Omit<ErrorGroupSummary, 'pages'> {
+  pages: Map<string, number>;
+  bytes: number;
 }
 
 const text = (v: unknown, max: number): string => {
