@@ -1,5 +1,6 @@
 // Shared by the server starters: binary checks (skip locally, fail under CI=true), temp
-// folders, and a child process that is ready when it prints a line.
+// folders, a child process that is ready when it prints a line, and the lifecycle that
+// ties them together (startInTempDir).
 import { spawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +25,6 @@ export function hasServer(binary: string, debianPackage: string): boolean {
   console.log(`skipping: ${line}`);
   return false;
 }
-
 
 /** A new temp folder, removed by the returned function. */
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
@@ -76,4 +76,31 @@ export function startProcess(cmd: string, args: string[], ready: RegExp, options
       if (!up) reject(new Error(`${cmd} exited (${code ?? signal}) before it was ready:\n${out}`));
     });
   });
+}
+
+/** What a starter gives {@link startInTempDir}: its port, how to stop it, and its own fields. */
+export type Started<E extends object> = E & { readonly port: number; stop(): Promise<void> };
+
+/**
+ * Runs `start` in a new temp folder (prefix `prefix`) and returns its server on 127.0.0.1.
+ * The server's stop() calls `start`'s stop (its rejection ignored: stop never rejects)
+ * and then removes the folder; when `start` fails, the folder is removed and the error
+ * passes on.
+ */
+export async function startInTempDir<E extends object>(prefix: string, start: (dir: string) => Promise<Started<E>>): Promise<TestServer & E> {
+  const { dir, remove } = tempDir(prefix);
+  try {
+    const started = await start(dir);
+    return {
+      ...started,
+      host: '127.0.0.1',
+      stop: async () => {
+        await started.stop().catch(() => {});
+        remove();
+      },
+    };
+  } catch (err) {
+    remove();
+    throw err;
+  }
 }

@@ -2,7 +2,7 @@
 // free loopback port, data and socket in a temp folder. Passwordless root over TCP.
 import { join } from 'node:path';
 import { freePort } from '../ports.js';
-import { hasServer, run, startProcess, tempDir } from './common.js';
+import { hasServer, run, startInTempDir, startProcess } from './common.js';
 import type { TestServer } from './common.js';
 
 const BIN = '/usr/sbin/mariadbd';
@@ -16,11 +16,10 @@ export interface MariadbServer extends TestServer {
 }
 
 /** Starts MariaDB; user `root` without password, database `test` (created). */
-export async function startMariadb(): Promise<MariadbServer> {
-  const { dir, remove } = tempDir('mariadb');
-  const data = join(dir, 'data');
-  const user = process.getuid?.() === 0 ? ['--user=root'] : [];
-  try {
+export function startMariadb(): Promise<MariadbServer> {
+  return startInTempDir('mariadb', async (dir) => {
+    const data = join(dir, 'data');
+    const user = process.getuid?.() === 0 ? ['--user=root'] : [];
     await run('/usr/bin/mariadb-install-db', ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...user], { cwd: dir });
     const port = await freePort();
     const server = await startProcess(
@@ -41,18 +40,6 @@ export async function startMariadb(): Promise<MariadbServer> {
       { cwd: dir },
     );
     await run('/usr/bin/mariadb', ['--no-defaults', `--socket=${join(dir, 'mysqld.sock')}`, '-e', 'CREATE DATABASE IF NOT EXISTS test']);
-    return {
-      host: '127.0.0.1',
-      port,
-      user: 'root',
-      database: 'test',
-      stop: async () => {
-        await server.stop().catch(() => {});
-        remove();
-      },
-    };
-  } catch (err) {
-    remove();
-    throw err;
-  }
+    return { port, user: 'root', database: 'test', stop: server.stop };
+  });
 }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../ports.js';
-import { hasServer, run, startProcess, tempDir } from './common.js';
+import { hasServer, run, startInTempDir, startProcess } from './common.js';
 import type { TestServer } from './common.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -19,16 +19,15 @@ export interface PostgresServer extends TestServer {
 }
 
 /** Starts PostgreSQL with trust authentication; user `postgres`, database `postgres`. */
-export async function startPostgres(): Promise<PostgresServer> {
-  const { dir, remove } = tempDir('pg');
-  const ids: { uid?: number; gid?: number } = {};
-  if (process.getuid?.() === 0) {
-    ids.uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    ids.gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    chownSync(dir, ids.uid, ids.gid);
-  }
-  const data = join(dir, 'data');
-  try {
+export function startPostgres(): Promise<PostgresServer> {
+  return startInTempDir('pg', async (dir) => {
+    const ids: { uid?: number; gid?: number } = {};
+    if (process.getuid?.() === 0) {
+      ids.uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
+      ids.gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+      chownSync(dir, ids.uid, ids.gid);
+    }
+    const data = join(dir, 'data');
     await run(`${BIN}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8'], { ...ids, cwd: dir });
     const port = await freePort();
     const server = await startProcess(
@@ -37,18 +36,6 @@ export async function startPostgres(): Promise<PostgresServer> {
       /database system is ready to accept connections/,
       { ...ids, cwd: dir },
     );
-    return {
-      host: '127.0.0.1',
-      port,
-      user: 'postgres',
-      database: 'postgres',
-      stop: async () => {
-        await server.stop().catch(() => {});
-        remove();
-      },
-    };
-  } catch (err) {
-    remove();
-    throw err;
-  }
+    return { port, user: 'postgres', database: 'postgres', stop: server.stop };
+  });
 }
