@@ -5,37 +5,23 @@ import { describe, expect, it } from 'vitest';
 import { encodeSegment, encodeSegmentCollection } from '../../src/core/index.js';
 import type { SegmentObject } from '../../src/core/index.js';
 import { collectionFrame, encodePb } from '../../src/browser/pb.js';
+import { segmentArbitrary } from '../helpers/arbitraries.js';
 
 const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 200 }), fc.constant(''));
 const int32 = fc.oneof(fc.integer({ min: -1, max: 300 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }));
 const time = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2 ** 45 }));
-const kv = fc.record({ key: text, value: text });
-const span = fc.record({
-  spanId: int32,
-  parentSpanId: int32,
-  startTime: time,
-  endTime: time,
-  // Page-shaped: a page receives no requests, so its spans never have references (the
-  // browser encoder leaves the refs table out).
-  refs: fc.constant([] as SegmentObject['spans'][number]['refs']),
+// Page-shaped: a page receives no requests, so its spans never have references (the
+// browser encoder leaves the refs table out), and they are Exit or Local spans.
+const segment = segmentArbitrary({
+  text,
+  int32,
+  time,
   operationName: text,
-  peer: text,
-  spanType: fc.constantFrom('Exit', 'Local'),
-  spanLayer: fc.constantFrom('Unknown', 'Database', 'RPCFramework', 'Http', 'MQ', 'Cache', 'FAAS', 'GenAI'),
   componentId: int32,
-  isError: fc.boolean(),
-  tags: fc.array(kv, { maxLength: 3 }),
-  logs: fc.array(fc.record({ time, data: fc.array(kv, { maxLength: 3 }) }), { maxLength: 2 }),
-  skipAnalysis: fc.boolean(),
+  spanTypes: ['Exit', 'Local'],
+  refs: fc.constant([]),
+  maxTags: 3,
 });
-const segment = fc.record({
-  traceId: text,
-  traceSegmentId: text,
-  spans: fc.array(span, { maxLength: 4 }),
-  service: text,
-  serviceInstance: text,
-  isSizeLimited: fc.boolean(),
-}) as fc.Arbitrary<SegmentObject>;
 
 describe('browser protobuf encoder', () => {
   it('encodes any segment byte for byte as the core codec does', () => {

@@ -5,11 +5,11 @@ import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { encodeSegment, encodeSegmentCollection } from '../../src/core/index.js';
-import type { KeyStringValuePair, LogObject, RefType, SegmentObject, SegmentReference, SpanLayer, SpanObject, SpanType } from '../../src/core/index.js';
+import type { RefType, SegmentObject, SegmentReference, SpanLayer, SpanType } from '../../src/core/index.js';
+import { segmentArbitrary, SPAN_LAYERS } from '../helpers/arbitraries.js';
 import { decodeAs, protoRoot } from '../helpers/proto.js';
 
 const SPAN_TYPES: SpanType[] = ['Entry', 'Exit', 'Local'];
-const LAYERS: SpanLayer[] = ['Unknown', 'Database', 'RPCFramework', 'Http', 'MQ', 'Cache', 'FAAS', 'GenAI'];
 const REF_TYPES: RefType[] = ['CrossProcess', 'CrossThread'];
 
 // GenAI (7) is newer than the proto snapshot (protocol.md §2.4); protobufjs keeps an
@@ -79,7 +79,7 @@ function handMade(): SegmentObject {
     service: 'orders',
     serviceInstance: 'orders-1',
     isSizeLimited: true,
-    spans: LAYERS.map((layer, i) => ({
+    spans: SPAN_LAYERS.map((layer, i) => ({
       spanId: i,
       parentSpanId: i - 1, // -1 for the first: a negative int32 is 10 bytes on the wire
       startTime: 2 ** 52 + i, // beyond 32 bits
@@ -101,8 +101,6 @@ function handMade(): SegmentObject {
 const text = fc.string({ unit: 'grapheme', maxLength: 30 });
 const int32 = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
 const time = fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER });
-const pair: fc.Arbitrary<KeyStringValuePair> = fc.record({ key: text, value: text });
-const log: fc.Arbitrary<LogObject> = fc.record({ time, data: fc.array(pair, { maxLength: 3 }) });
 const segRef: fc.Arbitrary<SegmentReference> = fc.record({
   refType: fc.constantFrom(...REF_TYPES),
   traceId: text,
@@ -113,29 +111,15 @@ const segRef: fc.Arbitrary<SegmentReference> = fc.record({
   parentEndpoint: text,
   networkAddressUsedAtPeer: text,
 });
-const span: fc.Arbitrary<SpanObject> = fc.record({
-  spanId: int32,
-  parentSpanId: int32,
-  startTime: time,
-  endTime: time,
-  refs: fc.array(segRef, { maxLength: 2 }),
+const segment = segmentArbitrary({
+  text,
+  int32,
+  time,
   operationName: fc.string({ unit: 'grapheme', maxLength: 200 }),
-  peer: text,
-  spanType: fc.constantFrom(...SPAN_TYPES),
-  spanLayer: fc.constantFrom(...LAYERS),
   componentId: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-  isError: fc.boolean(),
-  tags: fc.array(pair, { maxLength: 4 }),
-  logs: fc.array(log, { maxLength: 2 }),
-  skipAnalysis: fc.boolean(),
-});
-const segment: fc.Arbitrary<SegmentObject> = fc.record({
-  traceId: text,
-  traceSegmentId: text,
-  spans: fc.array(span, { maxLength: 4 }),
-  service: text,
-  serviceInstance: text,
-  isSizeLimited: fc.boolean(),
+  spanTypes: SPAN_TYPES,
+  refs: fc.array(segRef, { maxLength: 2 }),
+  maxTags: 4,
 });
 
 describe('encodeSegment', () => {
