@@ -1,15 +1,8 @@
 // ioredis ≥ 5.11 publishes `ioredis:command` for every command, pipelined and MULTI ones
 // included: one Exit span per command. No patch: older versions stay untraced (one diagnostic).
 import { traceChannel } from './channels.js';
-import { redisExit } from './redis-commands.js';
+import { redisExit, type RedisCommandMessage } from './redis-commands.js';
 import type { ChannelInstrumentation } from './types.js';
-
-interface IoredisCommand {
-  command: string;
-  args: unknown[];
-  serverAddress: unknown;
-  serverPort: unknown;
-}
 
 /** ioredis: `Redis/{COMMAND}`, Cache, component 7, peer `host:port`, `cache.*` tags. */
 export const ioredis: ChannelInstrumentation = {
@@ -19,5 +12,5 @@ export const ioredis: ChannelInstrumentation = {
   kind: 'channels',
   channels: ['ioredis:command'],
   subscribe: (ctx) =>
-    traceChannel<IoredisCommand>('ioredis:command', (m) => redisExit(ctx, String(m.command).toUpperCase(), Array.isArray(m.args) ? m.args : [], m)),
+    traceChannel<RedisCommandMessage>('ioredis:command', (m) => redisExit(ctx, String(m.command).toUpperCase(), Array.isArray(m.args) ? m.args : [], m)),
 };

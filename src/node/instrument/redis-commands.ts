@@ -38,6 +38,13 @@ export interface RedisServer {
   serverPort: unknown;
 }
 
+/** A command's channel message, as both clients publish it (ioredis:command, node-redis:command). */
+export interface RedisCommandMessage extends RedisServer {
+  command: unknown;
+  /** The sanitised arguments; node-redis puts the command name first. */
+  args: unknown;
+}
+
 /**
  * Opens a client's command span: `Redis/{COMMAND}`, Cache, component 7, peer `host:port`;
  * tags `cache.type`, `cache.cmd`, and for data commands `cache.op` and `cache.key` (the

@@ -2,21 +2,11 @@
 // command, pipelined ones included: one Exit span per command. A MULTI transaction is
 // published only as a whole (`node-redis:batch`, batchMode MULTI): one `Redis/MULTI` span.
 import { traceChannel } from './channels.js';
-import { redisExit } from './redis-commands.js';
+import { redisExit, type RedisCommandMessage, type RedisServer } from './redis-commands.js';
 import type { ChannelInstrumentation } from './types.js';
 
-interface NodeRedisCommand {
-  command: string;
-  /** The command name first, then its (sanitised) arguments. */
-  args: unknown[];
-  serverAddress: unknown;
-  serverPort: unknown;
-}
-
-interface NodeRedisBatch {
+interface NodeRedisBatch extends RedisServer {
   batchMode: unknown;
-  serverAddress: unknown;
-  serverPort: unknown;
 }
 
 /** node-redis: `Redis/{COMMAND}`, Cache, component 7, peer `host:port`, `cache.*` tags. */
@@ -28,7 +18,7 @@ export const redis: ChannelInstrumentation = {
   channels: ['node-redis:command', 'node-redis:batch'],
   subscribe(ctx) {
     const undo = [
-      traceChannel<NodeRedisCommand>('node-redis:command', (m) => redisExit(ctx, String(m.command).toUpperCase(), Array.isArray(m.args) ? m.args.slice(1) : [], m)),
+      traceChannel<RedisCommandMessage>('node-redis:command', (m) => redisExit(ctx, String(m.command).toUpperCase(), Array.isArray(m.args) ? m.args.slice(1) : [], m)),
       // A pipeline's batch is not a span: its commands are.
       traceChannel<NodeRedisBatch>('node-redis:batch', (m) => (m.batchMode === 'MULTI' ? redisExit(ctx, 'MULTI', [], m) : undefined)),
     ];
