@@ -15,8 +15,28 @@ const copyTypes = (from, to) => {
   }
 };
 writeFileSync('dist/esm/root.d.ts', rootTypes(readFileSync('dist/esm/core/index.d.ts', 'utf8')));
+checkEmitted();
 copyTypes('dist/esm', 'dist/cjs');
 writeFileSync('dist/cjs/package.json', '{ "type": "commonjs" }\n');
+
+/**
+ * tsconfig.json strips `@internal` declarations (stripInternal), which can leave a published
+ * declaration pointing at one that is gone (a public class extending or implementing an
+ * internal one, a public signature naming an internal type). Type-checks what consumers load
+ * (every entry's declarations and what they import), without skipLibCheck, so such a build
+ * fails here instead of in a user's project.
+ */
+function checkEmitted() {
+  const entries = ['root', 'core/index', 'node/index', 'node/register', 'browser/index', 'browser/monitor/index', 'collector/index'];
+  const options = ['--noEmit', '--strict', '--skipLibCheck', 'false', '--module', 'nodenext', '--moduleResolution', 'nodenext'];
+  options.push('--lib', 'ES2022,DOM', '--types', 'node', '--typeRoots', 'node_modules/@types');
+  try {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', ...options, ...entries.map((e) => `dist/esm/${e}.d.ts`)], { stdio: 'pipe' });
+  } catch (err) {
+    console.error(`The emitted declarations do not type-check (an @internal name a public one needs?):\n${err.stdout ?? err}`);
+    process.exit(1);
+  }
+}
 
 /**
  * The types of the package root (`skywalking-tracing`) for resolvers that apply neither the

@@ -7,10 +7,14 @@ import { diag } from '../core/diag.js';
 import { DEFAULT_LIMITS, MAX_SERVICE_NAME_LENGTH, truncate, type Limits, type TracerStats } from '../core/limits.js';
 import type { Reporter } from '../core/reporter.js';
 import type { SegmentObject } from '../core/segment.js';
-import { SegmentContext, type ContextHost, type TracingContextOptions } from '../core/segment-context.js';
+import { SegmentContext, type TracingContextOptions } from '../core/segment-context.js';
 
-/** The browser agent's tracer. */
-export class PageTracer implements ContextHost {
+/**
+ * The browser agent's tracer. A `ContextHost` (checked where it passes itself to its
+ * contexts), not declared one: the host members are internal, so the published types
+ * leave them out, and an `implements` clause there would no longer hold.
+ */
+export class PageTracer {
   /** The service name, trimmed and cut to 50 characters. */
   readonly service: string;
   /** The instance name (the app's version), trimmed and cut to 50 characters. */

@@ -53,6 +53,7 @@ export interface TracerStats {
 /**
  * Merges user limits over the defaults, replacing invalid numbers by the default.
  * `maxOperationNameLength` is capped at 150: OAP's endpoint name column holds no more.
+ * @internal
  */
 export function resolveLimits(user: Partial<Limits> | undefined): Limits {
   const out = { ...DEFAULT_LIMITS };
@@ -70,7 +71,7 @@ export function numberOption(v: number | undefined, fallback: number, min = 1): 
   return typeof v === 'number' && v >= min && v < Infinity ? v : fallback;
 }
 
-/** Cuts `s` to `max` UTF-16 units without splitting a surrogate pair. */
+/** @internal Cuts `s` to `max` UTF-16 units without splitting a surrogate pair. */
 export function truncate(s: string, max: number): string {
   if (s.length <= max) return s;
   const code = s.charCodeAt(max - 1);

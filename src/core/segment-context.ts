@@ -3,7 +3,7 @@ import { diag } from './diag.js';
 import type { Limits, TracerStats } from './limits.js';
 import { truncate } from './limits.js';
 import type { SegmentObject, SpanType } from './segment.js';
-import { Span, type SpanOwner } from './span.js';
+import { Span } from './span.js';
 import { SW8, sw8Value } from './sw8.js';
 
 /**
@@ -36,12 +36,14 @@ export interface TracingContextOptions {
  * only a server needs (entry spans, correlation, `sw8-x`, cross-thread continuation); the
  * browser's tracer makes these, so the script tag does not carry that code. Never throws.
  */
-export class SegmentContext implements SpanOwner {
+// A SpanOwner (checked where it passes itself to its spans), not declared one: the owner
+// members are internal, and the published types, which leave them out, must still hold.
+export class SegmentContext {
   /** The trace id: generated, or adopted (see {@link TracingContext}). */
   traceId: string;
   /** This segment's id (`traceSegmentId`), unique per context; sw8 field 3 of what it sends. */
   readonly segmentId: string;
-  /** @internal */
+  /** The per-segment limits of its tracer. */
   readonly limits: Limits;
   /** @internal Every recorded span, in creation order. */
   protected recorded: Span[] = [];

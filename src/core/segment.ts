@@ -100,9 +100,9 @@ export interface SegmentObject {
   isSizeLimited: boolean;
 }
 
-/** Proto enum numbers, indexed by name. */
+/** @internal Proto enum numbers, indexed by name (the encoders' tables). */
 export const SPAN_TYPE_NUMBER: Record<SpanType, number> = { Entry: 0, Exit: 1, Local: 2 };
-/** Proto enum numbers, indexed by name. */
+/** @internal Proto enum numbers, indexed by name (the encoders' tables). */
 export const SPAN_LAYER_NUMBER: Record<SpanLayer, number> = {
   Unknown: 0,
   Database: 1,
@@ -113,7 +113,7 @@ export const SPAN_LAYER_NUMBER: Record<SpanLayer, number> = {
   FAAS: 6,
   GenAI: 7,
 };
-/** Proto enum numbers, indexed by name. */
+/** @internal Proto enum numbers, indexed by name (the encoders' tables). */
 export const REF_TYPE_NUMBER: Record<RefType, number> = { CrossProcess: 0, CrossThread: 1 };
 
 /** Component ids from OAP's component-libraries.yml that this agent uses. */

@@ -7,7 +7,6 @@ import type { Reporter } from './reporter.js';
 import type { Sampler } from './sampler.js';
 import { AlwaysOnSampler } from './sampler.js';
 import type { SegmentObject } from './segment.js';
-import type { ContextHost } from './segment-context.js';
 
 /** Options of a {@link Tracer}. */
 export interface TracerOptions {
@@ -35,10 +34,11 @@ export interface TracerOptions {
 /**
  * What every tracer shares: validated options, the clock, ids, sampling and the hand-over of
  * finished segments. Which contexts it makes is the subclass's: {@link BaseTracer} makes
- * full {@link TracingContext}s, the browser's tracer contexts of Exit and Local spans only.
- * @internal
+ * full {@link TracingContext}s. Not exported by the entries, but in the published types as the
+ * base of {@link Tracer}. A `ContextHost` (checked where it passes itself to its contexts),
+ * not declared one: the host members are internal, and the published types leave them out.
  */
-export class TracerCore implements ContextHost {
+export class TracerCore {
   /** The service name, trimmed and cut to 50 characters. */
   readonly service: string;
   /** The instance name, trimmed and cut to 50 characters. */

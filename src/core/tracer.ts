@@ -10,7 +10,8 @@ export type { TracerOptions } from './tracer-core.js';
 
 /**
  * A tracer without header decoding: entry spans never continue an incoming trace, and it
- * pays for no decoder.
+ * pays for no decoder. Not exported by the entries (use {@link Tracer}); in the published
+ * types only as Tracer's base class.
  */
 export class BaseTracer extends TracerCore {
   constructor(options: TracerOptions) {

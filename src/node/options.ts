@@ -231,7 +231,7 @@ function checkLogLevel(user: NodeAgentOptions, env: Env, used: DiagLevel, warn: 
   }
 }
 
-/** `*` matches within a path segment, `**` across segments, `?` one character. */
+/** @internal `*` matches within a path segment, `**` across segments, `?` one character. */
 export function globToRegExp(glob: string): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {

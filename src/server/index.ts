@@ -1,4 +1,5 @@
-// Server-side protocol code shared by the collector and the Node ingest handler. @internal
+// Server-side protocol code shared by the collector and the Node ingest handler. Internal to
+// the package: no entry re-exports it (its names are no part of the public surface).
 export { encodeGrpcWebResponse, GrpcWebFormatError, parseGrpcWebFrames } from './grpc-web.js';
 export type { GrpcWebBodyMode, GrpcWebFrames } from './grpc-web.js';
 export { bodyFits, checkInstanceLimits, checkReportLimits, clipText, DEFAULT_MAX_BODY_BYTES, DEFAULT_REPORT_LIMITS, OAP_LIMITS, QUOTED_NAME_LENGTH } from './limits.js';

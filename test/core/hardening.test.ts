@@ -12,12 +12,12 @@ import {
   encodeSw8,
   Log,
   recordCarrier,
-  ReportQueue,
-  resolveLimits,
   Tag,
   Tracer,
   TransportError,
 } from '../../src/core/index.js';
+import { resolveLimits } from '../../src/core/limits.js';
+import { ReportQueue } from '../../src/core/report-queue.js';
 import type { BatchTransport, ContextSnapshot, SegmentObject, Span } from '../../src/core/index.js';
 import { decodeAs } from '../helpers/proto.js';
 import { captureDiag, fixture } from './fixture.js';

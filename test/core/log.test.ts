@@ -1,8 +1,9 @@
 // The platform-free log model: bounded LogData records, levels, and bytes that protobufjs
 // decodes to the same record as the JSON OAP's POST /v3/logs reads.
 import { describe, expect, it } from 'vitest';
-import { encodeLogData, LOG_LIMITS, makeLogData, parseLogLevel, parseLogThreshold, atLeast, safeJson } from '../../src/core/index.js';
+import { LOG_LIMITS, makeLogData, parseLogLevel, parseLogThreshold, atLeast, safeJson } from '../../src/core/index.js';
 import { ProtoWriter } from '../../src/core/encode/proto-writer.js';
+import { encodeLogData } from '../../src/core/log/encode.js';
 import { decodeAs, protoRoot } from '../helpers/proto.js';
 
 const origin = { service: 'svc', serviceInstance: 'svc-1' };

@@ -1,7 +1,8 @@
 // The platform-free meters: counter modes, gauges read at report time, histogram buckets,
 // bounds and misuse, and MeterData bytes decoded by protobufjs loading proto/.
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeMeterStream, METER_LIMITS, MeterRegistry, setDiagLogger } from '../../src/core/index.js';
+import { METER_LIMITS, MeterRegistry, setDiagLogger } from '../../src/core/index.js';
+import { encodeMeterStream } from '../../src/core/meter/encode.js';
 import type { DiagLogger, MeterSample } from '../../src/core/index.js';
 import { ProtoWriter } from '../../src/core/encode/proto-writer.js';
 import { decodeAs } from '../helpers/proto.js';

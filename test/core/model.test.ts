@@ -6,11 +6,11 @@ import {
   InMemoryReporter,
   RateLimitingSampler,
   recordCarrier,
-  ReportQueue,
   setDiagLogger,
   Tracer,
   TransportError,
 } from '../../src/core/index.js';
+import { ReportQueue } from '../../src/core/report-queue.js';
 import type { SegmentObject, SpanLayer } from '../../src/core/index.js';
 import { decodeAs, protoRoot } from '../helpers/proto.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, resolveOptions, setDiagLogger } from '../../src/node/index.js';
+import { resolveOptions, setDiagLogger } from '../../src/node/index.js';
+import { globToRegExp } from '../../src/node/options.js';
 
 describe('resolveOptions', () => {
   it('reads skywalking-backend-js environment names, and explicit options win', () => {

@@ -2,7 +2,7 @@ import type { ProtoWriter } from '../encode/proto-writer.js';
 import * as T from '../encode/wire-tags.js';
 import type { LogData } from './model.js';
 
-/** One `LogData` message (logging/Logging.proto), for a `LogReportService/collect` stream. */
+/** @internal One `LogData` message (logging/Logging.proto), for a `LogReportService/collect` stream. */
 export function encodeLogData(w: ProtoWriter, log: LogData): Uint8Array {
   w.reset();
   w.uint(T.LogData_timestamp, log.timestamp);

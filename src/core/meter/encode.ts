@@ -13,13 +13,13 @@ export interface MeterStreamHeader {
 /**
  * One `MeterData` message per sample, ready for a `MeterReportService/collect` stream.
  * OAP takes `service`, `serviceInstance` and `timestamp` from the stream's first element
- * (the last non-empty ones win), so only the first carries them.
+ * (the last non-empty ones win), so only the first carries them. @internal
  */
 export function encodeMeterStream(writer: ProtoWriter, samples: readonly MeterSample[], header: MeterStreamHeader): Uint8Array[] {
   return samples.map((s, i) => encodeMeterData(writer, s, i === 0 ? header : undefined));
 }
 
-/** One `MeterData`: the sample, and the header when given. */
+/** @internal One `MeterData`: the sample, and the header when given. */
 export function encodeMeterData(w: ProtoWriter, sample: MeterSample, header?: MeterStreamHeader): Uint8Array {
   w.reset();
   if (sample.kind === 'single') {

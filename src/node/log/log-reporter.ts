@@ -1,5 +1,6 @@
 import type { BatchReporterStats, BatchTransport, LogData } from '../../core/index.js';
-import { BatchReporter, encodeLogData } from '../../core/index.js';
+import { BatchReporter } from '../../core/index.js';
+import { encodeLogData } from '../../core/log/encode.js';
 import { ProtoWriter } from '../../core/encode/proto-writer.js';
 import { GrpcStreamTransport, LOG_COLLECT, type TelemetryChannel } from '../reporter/telemetry-channel.js';
 

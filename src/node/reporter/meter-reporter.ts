@@ -1,5 +1,6 @@
 import type { BatchTransport, MeterRegistry } from '../../core/index.js';
-import { diag, encodeMeterStream } from '../../core/index.js';
+import { diag } from '../../core/index.js';
+import { encodeMeterStream } from '../../core/meter/encode.js';
 import { ProtoWriter } from '../../core/encode/proto-writer.js';
 
 /** Options of a {@link MeterReporter}. */
