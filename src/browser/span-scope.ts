@@ -21,7 +21,7 @@ export function spanScope(tracer: PageTracer, page: () => string): SpanScope {
   const stack: Span[] = [];
   const current = (): [SegmentContext, Span | null] => {
     const span = stack[stack.length - 1];
-    const context = span && (span as unknown as { owner?: SegmentContext }).owner;
+    const context = (span as unknown as { owner?: SegmentContext } | undefined)?.owner;
     return context && !context.isFinished ? [context, span] : [tracer.createTracingContext({ endpoint: page() }), null];
   };
   // A span of no context (or a finished one) is pushed too: current() passes over it.

@@ -1,7 +1,7 @@
 import type { BatchTransport, SendOptions } from '../core/batch-reporter.js';
 import { TransportError } from '../core/batch-reporter.js';
 import { utf8 } from '../core/base64.js';
-import { retryableGrpcStatus, retryableHttpStatus } from '../core/retryable.js';
+import { retryableStatus } from '../core/retryable.js';
 import { grpcStatus } from './grpc-web.js';
 import { collectionFrame } from './pb.js';
 
@@ -46,7 +46,7 @@ async function post(fetchFn: Fetch, url: string, body: Uint8Array<ArrayBuffer>, 
   } finally {
     keepaliveBytes -= held;
   }
-  if (!res.ok) throw new TransportError('HTTP ' + res.status, retryableHttpStatus(res.status));
+  if (!res.ok) throw new TransportError('HTTP ' + res.status, retryableStatus(res.status));
   return [res, answer];
 }
 
@@ -62,10 +62,9 @@ export function sizeOf(item: string | Uint8Array): number {
  */
 export function grpcWebTransport(fetchFn: Fetch, url: string): BatchTransport<Uint8Array>['send'] {
   return async (batch, options) => {
-    const body = collectionFrame(batch);
-    const [res, answer] = await post(fetchFn, url, body, { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }, options);
+    const [res, answer] = await post(fetchFn, url, collectionFrame(batch), { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }, options);
     const code = grpcStatus(answer, res.headers.get('grpc-status'));
-    if (code !== 0) throw new TransportError('grpc-status ' + code, retryableGrpcStatus(code));
+    if (code !== 0) throw new TransportError('grpc-status ' + code, retryableStatus(code));
   };
 }
 
