@@ -135,7 +135,7 @@ export function start(options: BrowserAgentOptions): BrowserAgent {
       if (running === agent) running = undefined;
       await reporter.shutdown(timeoutMs).catch(() => {});
     },
-    withSpan: (name, fn) => scope.withSpan(name, fn, (span, err) => hooks.end(span, 0, err)),
+    withSpan: scope.withSpan,
     runInSpan: scope.runIn,
     reportError: (err, o) => monitoring.caught?.(err, o?.category),
     setPagePath(path) {

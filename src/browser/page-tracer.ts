@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, MAX_SERVICE_NAME_LENGTH, truncate, type Limits, type Tr
 import type { Reporter } from '../core/reporter.js';
 import type { SegmentObject } from '../core/segment.js';
 import { SegmentContext, type TracingContextOptions } from '../core/segment-context.js';
+import { newTracerStats } from '../core/tracer-core.js';
 
 /**
  * The browser agent's tracer. A `ContextHost` (checked where it passes itself to its
@@ -22,15 +23,7 @@ export class PageTracer {
   /** The default per-segment limits (a page has no limits option). */
   readonly limits: Limits = DEFAULT_LIMITS;
   /** Counters of dropped and reported data. */
-  readonly stats: TracerStats = {
-    droppedSpans: 0,
-    droppedTags: 0,
-    droppedLogs: 0,
-    truncatedValues: 0,
-    unsampledSegments: 0,
-    reportedSegments: 0,
-    reporterErrors: 0,
-  };
+  readonly stats: TracerStats = newTracerStats();
 
   /**
    * @param rate the fraction of traces recorded; no (or no numeric) rate records all.

@@ -2,6 +2,7 @@
 // made active by withSpan/runInSpan (innermost last) tells requests started synchronously
 // inside them who their parent is.
 import type { Span } from '../core/span.js';
+import { runToEnd } from '../core/span-run.js';
 import type { SegmentContext } from '../core/segment-context.js';
 import type { PageTracer } from './page-tracer.js';
 
@@ -12,7 +13,7 @@ export interface SpanScope {
   /** Runs `fn` with `span` active. */
   runIn<T>(span: Span, fn: () => T): T;
   /** Runs `fn` in a new Local span, ended (failed, if `fn` throws or its promise rejects) when `fn` is done. */
-  withSpan<T>(operationName: string, fn: (span: Span) => T, fail: (span: Span, error: unknown) => void): T;
+  withSpan<T>(operationName: string, fn: (span: Span) => T): T;
 }
 
 /** A new, empty scope; `page()` names the segment of a request made outside any span. */
@@ -20,7 +21,7 @@ export function spanScope(tracer: PageTracer, page: () => string): SpanScope {
   const stack: Span[] = [];
   const current = (): [SegmentContext, Span | null] => {
     const span = stack[stack.length - 1];
-    const context = span && (span as unknown as { owner?: SegmentContext }).owner;
+    const context = (span as unknown as { owner?: SegmentContext } | undefined)?.owner;
     return context && !context.isFinished ? [context, span] : [tracer.createTracingContext({ endpoint: page() }), null];
   };
   // A span of no context (or a finished one) is pushed too: current() passes over it.
@@ -35,25 +36,10 @@ export function spanScope(tracer: PageTracer, page: () => string): SpanScope {
   return {
     current,
     runIn,
-    withSpan(operationName, fn, fail) {
+    withSpan(operationName, fn) {
       const [context, parent] = current();
       const span = context.createLocalSpan(operationName, parent);
-      return runIn(span, () => {
-        let result;
-        try {
-          result = fn(span);
-        } catch (err) {
-          fail(span, err);
-          throw err;
-        }
-        if (typeof (result as { then?: unknown })?.then === 'function')
-          (result as unknown as Promise<unknown>).then(
-            () => span.end(),
-            (err: unknown) => fail(span, err),
-          );
-        else span.end();
-        return result;
-      });
+      return runIn(span, () => runToEnd(span, fn));
     },
   };
 }

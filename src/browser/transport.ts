@@ -1,6 +1,7 @@
 import type { BatchTransport, SendOptions } from '../core/batch-reporter.js';
 import { TransportError } from '../core/batch-reporter.js';
 import { utf8 } from '../core/base64.js';
+import { retryableStatus } from '../core/retryable.js';
 import { grpcStatus } from './grpc-web.js';
 import { collectionFrame } from './pb.js';
 
@@ -10,12 +11,6 @@ type Fetch = typeof fetch;
 export const GRPC_WEB_PATH = '/skywalking.v3.TraceSegmentReportService/collectInSync';
 /** Where HTTP (JSON) reports go, under the collector URL: OAP's own path. */
 export const HTTP_PATH = '/v3/segments';
-
-const RETRY_STATUS = [408, 429, 502, 503, 504];
-// gRPC codes worth retrying: DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, UNAVAILABLE.
-// Not UNKNOWN (2, also a missing status): a server that never answers gRPC-web would be
-// retried forever.
-const RETRY_GRPC = [4, 8, 10, 14];
 
 /** The keepalive allowance: browsers let a page have 64 KiB of keepalive bodies in flight, in total. */
 export const KEEPALIVE_BUDGET = 65536;
@@ -51,7 +46,7 @@ async function post(fetchFn: Fetch, url: string, body: Uint8Array<ArrayBuffer>, 
   } finally {
     keepaliveBytes -= held;
   }
-  if (!res.ok) throw new TransportError('HTTP ' + res.status, RETRY_STATUS.includes(res.status));
+  if (!res.ok) throw new TransportError('HTTP ' + res.status, retryableStatus(res.status));
   return [res, answer];
 }
 
@@ -67,10 +62,9 @@ export function sizeOf(item: string | Uint8Array): number {
  */
 export function grpcWebTransport(fetchFn: Fetch, url: string): BatchTransport<Uint8Array>['send'] {
   return async (batch, options) => {
-    const body = collectionFrame(batch);
-    const [res, answer] = await post(fetchFn, url, body, { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }, options);
+    const [res, answer] = await post(fetchFn, url, collectionFrame(batch), { 'content-type': 'application/grpc-web+proto', 'x-grpc-web': '1' }, options);
     const code = grpcStatus(answer, res.headers.get('grpc-status'));
-    if (code !== 0) throw new TransportError('grpc-status ' + code, RETRY_GRPC.includes(code));
+    if (code !== 0) throw new TransportError('grpc-status ' + code, retryableStatus(code));
   };
 }
 

@@ -49,15 +49,7 @@ export class TracerCore {
   readonly limits: Limits;
   readonly propagateSendTime: boolean;
   /** Counters of dropped and reported data. */
-  readonly stats: TracerStats = {
-    droppedSpans: 0,
-    droppedTags: 0,
-    droppedLogs: 0,
-    truncatedValues: 0,
-    unsampledSegments: 0,
-    reportedSegments: 0,
-    reporterErrors: 0,
-  };
+  readonly stats: TracerStats = newTracerStats();
   private readonly sampler: Sampler;
   private readonly clock: Clock;
   private readonly ids: IdGenerator;
@@ -119,6 +111,19 @@ export class TracerCore {
       if (this.stats.reporterErrors++ === 0) diag.error('reporter.report threw; segment lost', err);
     }
   }
+}
+
+/** @internal Every tracer's counters at their start: all zero. */
+export function newTracerStats(): TracerStats {
+  return {
+    droppedSpans: 0,
+    droppedTags: 0,
+    droppedLogs: 0,
+    truncatedValues: 0,
+    unsampledSegments: 0,
+    reportedSegments: 0,
+    reporterErrors: 0,
+  };
 }
 
 function cutName(name: string, what: string): string {

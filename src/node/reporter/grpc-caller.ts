@@ -1,5 +1,5 @@
 import { TransportError } from '../../core/index.js';
-import { retryableGrpcStatus } from './retryable.js';
+import { retryableStatus as retryableGrpcStatus } from '../../core/retryable.js';
 
 /**
  * One gRPC call to OAP, whatever client library carries it: `messages` are serialised

@@ -5,7 +5,7 @@ import { TransportError } from '../../core/index.js';
 import { runSuppressed } from '../suppress.js';
 import type { BrowserCall } from './browser-forwarder.js';
 import { httpPortHint, isHttpParseError } from './port-hint.js';
-import { retryableHttpStatus } from './retryable.js';
+import { retryableStatus as retryableHttpStatus } from '../../core/retryable.js';
 
 /**
  * POSTs batches as a JSON array to OAP's REST `/v3/segments`. Items are JSON strings
