@@ -152,11 +152,12 @@ class ExitWatch {
  * nobody listens to and throws an `error` nobody listens to.
  */
 function clientEmit(original: AnyFunction): AnyFunction {
-  return function emit(this: Watched, event: unknown): boolean {
+  // `arg` is a parameter, and `arguments` is only forwarded: V8 then never materialises it.
+  return function emit(this: Watched, event: unknown, arg: unknown): boolean {
     const w = this[WATCH];
     if (w !== undefined && !w.done) {
       try {
-        onClientEvent(this, w, event, arguments[1]);
+        onClientEvent(this, w, event, arg);
       } catch {
         // bookkeeping only
       }

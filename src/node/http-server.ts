@@ -122,19 +122,23 @@ class EntryTrace implements ActiveTrace {
  * requests carry no trace and pass straight through.
  */
 function emitInTrace(original: AnyFunction, response = false): AnyFunction {
+  // The slow path, inside the trace: made once per patch, not per event.
+  const inTrace = function (this: Traced): boolean {
+    return traceStorage.run(this[TRACE]!, Reflect.apply, original, this, arguments) as boolean;
+  };
   return function emit(this: Traced & { listenerCount(event: unknown): number }, event: unknown): boolean {
     const trace = this[TRACE];
-    if (trace === undefined) return original.apply(this, arguments as unknown as unknown[]) as boolean;
     // 'close' follows 'finish' on every response, and comes alone when the client hangs up:
     // the entry span ends before the listeners run (it did as the first listener).
-    if (response && event === 'close' && !trace.done) finish(trace, this as unknown as ServerResponse);
-    // Nobody listening (most of a response's events): no context to give.
-    // Already inside this request's segment (the handler, or a user span of it, emitting
-    // synchronously): keep the innermost span rather than falling back to the entry.
-    // Node's own single listener (the request's 'end' → clearIncoming) runs no app code.
-    if (this.listenerCount(event) === 0 || isNodeListener(this, event) || traceStorage.getStore()?.context === trace.context)
-      return original.apply(this, arguments as unknown as unknown[]) as boolean;
-    return traceStorage.run(trace, Reflect.apply, original, this, arguments) as boolean;
+    if (response && trace !== undefined && event === 'close' && !trace.done) finish(trace, this as unknown as ServerResponse);
+    // Straight through: no trace (client responses, untraced requests); nobody listening
+    // (most of a response's events); Node's own single listener (the request's 'end' →
+    // clearIncoming), which runs no app code; or already inside this request's segment
+    // (the handler, or a user span of it, emitting synchronously: keep the innermost span).
+    const direct =
+      trace === undefined || this.listenerCount(event) === 0 || isNodeListener(this, event) || traceStorage.getStore()?.context === trace.context;
+    // `arguments` used once, by apply: V8 then forwards it without materialising the object.
+    return (direct ? original : inTrace).apply(this, arguments as unknown as unknown[]) as boolean;
   };
 }
 
