@@ -29,7 +29,11 @@ const c0 = await ask(app, 'cpu', 'cpu');
 // PROFILE_SNAPSHOT=1 (with --heapsnapshot-signal=SIGUSR2 in PROFILE_FLAGS): a heap snapshot mid-load.
 if (env.PROFILE_SNAPSHOT) setTimeout(() => app.kill('SIGUSR2'), Number(env.PROFILE_DURATION ?? 6) * 500);
 await autocannon({ url, connections: 10, duration: Number(env.PROFILE_DURATION ?? 6) });
-const c1 = await ask(app, "cpu", "cpu");
+const c1 = await ask(app, 'cpu', 'cpu');
+// Where the memory is at the end of the load: V8's spaces (committed MiB) and off-heap buffers.
+const sp = await ask(app, 'spaces', 'spaces');
+const mb = (b) => (b / 1048576).toFixed(1);
+console.error(sp.spaces.filter((x) => x[2] > 0).map((x) => `${x[0]} ${mb(x[1])}/${mb(x[2])}`).join(', ') + `, external ${mb(sp.external)}, arrayBuffers ${mb(sp.arrayBuffers)}`);
 console.error(`${env.VARIANT ?? 'ours'} ${mode}: ${((c1.cpu - c0.cpu) / (c1.served - c0.served)).toFixed(1)} µs/req, ${c1.served - c0.served} req, rss ${(c1.rss / 1048576).toFixed(0)} MiB`);
 // A clean exit, so --cpu-prof writes its file.
 app.send('exit');
