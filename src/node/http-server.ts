@@ -67,7 +67,6 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
         span.tag('url', redactUrl(origin ?? (tls ? 'https://' : 'http://') + (req.headers.host ?? 'localhost'), rawUrl));
         trace = new EntryTrace(context, span, req, options.errorStatusThreshold);
         trackEntry(context, trace);
-        learnNodeListeners(req, res);
       } catch (err) {
         diag.once('error', 'http-server-start', 'tracing an incoming request failed; request served untraced', err);
         return original.apply(this, arguments as unknown as unknown[]) as boolean;
@@ -142,23 +141,20 @@ function emitInTrace(original: AnyFunction, response = false): AnyFunction {
   };
 }
 
-// The listeners Node itself puts on a request and its response before the app's handler
-// runs (module-level functions such as the request's 'end' → clearIncoming), learnt from
-// the first traced request. Bounded: filled once, from that request's listeners only.
-let nodeListeners: Set<unknown> | undefined;
+// Node's own 'end' listener on a request whose response finished before its body was read
+// (clearIncoming in node:_http_server, added after the handler ran): it only detaches the
+// request from its parser and runs no app code, so it needs no trace context. Recognised
+// by its name the first time, by identity from then on.
+let clearIncoming: unknown;
 
-/** Learns Node's own listeners from the first traced request, before its handler runs. */
-function learnNodeListeners(req: IncomingMessage, res: ServerResponse): void {
-  if (nodeListeners) return;
-  nodeListeners = new Set();
-  for (const emitter of [req, res]) for (const e of emitter.eventNames()) for (const fn of emitter.rawListeners(e)) nodeListeners.add(fn);
-}
-
-/** True when the only listener of `event` is one of Node's own (so it needs no trace context). */
+/** True when the only listener of `event` is Node's own (so it needs no trace context). */
 function isNodeListener(emitter: object, event: unknown): boolean {
+  if (event !== 'end') return false;
   // EventEmitter keeps a single listener as the function itself, several as an array.
-  const fn = (emitter as { _events?: Record<string | symbol, unknown> })._events?.[event as string];
-  return typeof fn === 'function' && nodeListeners?.has(fn) === true;
+  const fn = (emitter as { _events?: Record<string, unknown> })._events?.end;
+  if (typeof fn !== 'function') return false;
+  if (clearIncoming === undefined && fn.name === 'clearIncoming' && emitter instanceof http.IncomingMessage) clearIncoming = fn;
+  return fn === clearIncoming;
 }
 
 /** Ends the entry span of `trace` when its response closes. */
