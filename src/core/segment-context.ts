@@ -47,8 +47,8 @@ export class SegmentContext {
   readonly limits: Limits;
   /** @internal Every recorded span, in creation order. */
   protected recorded: Span[] = [];
-  /** @internal The open spans, innermost last. */
-  protected open: Span[] = [];
+  /** @internal How many recorded spans are still open (one array fewer per segment than a list of them). */
+  protected openCount = 0;
   /** @internal */
   protected done = false;
   /** @internal */
@@ -83,7 +83,10 @@ export class SegmentContext {
 
   /** The innermost open span: the most recently created span that has not ended. */
   activeSpan(): Span | undefined {
-    return this.open[this.open.length - 1];
+    const recorded = this.recorded;
+    // Usually the last span; spans that ended since are skipped.
+    for (let i = recorded.length - 1; i >= 0 && this.openCount > 0; i--) if (!recorded[i]!.ended) return recorded[i];
+    return undefined;
   }
 
   /** Creates a Local span (in-process work). */
@@ -137,12 +140,9 @@ export class SegmentContext {
   }
 
   /** @internal Called by a span when it ends. */
-  spanEnded(span: Span): void {
-    const open = this.open;
-    // Usually the innermost span ends first; search from the end.
-    const i = open.lastIndexOf(span);
-    if (i >= 0) open.splice(i, 1);
-    if (open.length === 0 && !this.done) this.finish();
+  spanEnded(_span: Span): void {
+    // Only this context's recorded spans call this, once each (Span.end refuses a second end).
+    if (--this.openCount <= 0 && !this.done) this.finish();
   }
 
   /** @internal sw8 field 7. */
@@ -181,7 +181,7 @@ export class SegmentContext {
     const span = new Span(this, n, parentId, type, name, peer, now);
     if (n === 0) this.first(span, name);
     this.recorded.push(span);
-    this.open.push(span);
+    this.openCount++;
     return span;
   }
 

@@ -5,7 +5,7 @@ import { PROPAGATION_HEADERS } from '../core/sw8.js';
 import type { Span, Tracer } from '../core/index.js';
 import { parentFor, traceStorage } from './context.js';
 import { pathOf, redactUrl } from '../core/redact.js';
-import type { ResolvedOptions } from './options.js';
+import { propagateToAll, type ResolvedOptions } from './options.js';
 import { applyRoute } from './routes.js';
 import { hostPort } from './targets.js';
 import { isSuppressed } from './suppress.js';
@@ -39,11 +39,14 @@ export function instrumentFetch(tracer: Tracer, options: ResolvedOptions): () =>
       const origin = new URL(String(request.origin));
       const port = origin.port || (origin.protocol === 'https:' ? '443' : '80');
       const peer = hostPort(origin.hostname.replace(/^\[|\]$/g, ''), port);
-      const url = new URL(request.path, origin);
-      const { context, parent } = parentFor(tracer, store);
-      const injectable = options.propagateTo(url) ? { inject: (k: string, v: string) => setHeader(request, k, v) } : undefined;
-      if (injectable) removePropagation(request);
-      if (injectable) applyRoute(context);
+      const context = store && !store.context.isFinished ? store.context : parentFor(tracer, store).context;
+      const parent = context === store?.context ? store.span : undefined;
+      // The URL for the propagateTo check is built only when the user gave one.
+      const injectable = options.propagateTo === propagateToAll || options.propagateTo(new URL(request.path, origin)) ? new RequestSink(request) : undefined;
+      if (injectable) {
+        removePropagation(request);
+        applyRoute(context);
+      }
       const span = context.createExitSpan(pathOf(request.path) || '/', parent, peer, injectable);
       span.setComponent(ComponentId.HttpClient).setLayer('Http');
       span.tag('http.method', request.method);
@@ -95,7 +98,12 @@ function removePropagation(request: UndiciRequest): void {
   }
 }
 
-function setHeader(request: UndiciRequest, key: string, value: string): void {
-  if (Array.isArray(request.headers)) request.headers.push(key, value);
-  else request.addHeader(key, value);
+/** Writes propagation headers into undici's request. */
+class RequestSink {
+  constructor(private readonly request: UndiciRequest) {}
+  inject(key: string, value: string): void {
+    const request = this.request;
+    if (Array.isArray(request.headers)) request.headers.push(key, value);
+    else request.addHeader(key, value);
+  }
 }

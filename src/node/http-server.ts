@@ -20,7 +20,7 @@ import { isSuppressed } from './suppress.js';
 
 // The trace of a traced request, on its IncomingMessage and ServerResponse.
 const TRACE = Symbol.for('skywalking-tracing.request-trace');
-type Traced = { [TRACE]?: ActiveTrace };
+type Traced = { [TRACE]?: EntryTrace };
 
 /**
  * Traces every request an `http` or `https` server receives, whatever framework sits on
@@ -43,6 +43,7 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
       const res = arguments[2] as ServerResponse;
       let span: Span;
       let context;
+      let trace: EntryTrace;
       try {
         let origin: string | undefined;
         let rawUrl = req.url ?? '/';
@@ -53,20 +54,25 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
         if (options.ignoreMethods.has(method) || hasSuffix(path, options.ignoreSuffixes) || options.ignorePath(path) || isOwnPath(path))
           return original.apply(this, arguments as unknown as unknown[]) as boolean;
         context = tracer.createTracingContext();
-        span = context.createEntrySpan(method + ':' + path, null, headerExtractable(req.headers));
+        headerReader.headers = req.headers;
+        try {
+          span = context.createEntrySpan(method + ':' + path, null, headerReader);
+        } finally {
+          headerReader.headers = undefined;
+        }
         span.setComponent(ComponentId.HttpServer).setLayer('Http');
         span.peer = clientAddress(req);
         const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
         span.tag('http.method', method);
         span.tag('url', redactUrl(origin ?? (tls ? 'https://' : 'http://') + (req.headers.host ?? 'localhost'), rawUrl));
-        trackEntry(context, span, req);
-        watchResponse(span, context, req, res, options.errorStatusThreshold);
+        trace = new EntryTrace(context, span, req, options.errorStatusThreshold);
+        trackEntry(context, trace);
       } catch (err) {
         diag.once('error', 'http-server-start', 'tracing an incoming request failed; request served untraced', err);
         return original.apply(this, arguments as unknown as unknown[]) as boolean;
       }
-      const trace: ActiveTrace = { context, span };
-      // Events of this request and its response run inside the trace (see emitInTrace).
+      // Events of this request and its response run inside the trace, and the response's
+      // 'close' ends the span (see emitInTrace).
       (req as Traced)[TRACE] = trace;
       (res as Traced)[TRACE] = trace;
       return traceStorage.run(trace, Reflect.apply, original, this, arguments) as boolean;
@@ -75,7 +81,7 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
   patches.method(https.Server.prototype, 'emit', wrap);
   // https uses the same request and response classes.
   patches.method(http.IncomingMessage.prototype, 'emit', emitInTrace);
-  patches.method(http.ServerResponse.prototype, 'emit', emitInTrace);
+  patches.method(http.ServerResponse.prototype, 'emit', (original) => emitInTrace(original, true));
   const unsubscribe = [watchFastifyRoutes(), watchHandlerErrors(patches)];
   return () => {
     patches.restore();
@@ -83,14 +89,28 @@ export function instrumentHttpServer(tracer: Tracer, options: ResolvedOptions): 
   };
 }
 
-/** Reads propagation headers from incoming request headers. */
-function headerExtractable(headers: IncomingHttpHeaders): Extractable {
-  return {
-    extract(key) {
-      const v = headers[key];
-      return typeof v === 'string' ? v : Array.isArray(v) ? v[0] : undefined;
-    },
-  };
+/**
+ * Reads propagation headers from the headers of the request being entered. One object for
+ * every request: extraction is synchronous, so the headers are set just before and cleared
+ * just after (nothing of a request stays reachable from it).
+ */
+const headerReader: Extractable & { headers: IncomingHttpHeaders | undefined } = {
+  headers: undefined,
+  extract(key) {
+    const v = this.headers?.[key];
+    return typeof v === 'string' ? v : Array.isArray(v) ? v[0] : undefined;
+  },
+};
+
+/** The trace of one incoming request: its segment and entry span, and whether the span ended. */
+class EntryTrace implements ActiveTrace {
+  done = false;
+  constructor(
+    readonly context: TracingContext,
+    readonly span: Span,
+    readonly req: IncomingMessage,
+    readonly threshold: number,
+  ) {}
 }
 
 /**
@@ -100,38 +120,60 @@ function headerExtractable(headers: IncomingHttpHeaders): Extractable {
  * event already runs inside the request's segment. Client responses and untraced
  * requests carry no trace and pass straight through.
  */
-function emitInTrace(original: AnyFunction): AnyFunction {
+function emitInTrace(original: AnyFunction, response = false): AnyFunction {
+  // The slow path, inside the trace: made once per patch, not per event.
+  const inTrace = function (this: Traced): boolean {
+    return traceStorage.run(this[TRACE]!, Reflect.apply, original, this, arguments) as boolean;
+  };
   return function emit(this: Traced & { listenerCount(event: unknown): number }, event: unknown): boolean {
     const trace = this[TRACE];
-    // Nobody listening (most of a response's events): no context to give.
-    // Already inside this request's segment (the handler, or a user span of it, emitting
-    // synchronously): keep the innermost span rather than falling back to the entry.
-    if (trace === undefined || this.listenerCount(event) === 0 || traceStorage.getStore()?.context === trace.context)
-      return original.apply(this, arguments as unknown as unknown[]) as boolean;
-    return traceStorage.run(trace, Reflect.apply, original, this, arguments) as boolean;
+    // 'close' follows 'finish' on every response, and comes alone when the client hangs up:
+    // the entry span ends before the listeners run (it did as the first listener).
+    if (response && trace !== undefined && event === 'close' && !trace.done) finish(trace, this as unknown as ServerResponse);
+    // Straight through: no trace (client responses, untraced requests); nobody listening
+    // (most of a response's events); Node's own single listener (the request's 'end' →
+    // clearIncoming), which runs no app code; or already inside this request's segment
+    // (the handler, or a user span of it, emitting synchronously: keep the innermost span).
+    const direct =
+      trace === undefined || this.listenerCount(event) === 0 || isNodeListener(this, event) || traceStorage.getStore()?.context === trace.context;
+    // `arguments` used once, by apply: V8 then forwards it without materialising the object.
+    return (direct ? original : inTrace).apply(this, arguments as unknown as unknown[]) as boolean;
   };
 }
 
-function watchResponse(span: Span, context: TracingContext, req: IncomingMessage, res: ServerResponse, threshold: number): void {
-  let done = false;
-  const finish = (aborted: boolean) => {
-    if (done) return;
-    done = true;
-    try {
-      const status = res.statusCode;
-      // The handler's error (message, stack) when it made the response fail; an error the
-      // app's own error handler turned into a 4xx is the app's answer, not a failure. An
-      // aborted request whose headers never went out has no status to tag.
-      if (res.headersSent || !aborted) tagHttpStatus(span, status, threshold, status >= threshold ? handlerError(req) : undefined);
-      if (aborted) span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'the connection closed before the response finished' });
-      // Named after the route template once a router matched (a router's 404s after no
-      // route at all), so endpoints stay low-cardinality.
-      applyRoute(context, status);
-    } catch {
-      // Never let bookkeeping break the response path.
-    }
-    span.end();
-  };
-  // 'close' follows 'finish' on every response, and comes alone when the client hangs up.
-  res.once('close', () => finish(!res.writableFinished));
+// Node's own 'end' listener on a request whose response finished before its body was read
+// (clearIncoming in node:_http_server, added after the handler ran): it only detaches the
+// request from its parser and runs no app code, so it needs no trace context. Recognised
+// by its name the first time, by identity from then on.
+let clearIncoming: unknown;
+
+/** True when the only listener of `event` is Node's own (so it needs no trace context). */
+function isNodeListener(emitter: object, event: unknown): boolean {
+  if (event !== 'end') return false;
+  // EventEmitter keeps a single listener as the function itself, several as an array.
+  const fn = (emitter as { _events?: Record<string, unknown> })._events?.end;
+  if (typeof fn !== 'function') return false;
+  if (clearIncoming === undefined && fn.name === 'clearIncoming' && emitter instanceof http.IncomingMessage) clearIncoming = fn;
+  return fn === clearIncoming;
+}
+
+/** Ends the entry span of `trace` when its response closes. */
+function finish(trace: EntryTrace, res: ServerResponse): void {
+  trace.done = true;
+  const span = trace.span;
+  try {
+    const aborted = !res.writableFinished;
+    const status = res.statusCode;
+    // The handler's error (message, stack) when it made the response fail; an error the
+    // app's own error handler turned into a 4xx is the app's answer, not a failure. An
+    // aborted request whose headers never went out has no status to tag.
+    if (res.headersSent || !aborted) tagHttpStatus(span, status, trace.threshold, status >= trace.threshold ? handlerError(trace.req) : undefined);
+    if (aborted) span.error().log({ event: 'error', 'error.kind': 'Aborted', message: 'the connection closed before the response finished' });
+    // Named after the route template once a router matched (a router's 404s after no
+    // route at all), so endpoints stay low-cardinality.
+    applyRoute(trace.context, status);
+  } catch {
+    // Never let bookkeeping break the response path.
+  }
+  span.end();
 }

@@ -17,6 +17,9 @@ const DEFAULT_SUFFIXES = ['.jpg', '.jpeg', '.js', '.css', '.png', '.bmp', '.gif'
 
 type Env = Record<string, string | undefined>;
 
+/** The default `propagateTo`: every URL. Exits compare against it to skip building the URL. @internal */
+export const propagateToAll = (_url: URL): boolean => true;
+
 /**
  * Merges explicit options over the environment over defaults. Pure: reads only its
  * arguments, so it runs at start(), never at import. Invalid values get one diagnostic
@@ -113,7 +116,7 @@ export function resolveOptions(user: NodeAgentOptions = {}, env: Env = {}): Reso
     ignorePath: globRes.length ? (path) => globRes.some((re) => re.test(path)) : () => false,
     ignoreMethods: new Set((list(user.ignoreMethods, 'ignoreMethods') ?? list(env.SW_HTTP_IGNORE_METHOD, 'SW_HTTP_IGNORE_METHOD') ?? []).map((m) => m.toUpperCase())),
     ignoreSuffixes: (list(user.ignoreSuffixes, 'ignoreSuffixes') ?? list(env.SW_IGNORE_SUFFIX, 'SW_IGNORE_SUFFIX') ?? DEFAULT_SUFFIXES).map((s) => s.toLowerCase()),
-    propagateTo: compilePropagateTo(user.propagateTo) ?? (() => true),
+    propagateTo: compilePropagateTo(user.propagateTo) ?? propagateToAll,
     traceWithoutParent: flag(user.traceWithoutParent, 'traceWithoutParent') ?? bool(env.SW_AGENT_TRACE_WITHOUT_PARENT) ?? false,
     errorStatusThreshold: num(user.errorStatusThreshold, 'errorStatusThreshold', 100, 1000) ?? num(env.SW_AGENT_ERROR_STATUS, 'SW_AGENT_ERROR_STATUS', 100, 1000) ?? 400,
     limits: limitsOf(user.limits),

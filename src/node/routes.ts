@@ -71,11 +71,11 @@ function routed(req: IncomingMessage): boolean {
 // generation, which then grows to its maximum (about +30 MiB of RSS under load) and costs
 // CPU to copy and promote.
 const ENTRY = Symbol('skywalking-tracing.entry');
-type WithEntry = TracingContext & { [ENTRY]?: { span: Span; req: IncomingMessage } };
+type WithEntry = TracingContext & { [ENTRY]?: { readonly span: Span; readonly req: IncomingMessage } };
 
-/** Remembers the entry span of `context` and the request it serves. */
-export function trackEntry(context: TracingContext, span: Span, req: IncomingMessage): void {
-  (context as WithEntry)[ENTRY] = { span, req };
+/** Remembers the entry span of `context` and the request it serves (the request's trace object carries both). */
+export function trackEntry(context: TracingContext, entry: { readonly span: Span; readonly req: IncomingMessage }): void {
+  (context as WithEntry)[ENTRY] = entry;
 }
 
 /**
