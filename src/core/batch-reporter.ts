@@ -43,6 +43,10 @@ export interface BatchQueue<T> {
   readonly bytes: number;
   /** Items dropped because the queue was full, since creation. */
   readonly dropped: number;
+  /** Most items held. */
+  readonly maxItems: number;
+  /** Counts `n` items as dropped because the queue was full. */
+  drop(n: number): void;
   /** Adds an item at the back; false (and counted) when it does not fit. */
   push(item: T): boolean;
   /** Puts a batch that failed to send back at the front, as far as it fits. */
@@ -148,6 +152,12 @@ export class BatchReporter<T, In = SegmentObject> {
   report(segment: In): void {
     if (this.closed) {
       this.otherDrops++;
+      return;
+    }
+    // A queue at its count bound drops before encoding: while the collector is down, a
+    // request costs no encoding (nor the garbage of it) for a segment that is not kept.
+    if (this.queue.length >= this.queue.maxItems) {
+      this.queue.drop(1);
       return;
     }
     let item: T;

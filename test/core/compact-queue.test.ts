@@ -156,3 +156,19 @@ describe('BatchReporter with a CompactQueue', () => {
     }
   });
 });
+
+describe('BatchReporter at its count bound', () => {
+  it('drops (and counts) without encoding while the queue is full', async () => {
+    let encoded = 0;
+    const r = new BatchReporter<Uint8Array, number>({
+      transport: { send: () => Promise.reject(new TransportError('down', true)) },
+      queue: new CompactQueue({ maxItems: 3 }),
+      encode: (i) => (encoded++, item(i, 10)),
+      flushIntervalMs: 60_000,
+    });
+    for (let i = 0; i < 10; i++) r.report(i);
+    expect(encoded).toBe(3);
+    expect(r.stats).toMatchObject({ queued: 3, dropped: 7 });
+    await r.shutdown(100);
+  });
+});
