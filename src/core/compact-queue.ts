@@ -138,10 +138,14 @@ export class CompactQueue {
       out.push(item);
       bytes += item.length;
     }
-    if (this.frontPos === this.front.length && this.frontPos > 0) {
-      this.front = [];
-      this.frontPos = 0;
+    if (this.frontPos < this.front.length) {
+      // The batch is full before the requeued items are: newer items wait behind them.
+      this.count -= out.length;
+      this.bytesHeld -= bytes;
+      return out;
     }
+    this.front = [];
+    this.frontPos = 0;
     // Then the slabs: a first pass measures what goes, a second copies it out.
     let si = 0;
     let pos = this.readPos;

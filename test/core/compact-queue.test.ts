@@ -82,6 +82,18 @@ describe('CompactQueue', () => {
     expect(q.take(4, Infinity).map(idOf)).toEqual([4]);
   });
 
+  it('never passes a requeued item that does not fit the batch with a newer, smaller one', () => {
+    const q = new CompactQueue();
+    q.push(item(0, 100));
+    q.push(item(1, 300));
+    q.unshift(q.take(2, Infinity));
+    q.push(item(2, 10));
+    expect(q.take(10, 200).map(idOf)).toEqual([0]);
+    expect(q.take(10, 200).map(idOf)).toEqual([1]);
+    expect(q.take(10, 200).map(idOf)).toEqual([2]);
+    expect([q.length, q.bytes]).toEqual([0, 0]);
+  });
+
   it('reuses its slabs: cycling at the bound allocates no new ones', () => {
     const slabSize = 4096;
     const q = new CompactQueue({ maxItems: 1000, maxBytes: 20_000, slabSize });
