@@ -32,14 +32,44 @@ export class TransportError extends Error {
   }
 }
 
+/**
+ * What a {@link BatchReporter} queues into: a {@link ReportQueue} by default, or a compact
+ * one for byte items (`CompactQueue`). Bounded; what does not fit is dropped and counted.
+ */
+export interface BatchQueue<T> {
+  /** Items held. */
+  readonly length: number;
+  /** Bytes held. */
+  readonly bytes: number;
+  /** Items dropped because the queue was full, since creation. */
+  readonly dropped: number;
+  /** Most items held. */
+  readonly maxItems: number;
+  /** Counts `n` items as dropped because the queue was full. */
+  drop(n: number): void;
+  /** Adds an item at the back; false (and counted) when it does not fit. */
+  push(item: T): boolean;
+  /** Puts a batch that failed to send back at the front, as far as it fits. */
+  unshift(batch: readonly T[]): void;
+  /** Removes up to `maxItems` items of at most `maxBytes` in all (at least one). */
+  take(maxItems: number, maxBytes: number): T[];
+  /** Drops everything held (not counted as drops). */
+  clear(): void;
+}
+
 /** Options of a {@link BatchReporter}. `In` is what `report` takes: segments by default; the log reporter queues log records. */
 export interface BatchReporterOptions<T, In = SegmentObject> {
   /** Sends the batches. Its failures (rejections, throws) are retried or counted, never passed on. */
   transport: BatchTransport<T>;
   /** Turns a segment into what the transport sends (protobuf bytes, a JSON string). */
   encode(segment: In): T;
-  /** The size of an encoded item, in bytes, for the byte bounds. */
-  sizeOf(item: T): number;
+  /** The size of an encoded item, in bytes, for the byte bounds of the default queue. Needed unless `queue` is given. */
+  sizeOf?(item: T): number;
+  /**
+   * The queue to use, with its own bounds (`maxQueueSize`, `maxQueueBytes` and `sizeOf` are
+   * then unused). Default: a {@link ReportQueue} with those bounds.
+   */
+  queue?: BatchQueue<T>;
   /** Most segments queued. Default 10,000. */
   maxQueueSize?: number;
   /** Most bytes queued. Default 16 MiB. */
@@ -84,8 +114,8 @@ type Timer = { unref?: () => void };
 // Not `implements Reporter`: with `In` other than SegmentObject it is not one; with the default it is, structurally.
 export class BatchReporter<T, In = SegmentObject> {
   /** The segments waiting to be sent, already encoded. */
-  readonly queue: ReportQueue<T>;
-  private readonly o: Required<Omit<BatchReporterOptions<T, In>, 'transport' | 'encode' | 'sizeOf' | 'maxQueueSize' | 'maxQueueBytes'>>;
+  readonly queue: BatchQueue<T>;
+  private readonly o: Required<Omit<BatchReporterOptions<T, In>, 'transport' | 'encode' | 'sizeOf' | 'queue' | 'maxQueueSize' | 'maxQueueBytes'>>;
   private readonly sending = new Set<Promise<boolean>>();
   private timer: unknown;
   private timerDue = 0;
@@ -99,7 +129,8 @@ export class BatchReporter<T, In = SegmentObject> {
 
   constructor(private readonly opts: BatchReporterOptions<T, In>) {
     const name = opts.name ?? 'reporter';
-    this.queue = new ReportQueue(opts.sizeOf, { maxItems: opts.maxQueueSize, maxBytes: opts.maxQueueBytes, name: `${name} queue` });
+    // Without sizeOf (a misconfiguration), ReportQueue drops every item with one diagnostic.
+    this.queue = opts.queue ?? new ReportQueue(opts.sizeOf ?? (() => NaN), { maxItems: opts.maxQueueSize, maxBytes: opts.maxQueueBytes, name: `${name} queue` });
     this.o = {
       maxBatchSize: pos(opts.maxBatchSize, 200),
       maxBatchBytes: pos(opts.maxBatchBytes, 4 * 1024 * 1024),
@@ -121,6 +152,12 @@ export class BatchReporter<T, In = SegmentObject> {
   report(segment: In): void {
     if (this.closed) {
       this.otherDrops++;
+      return;
+    }
+    // A queue at its count bound drops before encoding: while the collector is down, a
+    // request costs no encoding (nor the garbage of it) for a segment that is not kept.
+    if (this.queue.length >= this.queue.maxItems) {
+      this.queue.drop(1);
       return;
     }
     let item: T;

@@ -8,11 +8,11 @@ import { httpPortHint, isHttpParseError } from './port-hint.js';
 import { retryableStatus as retryableHttpStatus } from '../../core/retryable.js';
 
 /**
- * POSTs batches as a JSON array to OAP's REST `/v3/segments`. Items are JSON strings
- * encoded at report time, so a batch is one concatenation. Runs suppressed: the
- * agent's own requests are never traced.
+ * POSTs batches as a JSON array to OAP's REST `/v3/segments`. Items are the UTF-8 bytes of
+ * JSON objects encoded at report time, so a batch is one concatenation. Runs suppressed:
+ * the agent's own requests are never traced.
  */
-export class HttpSegmentTransport implements BatchTransport<string> {
+export class HttpSegmentTransport implements BatchTransport<Uint8Array> {
   private readonly base: URL;
   private readonly url: URL;
   private readonly agent: http.Agent;
@@ -30,8 +30,8 @@ export class HttpSegmentTransport implements BatchTransport<string> {
         : new http.Agent({ keepAlive: true, maxSockets: 2 });
   }
 
-  send(batch: string[], options: SendOptions): Promise<void> {
-    return this.post(this.url, '[' + batch.join(',') + ']', options.timeoutMs);
+  send(batch: Uint8Array[], options: SendOptions): Promise<void> {
+    return this.post(this.url, jsonArray(batch), options.timeoutMs);
   }
 
   /**
@@ -55,7 +55,7 @@ export class HttpSegmentTransport implements BatchTransport<string> {
     return new URL(path.slice(1), this.base);
   }
 
-  private post(url: URL, body: string, timeoutMs: number): Promise<void> {
+  private post(url: URL, body: string | Buffer, timeoutMs: number): Promise<void> {
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       runSuppressed(() => {
@@ -86,4 +86,20 @@ export class HttpSegmentTransport implements BatchTransport<string> {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** `[a,b,…]` from the UTF-8 bytes of JSON values, in one buffer. */
+function jsonArray(items: readonly Uint8Array[]): Buffer {
+  let total = 1 + Math.max(1, items.length);
+  for (const b of items) total += b.length;
+  const body = Buffer.allocUnsafe(total);
+  let p = 0;
+  body[p++] = 0x5b; // [
+  items.forEach((b, i) => {
+    if (i > 0) body[p++] = 0x2c; // ,
+    body.set(b, p);
+    p += b.length;
+  });
+  body[p] = 0x5d; // ]
+  return body;
 }

@@ -1,9 +1,10 @@
 // The Node reporters: segments to OAP over gRPC (client-streaming collect) or HTTP (/v3/segments).
 import type { BatchReporterStats, Reporter, SegmentObject } from '../../core/index.js';
 import { BatchReporter, diag } from '../../core/index.js';
+import { CompactQueue } from '../../core/compact-queue.js';
 import { collectorAddress } from '../collector-address.js';
 import { encodeSegmentWith } from '../../core/encode/segment-codec.js';
-import { SlabWriter } from './slab-writer.js';
+import { ScratchWriter } from './scratch-writer.js';
 import { channelCredentials, loadTls, type PemSource } from './credentials.js';
 import type { GrpcCaller } from './grpc-caller.js';
 import { loadGrpcJs } from './grpc-js.js';
@@ -42,7 +43,7 @@ export interface NodeReporterOptions {
   keepAliveIntervalMs?: number;
   /** Most segments queued. Default 10,000. */
   maxQueueSize?: number;
-  /** Most bytes queued. Default 32 MiB. */
+  /** Most bytes of encoded segments queued. Default 4 MiB. */
   maxQueueBytes?: number;
   /** Batch delay, ms. Default 1000. */
   flushIntervalMs?: number;
@@ -87,7 +88,10 @@ export function createNodeReporter(options: NodeReporterOptions): NodeReporter {
     maxBatchSize: 2000,
     concurrency: 4,
     maxQueueSize: options.maxQueueSize ?? 10_000,
-    maxQueueBytes: options.maxQueueBytes ?? 32 * 1024 * 1024,
+    // 4 MiB: with the collector down the queue is the agent's largest structure, and this
+    // keeps it within the footprint budget (issue 14) whatever the segments' size. Typical
+    // segments (200-500 bytes) fill the 10,000-segment count bound first.
+    maxQueueBytes: options.maxQueueBytes ?? 4 * 1024 * 1024,
     flushIntervalMs: options.flushIntervalMs ?? 1000,
     sendTimeoutMs: options.sendTimeoutMs ?? 10_000,
     retryDelayMs: options.retryDelayMs,
@@ -108,12 +112,20 @@ function httpReporter(options: NodeReporterOptions, common: QueueSettings): Node
   const base = /^https?:\/\//.test(options.collector) ? options.collector : scheme + options.collector;
   const headers: Record<string, string> = options.authentication ? { authentication: options.authentication } : {};
   const transport = new HttpSegmentTransport(base, headers, loadTls(options.tls));
-  const batches = new BatchReporter<string>({
+  const utf8 = new TextEncoder();
+  let scratch = new Uint8Array(4096);
+  const batches = new BatchReporter<Uint8Array>({
     ...common,
     name: 'HTTP reporter',
     transport,
-    encode: (segment: SegmentObject) => JSON.stringify(segment),
-    sizeOf: (s) => s.length,
+    queue: compactQueue('HTTP reporter', common),
+    // UTF-8 bytes in a scratch buffer, copied into the queue's slabs at once: no string
+    // and no buffer per queued segment. 3 bytes per UTF-16 unit is UTF-8's worst case.
+    encode: (segment: SegmentObject) => {
+      const json = JSON.stringify(segment);
+      if (json.length * 3 > scratch.length) scratch = new Uint8Array(json.length * 3);
+      return scratch.subarray(0, utf8.encodeInto(json, scratch).written);
+    },
   });
   const browser = new BrowserForwarder((path, items) => transport.browserPlan(path, items), common);
   const management = options.management !== false ? startManagement(httpManagement((path, body, ms) => transport.postJson(path, body, ms)), options, common) : undefined;
@@ -134,17 +146,23 @@ function grpcReporter(options: NodeReporterOptions, common: QueueSettings): Node
         }),
     options.collector,
   );
-  const writer = new SlabWriter(4096);
+  // Encodes into one scratch buffer; the compact queue copies each segment into its slabs.
+  const writer = new ScratchWriter(4096);
   const batches = new BatchReporter<Uint8Array>({
     ...common,
     name: 'gRPC reporter',
     transport: new GrpcSegmentTransport(caller),
+    queue: compactQueue('gRPC reporter', common),
     encode: (segment) => encodeSegmentWith(writer, segment),
-    sizeOf: (b) => b.length,
   });
   const browser = new BrowserForwarder(grpcBrowserPlan(caller), common);
   const management = options.management !== false ? startManagement(grpcManagement(caller), options, common) : undefined;
   return new OapReporter(batches, browser, management, () => caller.close(), { grpc: caller });
+}
+
+/** The segment queue of both protocols: compact (slabs), bounded by count and bytes. */
+function compactQueue(name: string, common: QueueSettings): CompactQueue {
+  return new CompactQueue({ maxItems: common.maxQueueSize, maxBytes: common.maxQueueBytes, name: `${name} queue` });
 }
 
 /** What both protocols expose: the segment queue, browser forwarding, the heartbeat. */
