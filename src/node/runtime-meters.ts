@@ -1,10 +1,13 @@
 // The Node.js runtime meters OAP's `nodejs-runtime` rules read (meter-analyzer-config/
 // nodejs-runtime.yaml), which light up the General → Instance dashboard with no OAP change.
-import { availableParallelism, cpus } from 'node:os';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
-import v8 from 'node:v8';
+// node:os, node:v8 and node:perf_hooks are required when the meters start, not with the
+// agent: an app without meters does not load them.
+import type * as Os from 'node:os';
+import type * as PerfHooks from 'node:perf_hooks';
+import type * as V8 from 'node:v8';
 import type { MeterRegistry } from '../core/index.js';
 import { diag } from '../core/index.js';
+import { lazyRequire } from './reporter/lazy-require.js';
 
 /** The twelve names, in the order they are registered. */
 export const RUNTIME_METER_NAMES = [
@@ -38,6 +41,9 @@ export const EXTENDED_RUNTIME_METER_NAMES = [
  * what `extended` started.
  */
 export function registerRuntimeMeters(registry: MeterRegistry, extended = false): () => void {
+  const { availableParallelism, cpus } = lazyRequire<typeof Os>('node:os');
+  const { performance } = lazyRequire<typeof PerfHooks>('node:perf_hooks');
+  const v8 = lazyRequire<typeof V8>('node:v8');
   const cpuCount = Math.max(1, typeof availableParallelism === 'function' ? availableParallelism() : cpus().length);
   let lastCpu = process.cpuUsage();
   let lastAt = performance.now();
@@ -79,6 +85,7 @@ export function registerRuntimeMeters(registry: MeterRegistry, extended = false)
  * previous report (0..1), cumulative GC time (ms) and active handles.
  */
 function registerExtended(registry: MeterRegistry): () => void {
+  const { monitorEventLoopDelay, performance, PerformanceObserver } = lazyRequire<typeof PerfHooks>('node:perf_hooks');
   const stops: Array<() => void> = [];
   try {
     const h = monitorEventLoopDelay({ resolution: 20 });

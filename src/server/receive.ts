@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type { SegmentObject } from '../core/index.js';
 import { encodeGrpcWebResponse, GrpcWebFormatError, parseGrpcWebFrames } from './grpc-web.js';
 import { decodeMessage, decodeSegmentCollection, decodeSegmentObject, EMPTY_COMMANDS } from './proto.js';
@@ -231,12 +232,23 @@ function instance(m: Record<string, unknown>, withProperties: boolean): Received
   return { kind: 'instance', service: m.service, serviceInstance: m.serviceInstance, properties };
 }
 
-const inflateBody = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
-} as const;
+type Inflate = (body: Buffer, options: { maxOutputLength: number }) => Promise<Buffer>;
+const CODINGS = ['gzip', 'x-gzip', 'deflate', 'br'] as const;
+let inflateBody: Record<(typeof CODINGS)[number], Inflate> | undefined;
+
+/**
+ * The decoders, made when the first compressed body arrives: node:zlib (~1 MiB RSS) is not
+ * loaded by a process that never receives one.
+ */
+function inflaters(): Record<(typeof CODINGS)[number], Inflate> {
+  if (!inflateBody) {
+    // import.meta.url is empty where a bundler turned this into CommonJS: its own require then.
+    const load = typeof import.meta.url === 'string' ? createRequire(import.meta.url) : require;
+    const { brotliDecompress, gunzip, inflate } = load('node:zlib') as typeof Zlib;
+    inflateBody = { gzip: promisify(gunzip), 'x-gzip': promisify(gunzip), deflate: promisify(inflate), br: promisify(brotliDecompress) };
+  }
+  return inflateBody;
+}
 
 // No client stacks more than this; each step is bounded by the limit anyway.
 const MAX_CODINGS = 2;
@@ -255,7 +267,7 @@ export async function decodeContentEncoding(body: Buffer, contentEncoding: strin
   if (codings.length > MAX_CODINGS) throw new ReportError(415, `more than ${MAX_CODINGS} content-encodings`);
   let out = body;
   for (const coding of codings.reverse()) {
-    const decode = Object.hasOwn(inflateBody, coding) ? inflateBody[coding as keyof typeof inflateBody] : undefined;
+    const decode = (CODINGS as readonly string[]).includes(coding) ? inflaters()[coding as (typeof CODINGS)[number]] : undefined;
     if (!decode) throw new ReportError(415, `content-encoding "${coding}" is not supported (gzip, deflate, br)`);
     try {
       out = await decode(out, { maxOutputLength: limit });
