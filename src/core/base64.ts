@@ -3,7 +3,7 @@
 // they are several times faster than a table-driven encoder written in JS.
 
 /** @internal One UTF-8 encoder for the package (each bundle carries one instance). */
-export const utf8 = new TextEncoder();
+export const utf8 = /* @__PURE__ */ new TextEncoder();
 // fatal: invalid UTF-8 is an invalid header, not a string of replacement characters.
 // ignoreBOM: a leading U+FEFF is text like any other (Java keeps it), not a marker to drop.
 // Created on first use, so bundles that only encode carry no decoder.

@@ -85,7 +85,7 @@ describe('Node and browser reporters retry the same failures', () => {
     const page: Record<number, Outcome> = {};
     for (const status of HTTP) {
       answer = status;
-      node[status] = await outcome(rest.send(['{}'], options));
+      node[status] = await outcome(rest.send([new TextEncoder().encode('{}')], options));
       page[status] = await outcome(httpTransport((async () => new Response(null, { status })) as unknown as typeof fetch, '/c')(['{}'], options));
       // gRPC-web posts are judged by the same table before their status is read.
       const grpcWeb = await outcome(grpcWebTransport((async () => new Response(null, { status })) as unknown as typeof fetch, '/c')([new Uint8Array([1])], options));

@@ -1,7 +1,8 @@
 // A minimal protobuf writer: just the wire types SegmentObject needs. protobufjs's
 // runtime is larger than the whole browser budget; this is a few hundred bytes.
 
-const utf8 = new TextEncoder();
+// Pure: a bundle that never writes protobuf drops it (the chunks share this module).
+const utf8 = /* @__PURE__ */ new TextEncoder();
 
 /**
  * Appends protobuf fields to a growable buffer. Keys are single bytes (every field

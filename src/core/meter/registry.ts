@@ -27,8 +27,9 @@ export interface MeterRegistryOptions {
 }
 
 // What a refused meter gives back: usable, does nothing.
-const NOOP_COUNTER: CounterHandle = Object.freeze({ increment() {} });
-const NOOP_HISTOGRAM: HistogramHandle = Object.freeze({ addValue() {} });
+// Pure: bundles that use no meters drop these (they share a chunk with the tracer).
+const NOOP_COUNTER: CounterHandle = /* @__PURE__ */ Object.freeze({ increment() {} });
+const NOOP_HISTOGRAM: HistogramHandle = /* @__PURE__ */ Object.freeze({ addValue() {} });
 
 /**
  * The meters of one process or page: creates them within the bounds of
