@@ -21,21 +21,21 @@ const external = (id) =>
 // Internal member names of the browser path (src/core and src/browser classes and objects the
 // script tag uses), mangled in the IIFE. Only names no user reads or writes: public API,
 // options and wire (JSON) field names stay out (test/browser/iife-surface.test.ts checks
-// the script tag's public surface through the built file). DOM names (host, open, finish…)
-// are never mangled: terser reserves them itself.
+// the script tag's public surface through the built file). DOM names (host, open, done…)
+// are never mangled (terser reserves them), so they are not listed.
 export const INTERNAL_PROPS = [
   // Span
   'owner', 'endedAt', 'opName', 'peerAddr', 'propagated', 'live', 'toObject',
   // SegmentContext (SpanOwner, ContextHost)
-  'host', 'recorded', 'done', 'skip', 'cut', 'endpointName', 'first', 'injected', 'create', 'countDrop', 'spanEnded',
+  'recorded', 'skip', 'cut', 'endpointName', 'countDrop', 'spanEnded',
   // TracerCore, RandomIdGenerator
-  'rate', 'nextId', 'sample',
+  'nextId',
   // Patches, request hooks, span scope
-  'undo', 'begin', 'current', 'runIn', 'scope', 'allowed',
+  'undo', 'begin', 'current', 'runIn', 'allowed',
   // The page queue
-  'interval', 'maxBatch', 'maxItems', 'maxBytes', 'leave', 'page',
+  'maxBatch', 'maxItems', 'maxBytes', 'leave',
   // Browser monitoring (src/browser/monitor/types.ts)
-  'opts', 'base', 'rawFetch', 'hooks', 'patches', 'pathNow', 'rename', 'caught', 'renamed', 'hide', 'emitRecord', 'onHide', 'viewNo', 'fail',
+  'opts', 'base', 'rawFetch', 'hooks', 'patches', 'pathNow', 'rename', 'caught', 'renamed', 'emitRecord', 'onHide', 'viewNo', 'fail',
 ];
 const INTERNAL_RE = new RegExp('^(?:' + INTERNAL_PROPS.join('|') + ')$');
 

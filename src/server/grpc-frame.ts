@@ -15,11 +15,14 @@ export interface GrpcFrame {
   readonly payload: Uint8Array;
 }
 
-/** Frames `payloads` with one flag into one buffer (one allocation for the whole body). */
-export function frameMessages(payloads: readonly Uint8Array[], flag = 0): Buffer {
+/**
+ * Frames `payloads` with one flag into one buffer (one allocation for the whole body), or
+ * into `into` when it is large enough (a caller reusing its buffer between sends).
+ */
+export function frameMessages(payloads: readonly Uint8Array[], flag = 0, into?: Buffer): Buffer {
   let total = 0;
   for (const m of payloads) total += FRAME_HEADER_BYTES + m.length;
-  const body = Buffer.allocUnsafe(total);
+  const body = into && into.length >= total ? into.subarray(0, total) : Buffer.allocUnsafe(total);
   let p = 0;
   for (const m of payloads) {
     body[p] = flag;

@@ -13,8 +13,3 @@ import { winston } from './winston.js';
 
 /** The library instrumentations the agent installs (each can be turned off by its `instrument` key). */
 export const INSTRUMENTATIONS: readonly Instrumentation[] = [pg, mysql, mysql2, ioredis, redis, amqplibPromise, amqplibCallback, grpcJs, pino, winston, bunyan];
-
-/** The modules whose loading is watched: the preload's ESM loader intercepts exactly these. */
-export function watchedModules(list: readonly Instrumentation[] = INSTRUMENTATIONS): string[] {
-  return [...new Set(list.filter((i) => i.kind === 'patch').map((i) => i.module))];
-}

@@ -1,6 +1,6 @@
 import type http2 from 'node:http2';
 import type { TransportError } from '../../core/index.js';
-import { frameMessages } from '../../server/grpc-frame.js';
+import { FRAME_HEADER_BYTES, frameMessages } from '../../server/grpc-frame.js';
 import { statusError, type GrpcCaller } from './grpc-caller.js';
 import { lazyRequire } from './lazy-require.js';
 
@@ -34,13 +34,23 @@ export interface Http2CallerOptions {
 export class Http2Caller implements GrpcCaller {
   private session: http2.ClientHttp2Session | undefined;
   private readonly authority: string;
+  /** The last body buffer, free for the next send (see call()). */
+  private spare: Buffer | undefined;
 
   constructor(private readonly options: Http2CallerOptions) {
     this.authority = `${options.secure ? 'https' : 'http'}://${options.address}`;
   }
 
   call(path: string, messages: readonly Uint8Array[], options: { timeoutMs: number }): Promise<void> {
-    const body = frameMessages(messages);
+    // One body buffer is reused from send to send: a fresh ~0.5 MiB buffer per batch is
+    // only freed by a full GC (its small wrapper is promoted while the write is pending), so
+    // at thousands of segments a second tens of MiB of dead buffers used to sit in RSS.
+    let size = 0;
+    for (const m of messages) size += FRAME_HEADER_BYTES + m.length;
+    // Its own allocation (never a slice of Buffer's shared pool), taken while in use.
+    const buf = this.spare && this.spare.length >= size ? this.spare : Buffer.allocUnsafeSlow(size);
+    this.spare = undefined;
+    const body = frameMessages(messages, 0, buf);
     return new Promise((resolve, reject) => {
       let done = false;
       let stream: http2.ClientHttp2Stream | undefined;
@@ -101,6 +111,10 @@ export class Http2Caller implements GrpcCaller {
         });
         stream.on('error', (err) => finish(statusError(14, err.message, err)));
         stream.end(body);
+        // Closed: the stream no longer reads the body, so the next send may write over it.
+        stream.once('close', () => {
+          if (!this.spare || this.spare.length < buf.length) this.spare = buf;
+        });
       } catch (err) {
         finish(statusError(14, (err as Error).message, err));
       }
