@@ -1,5 +1,6 @@
 import { diag } from './diag.js';
 import { numberOption } from './limits.js';
+import { QueueBounds } from './queue-bounds.js';
 import type { ReportQueueOptions } from './report-queue.js';
 
 /** Bounds and layout of a {@link CompactQueue}. */
@@ -33,8 +34,6 @@ export class CompactQueue {
   readonly maxBytes: number;
   /** Bytes per slab. */
   readonly slabSize: number;
-  /** Items dropped because the queue was full, since creation. */
-  dropped = 0;
   /** Slabs allocated since creation: stays put while the queue cycles within its bounds. */
   slabsAllocated = 0;
   // Requeued items (a failed batch), oldest first from frontPos; they come before the slabs.
@@ -51,7 +50,7 @@ export class CompactQueue {
   private readonly maxSpare: number;
   private count = 0;
   private bytesHeld = 0;
-  private dropRun = 0;
+  private readonly bounds: QueueBounds;
   private readonly name: string;
 
   constructor(options: CompactQueueOptions = {}) {
@@ -59,6 +58,7 @@ export class CompactQueue {
     this.maxBytes = numberOption(options.maxBytes, 4 * 1024 * 1024);
     this.slabSize = Math.max(256, numberOption(options.slabSize, 64 * 1024));
     this.name = options.name ?? 'report queue';
+    this.bounds = new QueueBounds(this.maxItems, this.maxBytes, this.name);
     this.maxSpare = Math.max(4, Math.ceil(this.maxBytes / this.slabSize / 4));
   }
 
@@ -81,7 +81,7 @@ export class CompactQueue {
   push(item: Uint8Array): boolean {
     // An encoder's bug must not corrupt the slabs: anything else is dropped and counted.
     if (!(item instanceof Uint8Array)) {
-      this.dropped++;
+      this.bounds.dropped++;
       diag.once('error', 'compact-queue-item', `${this.name}: an encoded item was not bytes; dropped (counted)`);
       return false;
     }
@@ -196,9 +196,12 @@ export class CompactQueue {
 
   /** Counts `n` items as dropped, e.g. by a caller that could not even enqueue them. */
   drop(n: number): void {
-    if (this.dropRun === 0) diag.warn(`${this.name} is full (${this.maxItems} items / ${this.maxBytes} bytes): dropping segments`);
-    this.dropRun += n;
-    this.dropped += n;
+    this.bounds.drop(n);
+  }
+
+  /** Items dropped since creation: because the queue was full, or unfit to queue. */
+  get dropped(): number {
+    return this.bounds.dropped;
   }
 
   // A slab for an item taking `n` bytes with its prefix: the spare, a new one, or (for an
@@ -224,17 +227,7 @@ export class CompactQueue {
 
   // Room for one more item of `size` (with `pending` items about to be added)? Counts a drop if not.
   private fits(size: number, pending = 0): boolean {
-    if (this.count + pending >= this.maxItems || this.bytesHeld + size > this.maxBytes) {
-      this.drop(1);
-      return false;
-    }
-    // Drops stop once the queue is back under half full, so a queue hovering at its
-    // bound (big segments dropped, small ones fitting) logs one pair, not a pair per push.
-    if (this.dropRun && (this.count + pending) * 2 < this.maxItems && (this.bytesHeld + size) * 2 <= this.maxBytes) {
-      diag.warn(`${this.name} has room again; ${this.dropRun} segments were dropped (${this.dropped} in total)`);
-      this.dropRun = 0;
-    }
-    return true;
+    return this.bounds.fits(this.count + pending, this.bytesHeld + size);
   }
 }
 

@@ -1,5 +1,6 @@
 import { diag } from './diag.js';
 import { numberOption } from './limits.js';
+import { QueueBounds } from './queue-bounds.js';
 
 /** Bounds of a {@link ReportQueue}. */
 export interface ReportQueueOptions {
@@ -21,13 +22,11 @@ export class ReportQueue<T> {
   readonly maxItems: number;
   /** Most bytes held (the option, or 16 MiB). */
   readonly maxBytes: number;
-  /** Items dropped because the queue was full, since creation. */
-  dropped = 0;
   // [item, size] pairs, oldest first. take() splices from the front: at most a few
   // thousand pointers moved per batch, and far less code than a ring buffer.
   private held: Array<[T, number]> = [];
   private bytesHeld = 0;
-  private dropRun = 0;
+  private readonly bounds: QueueBounds;
   private readonly name: string;
 
   constructor(
@@ -37,6 +36,7 @@ export class ReportQueue<T> {
     this.maxItems = numberOption(options.maxItems, 10_000);
     this.maxBytes = numberOption(options.maxBytes, 16 * 1024 * 1024);
     this.name = options.name ?? 'report queue';
+    this.bounds = new QueueBounds(this.maxItems, this.maxBytes, this.name);
   }
 
   /** Items held. */
@@ -91,9 +91,12 @@ export class ReportQueue<T> {
 
   /** Counts `n` items as dropped, e.g. by a caller that could not even enqueue them. */
   drop(n: number): void {
-    if (this.dropRun === 0) diag.warn(`${this.name} is full (${this.maxItems} items / ${this.maxBytes} bytes): dropping segments`);
-    this.dropRun += n;
-    this.dropped += n;
+    this.bounds.drop(n);
+  }
+
+  /** Items dropped since creation: because the queue was full, or unfit to queue. */
+  get dropped(): number {
+    return this.bounds.dropped;
   }
 
   // sizeOf is the caller's: a throw, or a size that is not a number ≥ 0 (NaN would disable
@@ -106,23 +109,13 @@ export class ReportQueue<T> {
       // Counted below.
     }
     if (size >= 0 && size < Infinity) return size;
-    this.dropped++;
+    this.bounds.dropped++;
     diag.once('error', 'queue-size', `${this.name}: sizeOf failed or gave no size; items dropped (counted)`);
     return -1;
   }
 
   // Room for one more item of `size` (with `pending` items about to be added)? Counts a drop if not.
   private fits(size: number, pending = 0): boolean {
-    if (this.held.length + pending >= this.maxItems || this.bytesHeld + size > this.maxBytes) {
-      this.drop(1);
-      return false;
-    }
-    // Drops stop once the queue is back under half full, so a queue hovering at its
-    // bound (big segments dropped, small ones fitting) logs one pair, not a pair per push.
-    if (this.dropRun && (this.held.length + pending) * 2 < this.maxItems && (this.bytesHeld + size) * 2 <= this.maxBytes) {
-      diag.warn(`${this.name} has room again; ${this.dropRun} segments were dropped (${this.dropped} in total)`);
-      this.dropRun = 0;
-    }
-    return true;
+    return this.bounds.fits(this.held.length + pending, this.bytesHeld + size);
   }
 }
