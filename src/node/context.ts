@@ -20,10 +20,21 @@ export function activeTrace(): ActiveTrace | undefined {
  * @internal
  */
 export function parentFor(tracer: Tracer, store: ActiveTrace | undefined): { context: TracingContext; parent: Span | undefined } {
-  if (!store) return { context: tracer.createTracingContext(), parent: undefined };
-  if (!store.context.isFinished) return { context: store.context, parent: store.span };
+  const context = contextFor(tracer, store);
+  return { context, parent: parentIn(context, store) };
+}
+
+/** {@link parentFor}'s context alone: no result object, for the per-request exit paths. */
+export function contextFor(tracer: Tracer, store: ActiveTrace | undefined): TracingContext {
+  if (!store) return tracer.createTracingContext();
+  if (!store.context.isFinished) return store.context;
   const next = tracer.createTracingContext();
   const snapshot = store.context.capture();
   next.continued({ ...snapshot, spanId: store.span.spanId >= 0 ? store.span.spanId : snapshot.spanId });
-  return { context: next, parent: undefined };
+  return next;
+}
+
+/** {@link parentFor}'s parent alone: the store's span when `context` is the store's own. */
+export function parentIn(context: TracingContext, store: ActiveTrace | undefined): Span | undefined {
+  return context === store?.context ? store.span : undefined;
 }

@@ -3,7 +3,7 @@ import { ComponentId, diag } from '../core/index.js';
 import { tagHttpStatus } from '../core/http-status.js';
 import { PROPAGATION_HEADERS } from '../core/sw8.js';
 import type { Span, Tracer } from '../core/index.js';
-import { parentFor, traceStorage } from './context.js';
+import { contextFor, parentIn, traceStorage } from './context.js';
 import { pathOf, redactUrl } from '../core/redact.js';
 import { propagateToAll, type ResolvedOptions } from './options.js';
 import { applyRoute } from './routes.js';
@@ -39,8 +39,8 @@ export function instrumentFetch(tracer: Tracer, options: ResolvedOptions): () =>
       const origin = new URL(String(request.origin));
       const port = origin.port || (origin.protocol === 'https:' ? '443' : '80');
       const peer = hostPort(origin.hostname.replace(/^\[|\]$/g, ''), port);
-      const context = store && !store.context.isFinished ? store.context : parentFor(tracer, store).context;
-      const parent = context === store?.context ? store.span : undefined;
+      const context = contextFor(tracer, store);
+      const parent = parentIn(context, store);
       // The URL for the propagateTo check is built only when the user gave one.
       const injectable = options.propagateTo === propagateToAll || options.propagateTo(new URL(request.path, origin)) ? new RequestSink(request) : undefined;
       if (injectable) {

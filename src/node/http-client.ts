@@ -8,7 +8,7 @@ import { PROPAGATION_HEADERS } from '../core/sw8.js';
 import type { Injectable, Span, Tracer } from '../core/index.js';
 import { Patches, type AnyFunction } from '../core/patch.js';
 import { pathOf, redactUrl } from '../core/redact.js';
-import { parentFor, traceStorage } from './context.js';
+import { contextFor, parentIn, traceStorage } from './context.js';
 import { propagateToAll, type ResolvedOptions } from './options.js';
 import { applyRoute } from './routes.js';
 import { hostPort, splitTarget } from './targets.js';
@@ -71,8 +71,8 @@ function wrapRequest(original: RequestFn, defaultProtocol: string, tracer: Trace
       const defaultPort = (opts as { defaultPort?: unknown } | undefined)?.defaultPort ?? (opts?.agent as { defaultPort?: unknown } | undefined)?.defaultPort;
       const port = opts?.port || url?.port || defaultPort || (protocol === 'https:' ? '443' : '80');
       const peer = hostPort(hostname, port as string | number);
-      const context = store && !store.context.isFinished ? store.context : parentFor(tracer, store).context;
-      const parent = context === store?.context ? store.span : undefined;
+      const context = contextFor(tracer, store);
+      const parent = parentIn(context, store);
       // A proxy-style path (`http://user:pw@host/x`) names the final target: its path for
       // the span, its origin (without userinfo) for the tag and the propagation check.
       let origin = protocol + '//' + peer;
